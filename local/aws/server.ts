@@ -1,0 +1,191 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AuthError,
+  checkClaimTime,
+  queryValue,
+  readClaim,
+  sha256Hex,
+  UNSIGNED_PAYLOAD,
+  verifySignature,
+  parseQuery,
+  type Credentials,
+} from './sigv4.js';
+import { AwsError, type LocalService, type ServiceName, type ServiceRequest } from './service.js';
+
+export interface EndpointOptions {
+  host: string;
+  port: number;
+  /** Key pairs accepted by the endpoint. */
+  credentials: readonly Credentials[];
+  services: readonly LocalService[];
+  /** Largest accepted difference between a header signature's time and the clock (AWS: 15 minutes). */
+  maxSkewMs?: number;
+  /** Where unexpected failures are reported (never to the client). */
+  logError?: (message: string, error: unknown) => void;
+}
+
+export interface Endpoint {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
+
+/**
+ * Starts the single HTTP port that serves every local AWS service. Each request is routed
+ * by the service named in its SigV4 credential scope (Authorization header or presigned
+ * query), its signature verified, and then handed to that service.
+ */
+export async function startEndpoint(options: EndpointOptions): Promise<Endpoint> {
+  const keys = new Map(options.credentials.map((c) => [c.accessKeyId, c]));
+  const byName = new Map<ServiceName, LocalService>(options.services.map((s) => [s.name, s]));
+  const fallback = options.services.find((s) => s.name === 's3') ?? options.services[0];
+  if (!fallback) throw new Error('Expected at least one service for the local AWS endpoint');
+  const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
+  const logError = options.logError ?? ((message, error) => console.error(message, error));
+
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+    void serveRequest(req, res).catch((error: unknown) => {
+      logError('local aws: request failed outside its service', error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('Internal error');
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+  server.requestTimeout = 0;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  function pickUnsignedService(req: IncomingMessage): LocalService {
+    return options.services.find((s) => s.name !== 's3' && s.claimsUnsigned(req)) ?? fallback!;
+  }
+
+  async function serveRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? '' : url.slice(q + 1);
+    const base: Omit<ServiceRequest, 'query' | 'caller'> = {
+      method: req.method ?? 'GET',
+      rawPath,
+      rawQuery,
+      headers: req.headers,
+      host: (req.headers.host ?? '').toLowerCase(),
+      incoming: req,
+    };
+    let service = pickUnsignedService(req);
+    try {
+      const query = parseQuery(rawQuery);
+      const claim = readClaim(req.headers, query);
+      if (claim === null) {
+        if (service.allowsAnonymous(req)) {
+          await service.handle({ ...base, query, caller: null }, res);
+          return;
+        }
+        throw new AuthError('missing', 'Expected a SigV4-signed request (Authorization header or presigned URL)');
+      }
+      const named = byName.get(claim.service as ServiceName);
+      if (!named) {
+        throw new AwsError(
+          400,
+          'InvalidRequest',
+          `Expected a credential scope for one of ${[...byName.keys()].join(', ')}, got \`${claim.service}\``,
+        );
+      }
+      service = named;
+      const credentials = keys.get(claim.accessKeyId);
+      if (!credentials) {
+        throw new AuthError('unknown-key', `The access key \`${claim.accessKeyId}\` does not exist in our records`);
+      }
+      checkClaimTime(claim, Date.now(), maxSkewMs);
+      const request: ServiceRequest = { ...base, query, caller: null };
+      let payloadHash: string;
+      if (claim.kind === 'query') {
+        payloadHash = queryValue(query, 'X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD;
+      } else if (service.bufferBody) {
+        request.body = await readBody(req, service.maxBodyBytes);
+        payloadHash = await sha256Hex(request.body);
+      } else {
+        const declared = req.headers['x-amz-content-sha256'];
+        if (typeof declared !== 'string' || declared === '') {
+          throw new AwsError(400, 'InvalidRequest', 'Expected an x-amz-content-sha256 header on a header-signed request');
+        }
+        payloadHash = declared;
+      }
+      const signingKey = await verifySignature(claim, { method: base.method, rawPath, query, headers: req.headers }, payloadHash, credentials);
+      request.caller = { claim, credentials, signingKey, payloadHash };
+      await service.handle(request, res);
+    } catch (error) {
+      const awsError = toAwsError(service, error);
+      if (awsError.status >= 500) logError(`local aws ${service.name}: ${base.method} ${rawPath} failed`, error);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const hasUnreadBody =
+        !req.complete && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
+      if (!hasUnreadBody) req.resume();
+      else {
+        // The body was not read (refused before or while reading it): close instead of draining it.
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+      }
+      service.sendError(base, res, awsError);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    url: `http://${options.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.all(options.services.map((s) => s.close()));
+    },
+  };
+}
+
+function toAwsError(service: LocalService, error: unknown): AwsError {
+  if (error instanceof AwsError) return error;
+  if (error instanceof AuthError) return service.authError(error);
+  return new AwsError(500, 'InternalError', 'We encountered an internal error. Please try again.', { cause: error });
+}
+
+/** Reads a whole request body, refusing one larger than `maxBytes` with 413. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > maxBytes) {
+    throw new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes, got ${declared}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      throw new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}

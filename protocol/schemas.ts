@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+// Wire names follow the original Go aws-exec (kebab-case JSON keys). Its Go client sends
+// every field, unset ones as null or "", so optional request fields accept those too.
+
+/** A job id: unix seconds, a dot, a random UUID (sorts by start time). */
+export const Uid = z
+  .string()
+  .regex(/^\d{10}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    error: 'Expected a job uid like `1700000000.<uuid>`',
+  });
+export type Uid = z.infer<typeof Uid>;
+
+/** The name an auth key was created with; it names the key's folder of jobs. */
+export const AuthName = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/, {
+    error: "Expected an auth name of 1-64 letters, digits, '.', '_' or '-', not starting with '.' or '-'",
+  });
+export type AuthName = z.infer<typeof AuthName>;
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' });
+
+/** Caller-owned presigned PUT URLs: the job's three objects go there instead of our bucket. */
+export const PushUrls = z.object({ log: HttpUrl, exit: HttpUrl, size: HttpUrl });
+export type PushUrls = z.infer<typeof PushUrls>;
+
+const absent = (value: unknown) => value === null || value === '' ? undefined : value;
+
+/** `POST /api/exec` body: a subprocess (`argv`) or a registered command (`rpc-name` + `rpc-args`). */
+export const ExecRequest = z
+  .object({
+    argv: z.preprocess(absent, z.array(z.string()).min(1, { error: 'Expected argv to hold at least the program name' }).optional()),
+    'rpc-name': z.preprocess(absent, z.string().min(1).max(128).optional()),
+    /** A JSON string (as the Go client sends it) or an object. */
+    'rpc-args': z.preprocess(absent, z.union([z.string(), z.record(z.string(), z.unknown())]).optional()),
+    'push-urls': z.preprocess(absent, PushUrls.optional()),
+    /** Per-job timeout in seconds; at most the function's own timeout. */
+    timeout: z.preprocess(absent, z.number().int().positive().optional()),
+  })
+  .superRefine((request, ctx) => {
+    const hasArgv = request.argv !== undefined;
+    const hasRpc = request['rpc-name'] !== undefined;
+    if (hasArgv === hasRpc) {
+      ctx.addIssue({
+        code: 'custom',
+        message: hasArgv
+          ? 'Expected either argv or rpc-name, got both'
+          : 'Expected either argv (a subprocess) or rpc-name (a registered command), got neither',
+      });
+    }
+    if (!hasRpc && request['rpc-args'] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['rpc-args'], message: 'Expected rpc-args only together with rpc-name' });
+    }
+  });
+export type ExecRequest = z.infer<typeof ExecRequest>;
+
+/** `POST /api/exec` answer. */
+export const ExecResponse = z.object({ uid: Uid });
+export type ExecResponse = z.infer<typeof ExecResponse>;
+
+/** `GET /api/exec` query. */
+export const ExecStatusQuery = z.object({
+  uid: Uid,
+  'range-start': z
+    .string()
+    .regex(/^\d{1,15}$/, { error: 'Expected range-start to be a non-negative integer' })
+    .transform(Number)
+    .default(0),
+});
+export type ExecStatusQuery = z.infer<typeof ExecStatusQuery>;
+
+/**
+ * `GET /api/exec` answer: a presigned GET of the log (read it with `Range: bytes=N-`),
+ * or, once the size object exists and range-start equals it, the exit code. Beyond the
+ * original: presigned GETs of the size and exit objects and the URLs' expiry, so that a
+ * client can follow the job without asking the API on every poll.
+ */
+export const ExecStatusResponse = z.union([
+  z.object({ exit: z.number().int() }),
+  z.object({
+    url: z.string(),
+    'size-url': z.string().optional(),
+    'exit-url': z.string().optional(),
+    /** When the URLs stop working, epoch milliseconds. */
+    'expires-at': z.number().int().optional(),
+  }),
+]);
+export type ExecStatusResponse = z.infer<typeof ExecStatusResponse>;
+
+/** `DELETE /api/exec` query. */
+export const CancelQuery = z.object({ uid: Uid });
+export type CancelQuery = z.infer<typeof CancelQuery>;
+
+/** `DELETE /api/exec` answer: whether the job was still running when the cancel was recorded. */
+export const CancelResponse = z.object({
+  uid: Uid,
+  status: z.enum(['cancelling', 'already-exited']),
+});
+export type CancelResponse = z.infer<typeof CancelResponse>;
+
+/** Where a job is in its life. */
+export const JobStatus = z.enum(['queued', 'running', 'exited']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/** One of the caller's jobs, as `GET /api/jobs` lists it (newest first). */
+export const JobSummary = z.object({
+  uid: Uid,
+  status: JobStatus,
+  argv: z.array(z.string()).optional(),
+  'rpc-name': z.string().optional(),
+  'started-at': z.number().int(),
+  'ended-at': z.number().int().optional(),
+  exit: z.number().int().optional(),
+  size: z.number().int().optional(),
+  'cancel-requested': z.boolean().optional(),
+});
+export type JobSummary = z.infer<typeof JobSummary>;
+
+/** `GET /api/jobs` query. */
+export const ListJobsQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, { error: 'Expected limit to be an integer from 1 to 1000' })
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(1000))
+    .default(50),
+});
+export type ListJobsQuery = z.infer<typeof ListJobsQuery>;
+
+/** `GET /api/jobs` answer. */
+export const ListJobsResponse = z.object({ jobs: z.array(JobSummary) });
+export type ListJobsResponse = z.infer<typeof ListJobsResponse>;
+
+/** A registered command, with its argument JSON Schema (for the web form and the CLI). */
+export const CommandInfo = z.object({
+  name: z.string(),
+  describe: z.string(),
+  args: z.record(z.string(), z.unknown()),
+});
+export type CommandInfo = z.infer<typeof CommandInfo>;
+
+/** `GET /api/commands` answer. */
+export const ListCommandsResponse = z.object({ commands: z.array(CommandInfo) });
+export type ListCommandsResponse = z.infer<typeof ListCommandsResponse>;
+
+/** `GET /_version` answer. */
+export const VersionResponse = z.object({ name: z.string(), version: z.string() });
+export type VersionResponse = z.infer<typeof VersionResponse>;
+
+/** Every 4xx/5xx answer of the API: a message that says what was expected and what came. */
+export const ErrorResponse = z.object({ error: z.string() });
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+/** The event the backend sends to itself (Lambda `Event` invocation) to run a job. */
+export const JobEvent = z.object({
+  'event-type': z.literal('exec'),
+  'auth-name': AuthName,
+  uid: Uid,
+  'push-urls': z.preprocess(absent, PushUrls.optional()),
+  argv: z.preprocess(absent, z.array(z.string()).min(1).optional()),
+  'rpc-name': z.preprocess(absent, z.string().optional()),
+  /** Always the JSON string form once the backend has checked it. */
+  'rpc-args': z.preprocess(absent, z.string().optional()),
+  timeout: z.preprocess(absent, z.number().int().positive().optional()),
+});
+export type JobEvent = z.infer<typeof JobEvent>;
+
+/** An EventBridge scheduled event (the backend's periodic sweep). */
+export const ScheduledEvent = z.object({
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.string(),
+  time: z.string().optional(),
+});
+export type ScheduledEvent = z.infer<typeof ScheduledEvent>;

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ExecRequest, ExecStatusQuery, JobEvent, jobKeys, truncationMarker } from '../../protocol/index.js';
+
+describe('ExecRequest', () => {
+  it('accepts the body the original Go client sends, with unset fields as null and ""', () => {
+    const parsed = ExecRequest.parse({ 'push-urls': null, argv: ['bash', '-c', 'echo hi'], 'rpc-name': '', 'rpc-args': '' });
+    expect(parsed).toEqual({ argv: ['bash', '-c', 'echo hi'] });
+  });
+
+  it('accepts rpc-args as a JSON string or as an object', () => {
+    expect(ExecRequest.parse({ 'rpc-name': 'listdir', 'rpc-args': '{"path":"."}' })['rpc-args']).toBe('{"path":"."}');
+    expect(ExecRequest.parse({ 'rpc-name': 'listdir', 'rpc-args': { path: '.' } })['rpc-args']).toEqual({ path: '.' });
+  });
+
+  it('refuses a body with neither argv nor rpc-name, and one with both', () => {
+    expect(ExecRequest.safeParse({}).error?.issues[0]?.message).toMatch(/either argv .* or rpc-name .*got neither/);
+    expect(ExecRequest.safeParse({ argv: ['ls'], 'rpc-name': 'listdir' }).error?.issues[0]?.message).toMatch(/got both/);
+  });
+
+  it('refuses wrong types with a message naming the field', () => {
+    const result = ExecRequest.safeParse({ argv: 'ls -la' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['argv']);
+  });
+});
+
+describe('ExecStatusQuery', () => {
+  it('reads range-start as a number and defaults it to 0', () => {
+    const uid = '1700000000.123e4567-e89b-12d3-a456-426614174000';
+    expect(ExecStatusQuery.parse({ uid, 'range-start': '42' })).toEqual({ uid, 'range-start': 42 });
+    expect(ExecStatusQuery.parse({ uid })['range-start']).toBe(0);
+    expect(ExecStatusQuery.safeParse({ uid, 'range-start': '-1' }).success).toBe(false);
+  });
+});
+
+describe('jobKeys', () => {
+  const uid = '1700000000.123e4567-e89b-12d3-a456-426614174000';
+
+  it('spells the three object keys under jobs/<auth-name>/<uid>/', () => {
+    expect(jobKeys('alice', uid)).toEqual({
+      prefix: `jobs/alice/${uid}/`,
+      log: `jobs/alice/${uid}/log.txt`,
+      exit: `jobs/alice/${uid}/exit`,
+      size: `jobs/alice/${uid}/size`,
+    });
+  });
+
+  it('refuses a uid or name that could escape the job folder', () => {
+    expect(() => jobKeys('alice', '../../etc')).toThrow(/Expected a job uid/);
+    expect(() => jobKeys('..', uid)).toThrow(/Expected an auth name/);
+    expect(() => jobKeys('a/b', uid)).toThrow(/Expected an auth name/);
+  });
+});
+
+describe('JobEvent', () => {
+  it('accepts the async event shape of the original', () => {
+    const event = { 'event-type': 'exec', 'auth-name': 'alice', uid: '1700000000.123e4567-e89b-12d3-a456-426614174000', 'push-urls': null, argv: ['ls'], 'rpc-name': '', 'rpc-args': '' };
+    expect(JobEvent.parse(event).argv).toEqual(['ls']);
+  });
+});
+
+describe('truncationMarker', () => {
+  it('names the number of dropped bytes on a line of its own', () => {
+    expect(truncationMarker(1234)).toBe('\n[... 1234 bytes truncated ...]\n');
+  });
+});

@@ -173,3 +173,14 @@ export const ScheduledEvent = z.object({
   time: z.string().optional(),
 });
 export type ScheduledEvent = z.infer<typeof ScheduledEvent>;
+
+/**
+ * The event that finishes lost jobs: those whose runner died (claimed before `lost-before`,
+ * epoch ms — the local runtime sends its own start time) or ran past their deadline. Sent
+ * by the local runtime at start and, on AWS, by the schedule trigger's sweep.
+ */
+export const SweepEvent = z.object({
+  'event-type': z.literal('sweep'),
+  'lost-before': z.number().int().optional(),
+});
+export type SweepEvent = z.infer<typeof SweepEvent>;

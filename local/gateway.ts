@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildProxyEvent, ProxyResultV1 } from './gateway-event.js';
+
+/** What invoking the backend returns: the function's payload, or that it failed. */
+export interface GatewayInvokeResult {
+  payload: Buffer;
+  functionError?: string;
+}
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  /** Invokes the backend function (RequestResponse) with a payload-1.0 event. */
+  invoke: (event: Buffer) => Promise<GatewayInvokeResult>;
+  /** API Gateway's limits: a 10 MB body and a 29 s integration timeout. */
+  maxBodyBytes?: number;
+  timeoutMs?: number;
+  logError?: (message: string, error?: unknown) => void;
+}
+
+export interface Gateway {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TIMEOUT_MS = 29_000;
+
+/**
+ * Starts the local API gateway: each HTTP request becomes the payload-1.0 event AWS API
+ * Gateway would send, the backend function is invoked with it, and its proxy result is
+ * turned back into HTTP — so the page, the CLI and the SDK talk to it exactly as to AWS.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
+  const logError = options.logError ?? ((message, error) => console.error(message, error ?? ''));
+
+  const server = createServer((req, res) => {
+    void serve(req, res).catch((error: unknown) => {
+      logError('gateway: request failed', error);
+      if (!res.headersSent) sendGatewayError(res, 500, 'Internal server error');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readLimitedBody(req, maxBodyBytes);
+    if (body === null) {
+      res.setHeader('connection', 'close');
+      sendGatewayError(res, 413, 'Request Too Long');
+      res.once('finish', () => req.destroy());
+      return;
+    }
+    const event = buildProxyEvent(req, body);
+    const requestId = String(event.requestContext.requestId);
+    const result = await withTimeout(options.invoke(Buffer.from(JSON.stringify(event))), timeoutMs);
+    if (result === 'timeout') {
+      sendGatewayError(res, 504, 'Endpoint request timed out', requestId);
+      return;
+    }
+    if (result.functionError !== undefined) {
+      logError(`gateway: the function failed (${result.functionError}): ${result.payload.toString('utf8').slice(0, 2000)}`);
+      sendGatewayError(res, 502, 'Internal server error', requestId);
+      return;
+    }
+    const parsed = ProxyResultV1.safeParse(parseJson(result.payload));
+    if (!parsed.success) {
+      logError(`gateway: malformed Lambda proxy response: ${result.payload.toString('utf8').slice(0, 500)}`);
+      sendGatewayError(res, 502, 'Internal server error', requestId);
+      return;
+    }
+    writeProxyResult(res, parsed.data, requestId);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    url: `http://${options.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function writeProxyResult(res: ServerResponse, result: ProxyResultV1, requestId: string): void {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = [String(value)];
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+    headers[name.toLowerCase()] = values.map(String);
+  }
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  delete headers['content-length'];
+  delete headers['transfer-encoding'];
+  headers['x-amzn-requestid'] = [requestId];
+  headers['content-length'] = [String(body.length)];
+  res.writeHead(result.statusCode, headers);
+  res.end(body);
+}
+
+function sendGatewayError(res: ServerResponse, status: number, message: string, requestId?: string): void {
+  const body = JSON.stringify({ message });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-errortype': status === 504 ? 'IntegrationTimeout' : status === 413 ? 'RequestTooLarge' : 'InternalServerErrorException',
+    ...(requestId ? { 'x-amzn-requestid': requestId } : {}),
+  });
+  res.end(body);
+}
+
+/** Reads the whole body, or returns null (reading no further) once it passes `maxBytes`. */
+async function readLimitedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function parseJson(payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

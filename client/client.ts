@@ -1,0 +1,155 @@
+import {
+  CancelResponse,
+  ExecResponse,
+  ListCommandsResponse,
+  ListJobsResponse,
+  PATHS,
+  Uid,
+} from '../protocol/index.js';
+import type { CommandInfo, JobSummary } from '../protocol/index.js';
+import { combineSignals } from './abort.js';
+import { callApi } from './api.js';
+import { TimeoutError, ValidationError } from './errors.js';
+import { followLog } from './follow.js';
+import { LogTail } from './log-tail.js';
+import { resolveClientOptions, resolvePolicy, PollPolicy } from './options.js';
+import type { ClientOptions, PollOptions, ResolvedClientOptions } from './options.js';
+import { toWireRequest } from './request.js';
+import type { JobRequest } from './request.js';
+import { createApiSource, createPushedSource } from './sources.js';
+import type { PushedUrlsInput } from './sources.js';
+
+/** Options of `tail` and `tailPushed`. */
+export interface TailOptions {
+  /** Byte offset to start from (default 0): resume a tail with the previous one's `offset`. */
+  from?: number;
+  signal?: AbortSignal;
+  /** Overrides the client's poll policy for this tail. */
+  poll?: PollOptions;
+}
+
+/** Options of `exec`. */
+export interface ExecOptions {
+  /** Each chunk of the log as it arrives (bytes; see `createLogDecoder` for text). */
+  onLog?: (chunk: Uint8Array) => void | Promise<void>;
+  /** Called with the uid once the job has started. */
+  onStart?: (uid: string) => void;
+  /** Stops waiting; rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Stops waiting after this many ms; rejects with TimeoutError. (The job's own limit is the request's `timeout`.) */
+  timeout?: number;
+  /** Cancel the job when the wait is aborted or times out (default true). */
+  cancelOnAbort?: boolean;
+  poll?: PollOptions;
+}
+
+/** The aws-exec API, for Node and browsers. */
+export interface AwsExecClient {
+  /** Starts a job and waits for it; resolves with its exit code. */
+  exec(request: JobRequest, options?: ExecOptions): Promise<number>;
+  /** Starts a job; resolves with its uid at once. */
+  start(request: JobRequest, options?: { signal?: AbortSignal }): Promise<string>;
+  /** Follows a job's log: an async iterable of byte chunks with the exit code at the end. */
+  tail(uid: string, options?: TailOptions): LogTail;
+  /** Follows a push-url job through the caller's own presigned GET URLs (no API calls). */
+  tailPushed(urls: PushedUrlsInput, options?: TailOptions): LogTail;
+  /** Asks the job to stop (it exits 130). */
+  cancel(uid: string, options?: { signal?: AbortSignal }): Promise<CancelResponse>;
+  /** The caller's recent jobs, newest first. */
+  list(options?: { limit?: number; signal?: AbortSignal }): Promise<JobSummary[]>;
+  /** The registered commands with their argument JSON Schemas. */
+  commands(options?: { signal?: AbortSignal }): Promise<CommandInfo[]>;
+}
+
+/** Creates a client for one API URL and auth key. */
+export function createClient(clientOptions: ClientOptions): AwsExecClient {
+  const options = resolveClientOptions(clientOptions);
+  const client: AwsExecClient = {
+    async start(request, { signal } = {}) {
+      const body = toWireRequest(request);
+      const answer = await callApi(options, { method: 'POST', path: PATHS.exec, body, schema: ExecResponse, signal });
+      return answer.uid;
+    },
+
+    tail(uid, tailOptions = {}) {
+      checkUid(uid);
+      const from = checkOffset(tailOptions.from);
+      const poll = resolvePolicy(PollPolicy, { ...options.poll, ...tailOptions.poll }, 'poll');
+      const source = createApiSource({ ...options, poll }, uid);
+      const reader = { fetch: options.fetch, retry: options.retry, signal: tailOptions.signal };
+      return new LogTail(uid, from, (onOffset) => followLog(source, { reader, poll, from, onOffset }));
+    },
+
+    tailPushed(urls, tailOptions = {}) {
+      const from = checkOffset(tailOptions.from);
+      const poll = resolvePolicy(PollPolicy, { ...options.poll, ...tailOptions.poll }, 'poll');
+      const source = createPushedSource(urls, poll);
+      const reader = { fetch: options.fetch, retry: options.retry, signal: tailOptions.signal };
+      return new LogTail(undefined, from, (onOffset) => followLog(source, { reader, poll, from, onOffset }));
+    },
+
+    async exec(request, execOptions = {}) {
+      return runJob(client, options, request, execOptions);
+    },
+
+    async cancel(uid, { signal } = {}) {
+      checkUid(uid);
+      return callApi(options, { method: 'DELETE', path: PATHS.exec, query: { uid }, schema: CancelResponse, signal });
+    },
+
+    async list({ limit, signal } = {}) {
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
+        throw new ValidationError(`Expected limit to be an integer from 1 to 1000, got ${String(limit)}`);
+      }
+      const query = limit === undefined ? undefined : { limit };
+      const answer = await callApi(options, { method: 'GET', path: PATHS.jobs, query, schema: ListJobsResponse, signal });
+      return answer.jobs;
+    },
+
+    async commands({ signal } = {}) {
+      const answer = await callApi(options, { method: 'GET', path: PATHS.commands, schema: ListCommandsResponse, signal });
+      return answer.commands;
+    },
+  };
+  return client;
+}
+
+/** exec = start + tail, with a client-side deadline and cancel-on-abort. */
+async function runJob(client: AwsExecClient, options: ResolvedClientOptions, request: JobRequest, execOptions: ExecOptions): Promise<number> {
+  const { timeout, signal } = execOptions;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    throw new ValidationError(`Expected timeout to be a positive number of milliseconds, got ${String(timeout)}`);
+  }
+  const deadline = timeout === undefined ? undefined : AbortSignal.timeout(timeout);
+  const waitSignal = combineSignals(signal, deadline);
+  const uid = await client.start(request, { signal: waitSignal });
+  execOptions.onStart?.(uid);
+  try {
+    const tail = client.tail(uid, { signal: waitSignal, poll: { ...options.poll, ...execOptions.poll } });
+    return await tail.exit(execOptions.onLog);
+  } catch (error) {
+    if (!waitSignal?.aborted) throw error;
+    if (execOptions.cancelOnAbort !== false) await cancelQuietly(client, uid);
+    if (deadline?.aborted && !signal?.aborted) throw new TimeoutError(uid, timeout as number);
+    throw error;
+  }
+}
+
+/** Best-effort cancel after an abort: the caller's error matters more than a failed cancel. */
+async function cancelQuietly(client: AwsExecClient, uid: string): Promise<void> {
+  try {
+    await client.cancel(uid, { signal: AbortSignal.timeout(5_000) });
+  } catch {
+    // The job may already have exited, or the API be unreachable: the abort is reported either way.
+  }
+}
+
+function checkUid(uid: string): void {
+  if (!Uid.safeParse(uid).success) throw new ValidationError(`Expected a job uid like \`1700000000.<uuid>\`, got \`${String(uid)}\``);
+}
+
+function checkOffset(from: number | undefined): number {
+  if (from === undefined) return 0;
+  if (!Number.isSafeInteger(from) || from < 0) throw new ValidationError(`Expected from to be a non-negative integer, got ${String(from)}`);
+  return from;
+}

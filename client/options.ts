@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+/** The fetch the client uses; inject one for tests, proxies or old runtimes. */
+export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** Retries with exponential backoff and full jitter, on network errors and 5xx only. */
+export const RetryPolicy = z.object({
+  /** Retries after the first attempt (0 = none). */
+  retries: z.number().int().min(0).max(100).default(4),
+  /** Ceiling of the first retry's delay. */
+  minDelayMs: z.number().min(0).default(100),
+  /** Ceiling of any retry's delay. */
+  maxDelayMs: z.number().min(0).default(5_000),
+  /** Growth of the delay ceiling per retry. */
+  factor: z.number().min(1).default(2),
+});
+export type RetryPolicy = z.infer<typeof RetryPolicy>;
+
+/** Adaptive polling: fast right after new data, backing off to a ceiling while idle. */
+export const PollPolicy = z.object({
+  /** Delay after new data and the first idle delay. */
+  minDelayMs: z.number().min(0).default(20),
+  /** Ceiling of the idle delay (a benchmark matching a 20 ms peer sets 20). */
+  maxDelayMs: z.number().min(0).default(1_000),
+  /** Growth of the idle delay per empty poll. */
+  factor: z.number().min(1).default(1.5),
+  /** A presigned URL is renewed this long before it expires (at most a quarter of its lifetime). */
+  refreshMarginMs: z.number().min(0).default(30_000),
+  /** How long to reuse a URL whose expiry is unknown (no `expires-at`, no X-Amz-Expires). */
+  unknownExpiryMaxAgeMs: z.number().min(0).default(5 * 60_000),
+});
+export type PollPolicy = z.infer<typeof PollPolicy>;
+
+/** Partial policies as callers pass them. */
+export type RetryOptions = z.input<typeof RetryPolicy>;
+export type PollOptions = z.input<typeof PollPolicy>;
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /** Base URL of the API, e.g. `https://exec.example.com` or the local runtime's URL. */
+  url: string;
+  /** The auth key, sent as the `auth` header. */
+  auth: string;
+  /** Defaults to the global fetch. */
+  fetch?: FetchFunction;
+  retry?: RetryOptions;
+  poll?: PollOptions;
+}
+
+/** Client options once checked and defaulted. */
+export interface ResolvedClientOptions {
+  url: string;
+  auth: string;
+  fetch: FetchFunction;
+  retry: RetryPolicy;
+  poll: PollPolicy;
+}
+
+const BaseOptions = z.object({
+  url: z.url({ protocol: /^https?$/, error: 'Expected url to be an http(s) URL' }),
+  auth: z.string().min(1, { error: 'Expected auth to be a non-empty key' }),
+});
+
+/** Checks the options and fills in the defaults; throws ValidationError saying what was wrong. */
+export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
+  const base = BaseOptions.safeParse({ url: options.url, auth: options.auth });
+  if (!base.success) throw new ValidationError(describeIssues('client options', base.error));
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ValidationError(`Expected the fetch option to be a function, got ${typeof options.fetch}`);
+  }
+  // An unbound global fetch throws "Illegal invocation" in browsers, hence the wrapper.
+  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  return {
+    url: base.data.url.replace(/\/+$/, ''),
+    auth: base.data.auth,
+    fetch,
+    retry: resolvePolicy(RetryPolicy, options.retry, 'retry'),
+    poll: resolvePolicy(PollPolicy, options.poll, 'poll'),
+  };
+}
+
+/** Parses a partial policy over its defaults; throws ValidationError naming the bad field. */
+export function resolvePolicy<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw new ValidationError(describeIssues(`${what} options`, parsed.error));
+  return parsed.data;
+}
+
+/** One line per zod issue, naming the field: "Invalid poll options: maxDelayMs: Too small…". */
+export function describeIssues(what: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  return `Invalid ${what}: ${lines.join('; ')}`;
+}

@@ -1,0 +1,58 @@
+import { abortReason, sleep, throwIfAborted } from './abort.js';
+import { NetworkError } from './errors.js';
+import type { FetchFunction, RetryPolicy } from './options.js';
+
+/** The delay before retry number `attempt` (0-based): full jitter under an exponential ceiling. */
+export function computeRetryDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** attempt);
+  return Math.round(random() * ceiling);
+}
+
+/** Whether a status is worth retrying: 5xx only (4xx are the caller's to fix). */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 && status <= 599;
+}
+
+/**
+ * Fetches with retries on network errors and 5xx answers. Returns the last answer as is
+ * (a 5xx after the last retry too, for the caller to turn into its own error); throws
+ * NetworkError when the last attempt could not connect, and the abort reason on abort.
+ * `describe` names the target in messages without leaking a presigned URL's signature.
+ */
+export async function fetchWithRetry(
+  fetch: FetchFunction,
+  url: string,
+  init: RequestInit,
+  policy: RetryPolicy,
+  describe: string,
+): Promise<Response> {
+  const signal = init.signal ?? undefined;
+  for (let attempt = 0; ; attempt++) {
+    throwIfAborted(signal);
+    let response: Response;
+    try {
+      response = await fetch(url, init);
+    } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
+      if (attempt >= policy.retries) {
+        throw new NetworkError(`Could not reach ${describe} after ${attempt + 1} attempts: ${String((error as Error)?.message ?? error)}`, {
+          cause: error,
+        });
+      }
+      await sleep(computeRetryDelay(policy, attempt), signal);
+      continue;
+    }
+    if (!isRetryableStatus(response.status) || attempt >= policy.retries) return response;
+    await discardBody(response);
+    await sleep(computeRetryDelay(policy, attempt), signal);
+  }
+}
+
+/** Reads and drops a body so that the connection can be reused. */
+export async function discardBody(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // A body that cannot be cancelled is already closed; nothing to free.
+  }
+}

@@ -1,0 +1,80 @@
+import { ExecStatusResponse, PATHS } from '../protocol/index.js';
+import { callApi } from './api.js';
+import { ExpiredUrlError, ValidationError } from './errors.js';
+import { computeRefreshAt, findUrlExpiry } from './expiry.js';
+import type { JobUrls, UrlSource } from './follow.js';
+import type { PollPolicy, ResolvedClientOptions } from './options.js';
+
+/** Follows a job through the API: `GET /api/exec?uid&range-start=N`. */
+export function createApiSource(options: ResolvedClientOptions, uid: string, now: () => number = Date.now): UrlSource & { apiCalls: number } {
+  const source = {
+    apiCalls: 0,
+    async resolve(offset: number, signal: AbortSignal | undefined): Promise<JobUrls | { exit: number }> {
+      source.apiCalls++;
+      const answer = await callApi(options, {
+        method: 'GET',
+        path: PATHS.exec,
+        query: { uid, 'range-start': offset },
+        schema: ExecStatusResponse,
+        signal,
+      });
+      if ('exit' in answer) return { exit: answer.exit };
+      const expiry = findUrlExpiry(answer.url, answer['expires-at']);
+      const followsObjects = answer['size-url'] !== undefined;
+      return {
+        logUrl: answer.url,
+        sizeUrl: answer['size-url'],
+        exitUrl: answer['exit-url'],
+        // A `{url}`-only server is asked on every idle poll anyway; its URL is kept while data flows.
+        refreshAt: followsObjects || expiry !== undefined ? computeRefreshAt(expiry, now(), options.poll) : Number.POSITIVE_INFINITY,
+        askWhenIdle: !followsObjects,
+      };
+    },
+  };
+  return source;
+}
+
+/** Presigned GET URLs of the three objects a push-url job writes to the caller's bucket. */
+export interface PushedUrls {
+  logUrl: string;
+  sizeUrl: string;
+  exitUrl: string;
+}
+
+/** The URLs themselves, or a function that signs fresh ones (called again shortly before they expire). */
+export type PushedUrlsInput = PushedUrls | ((signal: AbortSignal | undefined) => PushedUrls | Promise<PushedUrls>);
+
+/**
+ * Follows a push-url job through the caller's own presigned GETs (no API). Fixed URLs
+ * that expire end the tail with ExpiredUrlError (resume with fresh ones from its offset);
+ * a signing function is simply called again.
+ */
+export function createPushedSource(input: PushedUrlsInput, policy: PollPolicy, now: () => number = Date.now): UrlSource {
+  return {
+    async resolve(offset, signal) {
+      const urls = typeof input === 'function' ? await input(signal) : input;
+      checkPushedUrls(urls);
+      const expiry = findUrlExpiry(urls.logUrl);
+      if (typeof input !== 'function' && expiry !== undefined && now() >= expiry) {
+        throw new ExpiredUrlError(offset, `The presigned log URL expired at ${new Date(expiry).toISOString()}; resume with fresh URLs from offset ${offset}`);
+      }
+      return {
+        logUrl: urls.logUrl,
+        sizeUrl: urls.sizeUrl,
+        exitUrl: urls.exitUrl,
+        // Fixed URLs are used until they expire; a signer is asked shortly before.
+        refreshAt: typeof input === 'function' ? computeRefreshAt(expiry, now(), policy) : (expiry ?? Number.POSITIVE_INFINITY),
+        askWhenIdle: false,
+      };
+    },
+  };
+}
+
+function checkPushedUrls(urls: PushedUrls): void {
+  for (const key of ['logUrl', 'sizeUrl', 'exitUrl'] as const) {
+    const value: unknown = urls?.[key];
+    if (typeof value !== 'string' || !/^https?:\/\//.test(value)) {
+      throw new ValidationError(`Expected ${key} to be an http(s) presigned GET URL, got ${value === undefined ? 'nothing' : `\`${String(value).slice(0, 80)}\``}`);
+    }
+  }
+}

@@ -1,29 +1,93 @@
-// STUB: replaced by the S3 implementation.
-import type { LocalService } from '../service.js';
-import { AwsError } from '../service.js';
-import type { AuthError } from '../sigv4.js';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import type { LocalService, ServiceRequest } from '../service.js';
+import type { AwsError } from '../service.js';
+import type { S3Context } from './context.js';
+import { finalErrorCode, mapAuthError, S3Error } from './errors.js';
+import { createRequestId, header } from './http.js';
+import { applyCors } from './ops/cors.js';
+import { selectRoute } from './router.js';
+import { ObjectStore } from './store/index.js';
+import { readTarget, tryReadTarget } from './target.js';
+import { escapeXml } from './xml.js';
 
 export interface S3ServiceOptions {
   dataDir: string;
   region: string;
+  /** A request body that sends nothing for this long fails with 400 RequestTimeout (default 30 s). */
+  bodyIdleTimeoutMs?: number;
+  /** Smallest size of every part but the last of a multipart upload (default 5 MiB, as S3). */
+  minPartBytes?: number;
 }
 
-/** Creates the S3 service, persisted under `dataDir`. */
-export async function createS3Service(_options: S3ServiceOptions): Promise<LocalService> {
+const REQUEST_ID = 'x-amz-request-id';
+
+/** Creates the S3 service, persisted under `dataDir` (metadata in SQLite, bodies in files). */
+export async function createS3Service(options: S3ServiceOptions): Promise<LocalService> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const store = ObjectStore.open(options.dataDir);
+  const ctx: S3Context = {
+    store,
+    region: options.region,
+    ownerId: createHash('sha256').update('aws-exec local S3 owner').digest('hex'),
+    bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? 30_000,
+    minPartBytes: options.minPartBytes ?? 5 * 1024 * 1024,
+  };
+
   return {
     name: 's3',
     bufferBody: false,
     maxBodyBytes: 0,
     claimsUnsigned: () => true,
-    allowsAnonymous: () => false,
-    authError: (error: AuthError) => new AwsError(403, 'AccessDenied', error.message),
-    async handle() {
-      throw new AwsError(501, 'NotImplemented', 'S3 is not implemented yet');
+    allowsAnonymous: (req) => req.method === 'OPTIONS',
+    authError: mapAuthError,
+    async handle(request: ServiceRequest, res: ServerResponse) {
+      const requestId = createRequestId();
+      res.setHeader(REQUEST_ID, requestId);
+      res.setHeader('x-amz-id-2', requestId);
+      const target = readTarget(request.host, request.rawPath);
+      applyCors(store, target.bucket, request.method, request.headers, res);
+      const route = selectRoute(request.method, target, request.query, request.headers['x-amz-copy-source'] !== undefined);
+      if (!route.readsBody) request.incoming.resume();
+      await route.run(ctx, { req: request, res, target });
     },
-    sendError(_req, res, error) {
-      res.writeHead(error.status, { 'content-type': 'application/xml' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${error.message}</Message></Error>`);
+    sendError(request, res, error) {
+      sendS3Error(store, request, res, error);
     },
-    async close() {},
+    async close() {
+      store.close();
+    },
   };
+}
+
+/** Renders an error as S3 does: XML `<Error>` with Code, Message, the S3 details, Resource and RequestId; no body for HEAD. */
+function sendS3Error(
+  store: ObjectStore,
+  request: Pick<ServiceRequest, 'method' | 'headers' | 'rawPath' | 'host'>,
+  res: ServerResponse,
+  error: AwsError,
+): void {
+  const requestId = String(res.getHeader(REQUEST_ID) ?? createRequestId());
+  const target = tryReadTarget(request.host, request.rawPath);
+  if (target) applyCors(store, target.bucket, request.method, request.headers, res);
+  const code = finalErrorCode(error, header(request.headers, 'authorization') !== undefined);
+  const details = error instanceof S3Error ? error.details : {};
+  const resource = target ? `/${target.bucket}${target.key === '' ? '' : `/${target.key}`}` : request.rawPath;
+  const extra = Object.entries(details)
+    .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+    .join('');
+  const xml =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(error.message)}</Message>${extra}` +
+    `<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId><HostId>${requestId}</HostId></Error>`;
+  const body = request.method === 'HEAD' ? undefined : Buffer.from(xml, 'utf8');
+  res.writeHead(error.status, {
+    ...(error instanceof S3Error ? error.headers : {}),
+    [REQUEST_ID]: requestId,
+    'x-amz-id-2': requestId,
+    'content-type': 'application/xml',
+    ...(body ? { 'content-length': body.length } : {}),
+  });
+  res.end(body);
 }

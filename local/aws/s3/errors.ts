@@ -1,0 +1,105 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { AwsError } from '../service.js';
+import type { AuthError } from '../sigv4.js';
+
+/** An S3 error with the extra elements S3 puts in its error XML (BucketName, Key, UploadId…). */
+export class S3Error extends AwsError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly details: Readonly<Record<string, string>> = {},
+    options?: { cause?: unknown; headers?: OutgoingHttpHeaders },
+  ) {
+    super(status, code, message, options);
+    this.name = 'S3Error';
+    this.headers = options?.headers ?? {};
+  }
+
+  /** Response headers the error carries (e.g. Content-Range on 416). */
+  readonly headers: OutgoingHttpHeaders;
+}
+
+/**
+ * A malformed signature. S3 names it AuthorizationHeaderMalformed for header signatures and
+ * AuthorizationQueryParametersError for presigned URLs; the AuthError does not say which, so
+ * `sendError` picks the code from the request (see `finalErrorCode`).
+ */
+export class MalformedAuthError extends S3Error {
+  constructor(message: string) {
+    super(400, 'AuthorizationHeaderMalformed', message);
+  }
+}
+
+/** Turns a failed SigV4 check into the error S3 itself sends for it. */
+export function mapAuthError(error: AuthError): AwsError {
+  switch (error.kind) {
+    case 'missing':
+      return new S3Error(403, 'AccessDenied', `Access Denied: ${error.message}`);
+    case 'unknown-key':
+      return new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+    case 'mismatch':
+      return new S3Error(403, 'SignatureDoesNotMatch', error.message);
+    case 'skewed':
+      return new S3Error(403, 'RequestTimeTooSkewed', error.message);
+    case 'expired':
+      return new S3Error(403, 'AccessDenied', 'Request has expired');
+    case 'not-yet-valid':
+      return new S3Error(403, 'AccessDenied', 'Request is not valid yet');
+    case 'malformed':
+    case 'unsupported-algorithm':
+      return new MalformedAuthError(error.message);
+  }
+}
+
+/** The code to send for an error, refining the malformed-signature code by where the signature was. */
+export function finalErrorCode(error: AwsError, hasAuthorizationHeader: boolean): string {
+  if (error instanceof MalformedAuthError && !hasAuthorizationHeader) return 'AuthorizationQueryParametersError';
+  return error.code;
+}
+
+/** 404 NoSuchBucket. */
+export function noSuchBucket(bucket: string): S3Error {
+  return new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+}
+
+/** 404 NoSuchKey. */
+export function noSuchKey(key: string): S3Error {
+  return new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
+}
+
+/** 404 NoSuchUpload. */
+export function noSuchUpload(uploadId: string): S3Error {
+  return new S3Error(
+    404,
+    'NoSuchUpload',
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    { UploadId: uploadId },
+  );
+}
+
+/** 400 MalformedXML with what was wrong. */
+export function malformedXml(detail: string): S3Error {
+  return new S3Error(
+    400,
+    'MalformedXML',
+    `The XML you provided was not well-formed or did not validate against our published schema: ${detail}`,
+  );
+}
+
+/** 400 InvalidArgument naming the argument and its value. */
+export function invalidArgument(message: string, name: string, value: string): S3Error {
+  return new S3Error(400, 'InvalidArgument', message, { ArgumentName: name, ArgumentValue: value });
+}
+
+/** 501 NotImplemented for an operation the local endpoint does not speak. */
+export function notImplemented(what: string): S3Error {
+  return new S3Error(501, 'NotImplemented', `${what} is not implemented by the local S3 endpoint`);
+}
+
+/** 412 PreconditionFailed naming the failed condition. */
+export function preconditionFailed(condition: string): S3Error {
+  return new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+    Condition: condition,
+  });
+}

@@ -1,0 +1,111 @@
+import { createReadStream, readSync } from 'node:fs';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Operation, S3Call, S3Context } from '../context.js';
+import { evaluateReadConditions } from '../conditions.js';
+import { invalidArgument, noSuchKey } from '../errors.js';
+import { header, param, resolveRange, type ByteRange } from '../http.js';
+import { validateKey } from '../names.js';
+import { objectResponseHeaders, partSizesOf } from '../object-headers.js';
+import type { ObjectRow } from '../store/index.js';
+
+/** Bodies up to this size are read in one synchronous call instead of streamed (the 1 KB GET hot path). */
+const SMALL_BODY_BYTES = 256 * 1024;
+
+/** GetObject: the body (or a Range of it) with the stored headers; the body file is opened in the same tick as the lookup. */
+export const getObject: Operation = async (ctx, call) => {
+  const { store } = ctx;
+  const { bucket, key } = call.target;
+  validateKey(key);
+  const opened = store.openObject(bucket, key);
+  if (!opened) throw missing(ctx, bucket, key);
+  const { row, fd } = opened;
+  let handedOver = false;
+  try {
+    const answer = prepareAnswer(call, row);
+    if (answer === undefined) return;
+    const { status, headers, range } = answer;
+    const length = range.end - range.start + 1;
+    if (length <= SMALL_BODY_BYTES) {
+      const body = Buffer.allocUnsafe(length);
+      let read = 0;
+      while (read < length) {
+        const n = readSync(fd, body, read, length - read, range.start + read);
+        if (n === 0) throw new Error(`The body file of ${bucket}/${key} is shorter than its recorded size`);
+        read += n;
+      }
+      call.res.writeHead(status, headers);
+      call.res.end(body);
+      return;
+    }
+    handedOver = true;
+    const stream = createReadStream('', { fd, start: range.start, end: range.end, autoClose: true, highWaterMark: 256 * 1024 });
+    call.res.writeHead(status, headers);
+    await pipeline(stream, call.res).catch(() => {
+      // The client went away mid-body, or the read failed after the headers were sent: nothing to tell anyone.
+      call.res.destroy();
+    });
+  } finally {
+    if (!handedOver) store.closeBody(fd);
+  }
+};
+
+/** HeadObject: GetObject's headers without a body. */
+export const headObject: Operation = (ctx, call) => {
+  const { bucket, key } = call.target;
+  validateKey(key);
+  const row = ctx.store.headObject(bucket, key);
+  if (!row) throw missing(ctx, bucket, key);
+  const answer = prepareAnswer(call, row);
+  if (answer === undefined) return;
+  call.res.writeHead(answer.status, answer.headers);
+  call.res.end();
+};
+
+function missing(ctx: S3Context, bucket: string, key: string): Error {
+  ctx.store.requireBucket(bucket);
+  return noSuchKey(key);
+}
+
+interface Answer {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  range: ByteRange;
+}
+
+/** Evaluates conditions, partNumber and Range; sends a 304 itself and returns undefined then. */
+function prepareAnswer({ req, res }: S3Call, row: ObjectRow): Answer | undefined {
+  if (evaluateReadConditions(req.headers, row) === 'not-modified') {
+    sendNotModified(res, row);
+    return undefined;
+  }
+  const partNumber = param(req.query, 'partNumber');
+  const range = partNumber !== undefined ? partRange(row, partNumber) : resolveRange(header(req.headers, 'range'), row.size);
+  const whole = range === undefined;
+  const checksumMode = header(req.headers, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED';
+  const headers = objectResponseHeaders(row, req.query, whole && checksumMode);
+  if (whole) {
+    headers['content-length'] = row.size;
+    return { status: 200, headers, range: { start: 0, end: row.size - 1 } };
+  }
+  headers['content-length'] = range.end - range.start + 1;
+  headers['content-range'] = `bytes ${range.start}-${range.end}/${row.size}`;
+  return { status: 206, headers, range };
+}
+
+function sendNotModified(res: ServerResponse, row: ObjectRow): void {
+  res.writeHead(304, { etag: row.etag, 'last-modified': new Date(row.modified_ms).toUTCString() });
+  res.end();
+}
+
+function partRange(row: ObjectRow, text: string): ByteRange | undefined {
+  const sizes = row.part_sizes === null ? [row.size] : partSizesOf(row);
+  const number = Number(text);
+  if (!/^\d{1,5}$/.test(text) || number < 1 || number > sizes.length) {
+    throw invalidArgument(`Expected partNumber to be an integer from 1 to ${sizes.length}, got \`${text.slice(0, 20)}\``, 'partNumber', text.slice(0, 20));
+  }
+  if (row.part_sizes === null) return undefined;
+  let start = 0;
+  for (let i = 0; i < number - 1; i++) start += sizes[i] ?? 0;
+  return { start, end: start + (sizes[number - 1] ?? 0) - 1 };
+}

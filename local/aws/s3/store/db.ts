@@ -1,0 +1,180 @@
+import Database from 'better-sqlite3';
+
+// Why SQLite + plain files: the metadata (buckets, keys, ETags, headers, multipart state) needs
+// atomic multi-row updates, an ordered index for listings and crash safety, which SQLite in
+// WAL mode gives in one file with prepared statements fast enough for the GET hot path.
+// Bodies can be gigabytes and must stream, so they stay out of the database as files named by
+// generated ids; a row points at its body, and swapping that pointer in one transaction is
+// what makes an overwrite atomic for readers.
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS buckets (
+  name TEXT PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  cors TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS objects (
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  body_id TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  content_encoding TEXT,
+  content_disposition TEXT,
+  content_language TEXT,
+  cache_control TEXT,
+  expires TEXT,
+  metadata TEXT NOT NULL,
+  checksum_algorithm TEXT,
+  checksum_value TEXT,
+  part_sizes TEXT,
+  PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS uploads (
+  upload_id TEXT PRIMARY KEY,
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  initiated_ms INTEGER NOT NULL,
+  headers TEXT NOT NULL,
+  checksum_algorithm TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS uploads_by_key ON uploads (bucket, key, upload_id);
+CREATE TABLE IF NOT EXISTS parts (
+  upload_id TEXT NOT NULL,
+  part_number INTEGER NOT NULL,
+  body_id TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  checksum_algorithm TEXT,
+  checksum_value TEXT,
+  PRIMARY KEY (upload_id, part_number)
+) WITHOUT ROWID;
+`;
+
+/** One object's metadata row. */
+export interface ObjectRow {
+  bucket: string;
+  key: string;
+  body_id: string;
+  size: number;
+  /** Quoted, as sent in the ETag header. */
+  etag: string;
+  modified_ms: number;
+  content_type: string;
+  content_encoding: string | null;
+  content_disposition: string | null;
+  content_language: string | null;
+  cache_control: string | null;
+  expires: string | null;
+  /** JSON object of user metadata (`x-amz-meta-*` without the prefix). */
+  metadata: string;
+  checksum_algorithm: string | null;
+  checksum_value: string | null;
+  /** JSON array of part sizes, for objects completed from a multipart upload. */
+  part_sizes: string | null;
+}
+
+export interface BucketRow {
+  name: string;
+  created_ms: number;
+  region: string;
+  cors: string | null;
+}
+
+export interface UploadRow {
+  upload_id: string;
+  bucket: string;
+  key: string;
+  initiated_ms: number;
+  /** JSON of the object headers given at CreateMultipartUpload. */
+  headers: string;
+  checksum_algorithm: string | null;
+}
+
+export interface PartRow {
+  upload_id: string;
+  part_number: number;
+  body_id: string;
+  size: number;
+  etag: string;
+  modified_ms: number;
+  checksum_algorithm: string | null;
+  checksum_value: string | null;
+}
+
+export interface ListingRow {
+  key: string;
+  size: number;
+  etag: string;
+  modified_ms: number;
+}
+
+/** Opens (creating when missing) the metadata database with the schema and the S3 statements. */
+export function openDatabase(file: string) {
+  const db = new Database(file);
+  try {
+    // WAL + synchronous=NORMAL: a committed transaction survives a crash of this process
+    // (kill -9); only a power loss may drop the last commits. EXCLUSIVE locking makes a second
+    // process on the same directory fail fast (the OS drops the lock if this process dies).
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('busy_timeout = 2000');
+    db.exec(SCHEMA);
+  } catch (error) {
+    db.close();
+    throw new Error(`Expected to open the S3 metadata database ${file} (is another process using this data directory?)`, {
+      cause: error,
+    });
+  }
+  return { db, statements: prepareStatements(db) };
+}
+
+/** The database and its prepared statements. */
+export type S3Database = ReturnType<typeof openDatabase>;
+
+function prepareStatements(db: Database.Database) {
+  const objectColumns =
+    'bucket, key, body_id, size, etag, modified_ms, content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, checksum_algorithm, checksum_value, part_sizes';
+  return {
+    allBuckets: db.prepare<[], BucketRow>('SELECT name, created_ms, region, cors FROM buckets ORDER BY name'),
+    insertBucket: db.prepare<[string, number, string]>('INSERT INTO buckets (name, created_ms, region) VALUES (?, ?, ?)'),
+    deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
+    setCors: db.prepare<[string | null, string]>('UPDATE buckets SET cors = ? WHERE name = ?'),
+    anyObject: db.prepare<[string], { key: string }>('SELECT key FROM objects WHERE bucket = ? LIMIT 1'),
+    getObject: db.prepare<[string, string], ObjectRow>(`SELECT ${objectColumns} FROM objects WHERE bucket = ? AND key = ?`),
+    upsertObject: db.prepare<ObjectRow>(
+      `INSERT OR REPLACE INTO objects (${objectColumns}) VALUES (@bucket, @key, @body_id, @size, @etag, @modified_ms, @content_type, @content_encoding, @content_disposition, @content_language, @cache_control, @expires, @metadata, @checksum_algorithm, @checksum_value, @part_sizes)`,
+    ),
+    deleteObject: db.prepare<[string, string]>('DELETE FROM objects WHERE bucket = ? AND key = ?'),
+    // Listing: keys >= lowInclusive, > lowExclusive, < high, in UTF-8 byte order (SQLite's BINARY collation).
+    listObjects: db.prepare<[string, string, string, string, number], ListingRow>(
+      'SELECT key, size, etag, modified_ms FROM objects WHERE bucket = ? AND key >= ? AND key > ? AND key < ? ORDER BY key LIMIT ?',
+    ),
+    insertUpload: db.prepare<UploadRow>(
+      'INSERT INTO uploads (upload_id, bucket, key, initiated_ms, headers, checksum_algorithm) VALUES (@upload_id, @bucket, @key, @initiated_ms, @headers, @checksum_algorithm)',
+    ),
+    getUpload: db.prepare<[string], UploadRow>(
+      'SELECT upload_id, bucket, key, initiated_ms, headers, checksum_algorithm FROM uploads WHERE upload_id = ?',
+    ),
+    deleteUpload: db.prepare<[string]>('DELETE FROM uploads WHERE upload_id = ?'),
+    bucketUploads: db.prepare<[string], UploadRow>(
+      'SELECT upload_id, bucket, key, initiated_ms, headers, checksum_algorithm FROM uploads WHERE bucket = ? ORDER BY key, upload_id',
+    ),
+    getPart: db.prepare<[string, number], PartRow>(
+      'SELECT upload_id, part_number, body_id, size, etag, modified_ms, checksum_algorithm, checksum_value FROM parts WHERE upload_id = ? AND part_number = ?',
+    ),
+    upsertPart: db.prepare<PartRow>(
+      'INSERT OR REPLACE INTO parts (upload_id, part_number, body_id, size, etag, modified_ms, checksum_algorithm, checksum_value) VALUES (@upload_id, @part_number, @body_id, @size, @etag, @modified_ms, @checksum_algorithm, @checksum_value)',
+    ),
+    uploadParts: db.prepare<[string], PartRow>(
+      'SELECT upload_id, part_number, body_id, size, etag, modified_ms, checksum_algorithm, checksum_value FROM parts WHERE upload_id = ? ORDER BY part_number',
+    ),
+    deleteParts: db.prepare<[string]>('DELETE FROM parts WHERE upload_id = ?'),
+    referencedBodies: db.prepare<[], { body_id: string }>('SELECT body_id FROM objects UNION ALL SELECT body_id FROM parts'),
+  };
+}

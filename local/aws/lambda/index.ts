@@ -1,71 +1,177 @@
-// STUB: replaced by the Lambda implementation.
-import type { LocalService } from '../service.js';
+import { randomUUID } from 'node:crypto';
 import { AwsError } from '../service.js';
-import type { AuthError, Credentials } from '../sigv4.js';
+import { resolveFunctionConfig, resolveServiceTimings, type ResolvedFunctionConfig } from './config.js';
+import { ExecutionEnvironment } from './environment.js';
+import {
+  functionNotFound,
+  invalidParameter,
+  invalidRequestContent,
+  MAX_ASYNC_PAYLOAD_BYTES,
+  MAX_SYNC_PAYLOAD_BYTES,
+  renderAuthError,
+  requestTooLarge,
+  sendLambdaError,
+  validationError,
+} from './errors.js';
+import { EventQueue } from './event-queue.js';
+import { describeFunction, describeFunctionConfiguration, readCodeFacts, type CodeFacts } from './function-view.js';
+import { runInvocation } from './invocation.js';
+import { formatFunctionArn, LATEST, parseFunctionReference } from './names.js';
+import { writeToProcessOutput } from './output.js';
+import { FunctionPool, PoolClosedError, type InvocationRequest } from './pool.js';
+import { isLambdaPath, serveLambdaRequest, type LambdaApi } from './routes.js';
+import type { InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions } from './types.js';
 
-export interface LambdaServiceOptions {
-  region: string;
-  /** The key pair handed to execution environments as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
-  credentials: Credentials;
-  /** The endpoint's URL, handed to execution environments as AWS_ENDPOINT_URL (known once it listens). */
-  endpointUrl: () => string;
-  logError?: (message: string, error: unknown) => void;
+export type { FunctionConfig, InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions, LogType } from './types.js';
+export { InvalidFunctionConfigError, type ResolvedFunctionConfig } from './config.js';
+
+interface FunctionEntry {
+  pool: FunctionPool;
+  facts: CodeFacts;
 }
 
-/** A function registered by the local runtime. */
-export interface FunctionConfig {
-  name: string;
-  /** Absolute path of the JavaScript module (ESM or CommonJS) that exports the handler. */
-  module: string;
-  /** Name of the exported handler function (default `handler`). */
-  handlerExport?: string;
-  /** Extra environment variables for the execution environment. */
-  env?: Record<string, string>;
-  /** Function timeout in seconds (default 3, at most 900). */
-  timeoutSeconds?: number;
-  /** Memory size in MB, reported to the handler (default 128). */
-  memoryMb?: number;
-  /** Most execution environments running at once; invocations beyond it queue (default 10). */
-  concurrency?: number;
-  /** How many times a failed asynchronous (Event) invocation is retried, 0 to 2 (default 2). */
-  maxRetryAttempts?: number;
-}
-
-export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
-
-export interface InvokeResult {
-  /** 200 for RequestResponse, 202 for Event, 204 for DryRun. */
-  statusCode: number;
-  payload: Buffer;
-  /** Set when the handler threw or the environment failed ('Unhandled'). */
-  functionError?: 'Unhandled';
-}
-
-export interface LambdaService extends LocalService {
-  registerFunction(config: FunctionConfig): void;
-  invoke(name: string, payload: Buffer, type: InvocationType): Promise<InvokeResult>;
-}
+const INVOCATION_TYPES: ReadonlySet<string> = new Set(['RequestResponse', 'Event', 'DryRun']);
 
 /** Creates the Lambda service: registered functions run in warm worker processes. */
-export function createLambdaService(_options: LambdaServiceOptions): LambdaService {
+export function createLambdaService(options: LambdaServiceOptions): LambdaService {
+  const { region, credentials } = options;
+  const timings = resolveServiceTimings({
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),
+    ...(options.retryDelaysMs !== undefined ? { retryDelaysMs: options.retryDelaysMs } : {}),
+  });
+  const output = options.writeOutput ?? writeToProcessOutput;
+  const logError = options.logError ?? ((message: string, error: unknown) => console.error(message, error));
+  const functions = new Map<string, FunctionEntry>();
+  let closed = false;
+
+  const startEnvironment = (config: ResolvedFunctionConfig, log: Parameters<typeof ExecutionEnvironment.start>[1]) =>
+    ExecutionEnvironment.start(
+      { config, region, credentials, endpointUrl: options.endpointUrl(), initTimeoutMs: timings.initTimeoutMs, output },
+      log,
+    );
+
+  /** Finds a function by name or ARN; only `$LATEST` exists. */
+  function lookup(reference: string, qualifier: string | undefined): FunctionEntry {
+    const parsed = parseFunctionReference(reference);
+    if (qualifier !== undefined && parsed.qualifier !== undefined && qualifier !== parsed.qualifier) {
+      throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
+    }
+    const wanted = qualifier ?? parsed.qualifier;
+    const entry = functions.get(parsed.name);
+    if (!entry || (wanted !== undefined && wanted !== LATEST) || (parsed.region !== undefined && parsed.region !== region)) {
+      throw functionNotFound(formatFunctionArn(parsed.region ?? region, parsed.name, wanted));
+    }
+    return entry;
+  }
+
+  const events = new EventQueue({
+    run: (name, request) => {
+      const entry = functions.get(name);
+      if (!entry) return Promise.reject(new Error(`Expected function ${name} to be registered`));
+      return runInvocation(entry.pool, request, false);
+    },
+    maxRetryAttempts: (name) => functions.get(name)?.pool.currentConfig.maxRetryAttempts ?? 0,
+    retryDelaysMs: timings.retryDelaysMs,
+    report: (name, line) => output('stderr', `[${name}] ${line}\n`),
+    logError,
+  });
+
+  async function invoke(name: string, payload: Buffer, type: InvocationType, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
+    if (!INVOCATION_TYPES.has(type)) {
+      throw validationError(`Expected the invocation type to be RequestResponse, Event or DryRun, got \`${String(type)}\``);
+    }
+    if (closed) throw new AwsError(503, 'ServiceException', 'The local Lambda service is shutting down');
+    const entry = lookup(name, invokeOptions.qualifier);
+    const config = entry.pool.currentConfig;
+    const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
+    if (payload.length > limit) throw requestTooLarge(limit, 'InvokeFunction');
+    const event = readEventText(payload);
+    const requestId = randomUUID();
+    const request: InvocationRequest = {
+      requestId,
+      payload: event,
+      invokedFunctionArn: formatFunctionArn(region, config.name, invokeOptions.qualifier ?? parseFunctionReference(name).qualifier),
+    };
+    if (invokeOptions.clientContext !== undefined) request.clientContext = invokeOptions.clientContext;
+    if (type === 'DryRun') return { statusCode: 204, payload: Buffer.alloc(0), requestId };
+    if (type === 'Event') {
+      events.enqueue(config.name, request);
+      return { statusCode: 202, payload: Buffer.alloc(0), requestId };
+    }
+    let finished;
+    try {
+      finished = await runInvocation(entry.pool, request, invokeOptions.logType === 'Tail');
+    } catch (error) {
+      if (error instanceof PoolClosedError) throw new AwsError(503, 'ServiceException', error.message, { cause: error });
+      throw error;
+    }
+    const result: InvokeResult = { statusCode: 200, payload: finished.payload, requestId, executedVersion: LATEST };
+    if (finished.error) result.functionError = 'Unhandled';
+    if (finished.logTail) result.logResult = finished.logTail.toString('base64');
+    return result;
+  }
+
+  const api: LambdaApi = {
+    invoke,
+    describeFunction: (name, qualifier) => {
+      const entry = lookup(name, qualifier);
+      return describeFunction(region, entry.pool.currentConfig, entry.facts);
+    },
+    describeConfiguration: (name, qualifier) => {
+      const entry = lookup(name, qualifier);
+      return describeFunctionConfiguration(region, entry.pool.currentConfig, entry.facts);
+    },
+    listConfigurations: () =>
+      [...functions.values()]
+        .map((entry) => ({ ...describeFunctionConfiguration(region, entry.pool.currentConfig, entry.facts), FunctionName: entry.pool.currentConfig.name }))
+        .sort((a, b) => (a.FunctionName < b.FunctionName ? -1 : a.FunctionName > b.FunctionName ? 1 : 0)),
+  };
+
   return {
     name: 'lambda',
     bufferBody: true,
-    maxBodyBytes: 6 * 1024 * 1024,
-    claimsUnsigned: (req) => (req.url ?? '').startsWith('/2015-03-31/'),
+    maxBodyBytes: MAX_SYNC_PAYLOAD_BYTES,
+    claimsUnsigned: (req) => isLambdaPath(req.url ?? ''),
     allowsAnonymous: () => false,
-    authError: (error: AuthError) => new AwsError(403, 'InvalidSignatureException', error.message),
-    async handle() {
-      throw new AwsError(501, 'NotImplemented', 'Lambda is not implemented yet');
+    authError: renderAuthError,
+    handle: (request, res) => serveLambdaRequest(api, request, res),
+    sendError: (_request, res, error) => sendLambdaError(res, error),
+    registerFunction(input) {
+      if (closed) throw new Error('Expected an open Lambda service, but it was closed');
+      const config = resolveFunctionConfig(input);
+      const facts = readCodeFacts(config);
+      const existing = functions.get(config.name);
+      if (existing) {
+        existing.pool.replaceConfig(config);
+        existing.facts = facts;
+        return;
+      }
+      functions.set(config.name, { pool: new FunctionPool(config, { startEnvironment, idleTimeoutMs: timings.idleTimeoutMs }), facts });
     },
-    sendError(_req, res, error) {
-      res.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': error.code });
-      res.end(JSON.stringify({ Type: 'User', message: error.message }));
+    invoke,
+    getFunction: (name) => functions.get(name)?.pool.currentConfig,
+    whenEventsIdle: () => events.whenIdle(),
+    async close() {
+      closed = true;
+      events.close();
+      await Promise.all([...functions.values()].map((entry) => entry.pool.close()));
     },
-    registerFunction() {},
-    async invoke() {
-      throw new AwsError(501, 'NotImplemented', 'Lambda is not implemented yet');
-    },
-    async close() {},
   };
+}
+
+/** Checks that a payload is JSON (an empty one is `{}`, as on AWS) and returns its text. */
+function readEventText(payload: Buffer): string {
+  const text = payload.toString('utf8');
+  if (text.trim() === '') return '{}';
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+    throw invalidRequestContent(
+      `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message} (expected a JSON document, got \`${preview}\`)`,
+      error,
+    );
+  }
+  return text;
 }

@@ -1,0 +1,269 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ResolvedFunctionConfig } from './config.js';
+import { WorkerMessage, type FunctionErrorBody, type InvokeMessage } from './ipc.js';
+import { createLinePrefixer, type InvocationLog, type LinePrefixer, type OutputSink } from './output.js';
+import { killProcessTree } from './process-tree.js';
+import { buildWorkerEnv } from './worker-env.js';
+
+/** Everything needed to start an execution environment. */
+export interface EnvironmentSpec {
+  config: ResolvedFunctionConfig;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  endpointUrl: string;
+  initTimeoutMs: number;
+  output: OutputSink;
+}
+
+/** How one invocation in an environment ended. `environmentLost`: the environment is gone (timeout, crash). */
+export type InvocationOutcome =
+  | { ok: true; payload: string }
+  | { ok: false; error: FunctionErrorBody; environmentLost: boolean };
+
+/** Starting an environment failed (the module did not load, or took too long); `body` is the function error. */
+export class EnvironmentInitError extends Error {
+  constructor(
+    readonly body: FunctionErrorBody,
+    options?: { cause?: unknown },
+  ) {
+    super(`${body.errorType}: ${body.errorMessage}`, options);
+    this.name = 'EnvironmentInitError';
+  }
+}
+
+interface Pending {
+  requestId: string;
+  resolve(outcome: InvocationOutcome): void;
+}
+
+interface BootstrapEntry {
+  path: string;
+  execArgv: string[];
+}
+
+/**
+ * Finds the bootstrap next to this file: `bootstrap.js` when running compiled, else
+ * `bootstrap.ts`, run through tsx (resolved from here, so the handler's folder need not see it).
+ */
+export function resolveBootstrap(): BootstrapEntry {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const compiled = `${here}/bootstrap.js`;
+  if (existsSync(compiled)) return { path: compiled, execArgv: [] };
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  return { path: `${here}/bootstrap.ts`, execArgv: ['--import', pathToFileURL(tsx).href] };
+}
+
+let bootstrapEntry: BootstrapEntry | undefined;
+
+/** One warm worker process running a function's handler, one invocation at a time. */
+export class ExecutionEnvironment {
+  /** Inherited by every process the environment starts, so that all of them can be found and killed. */
+  readonly marker = randomUUID();
+  readonly child: ChildProcess;
+  /** Called once when the worker process exits, for whatever reason. */
+  onExit: (() => void) | undefined;
+  private pending: Pending | undefined;
+  private log: InvocationLog | undefined;
+  private fatal: FunctionErrorBody | undefined;
+  /** Why the runtime itself ended the environment (the function timeout), reported instead of the exit. */
+  private ending: FunctionErrorBody | undefined;
+  private outOfMemory = false;
+  private killed = false;
+  private exitDescription: string | undefined;
+  private readonly exited: Promise<void>;
+  private readonly prefixers: Record<'stdout' | 'stderr', LinePrefixer>;
+
+  private constructor(readonly spec: EnvironmentSpec) {
+    bootstrapEntry ??= resolveBootstrap();
+    const { config } = spec;
+    const heapMb = Math.max(64, Math.floor(config.memoryMb * 0.9));
+    this.child = fork(bootstrapEntry.path, [config.module, config.handlerExport], {
+      cwd: dirname(config.module),
+      env: buildWorkerEnv({ ...spec, marker: this.marker }),
+      execArgv: [...bootstrapEntry.execArgv, `--max-old-space-size=${heapMb}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      // Its own process group: a terminal's Ctrl-C goes to the runtime, which stops its environments itself.
+      detached: true,
+    });
+    const prefix = `[${config.name}] `;
+    this.prefixers = {
+      stdout: createLinePrefixer(prefix, (text) => spec.output('stdout', text)),
+      stderr: createLinePrefixer(prefix, (text) => spec.output('stderr', text)),
+    };
+    this.child.stdout?.on('data', (chunk: Buffer) => this.capture('stdout', chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.capture('stderr', chunk));
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitDescription = signal ? `signal: ${signal}` : `exit status ${code ?? 0}`;
+        // Output written just before the exit may still be in the pipes: let it arrive first.
+        setImmediate(() => {
+          this.prefixers.stdout.flush();
+          this.prefixers.stderr.flush();
+          this.failPending(this.crashError());
+          resolve();
+          this.onExit?.();
+        });
+      });
+    });
+    this.child.on('error', () => {
+      // Reported through 'exit' (or the init timeout when the fork itself failed).
+    });
+  }
+
+  /** Forks a worker, loads the handler and resolves once it is ready; rejects with EnvironmentInitError. */
+  static async start(spec: EnvironmentSpec, log: InvocationLog): Promise<ExecutionEnvironment> {
+    const environment = new ExecutionEnvironment(spec);
+    environment.log = log;
+    try {
+      await environment.waitUntilReady();
+    } finally {
+      environment.log = undefined;
+    }
+    return environment;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Whether the worker process is still running and not being killed. */
+  get alive(): boolean {
+    return !this.killed && this.exitDescription === undefined;
+  }
+
+  private waitUntilReady(): Promise<void> {
+    const { initTimeoutMs } = this.spec;
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: FunctionErrorBody): void => {
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+        if (error === undefined) {
+          resolve();
+          return;
+        }
+        void this.kill().then(() => reject(new EnvironmentInitError(error)));
+      };
+      const onMessage = (raw: unknown): void => {
+        const message = WorkerMessage.safeParse(raw);
+        if (message.success && message.data.type === 'ready') finish();
+        else if (message.success && (message.data.type === 'init-error' || message.data.type === 'fatal')) {
+          finish(message.data.error);
+        }
+      };
+      const onExit = (): void => {
+        setImmediate(() => finish(this.fatal ?? this.crashError()));
+      };
+      const timer = setTimeout(
+        () => finish({ errorType: 'Sandbox.Timedout', errorMessage: `Init timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds` }),
+        initTimeoutMs,
+      );
+      this.child.on('message', onMessage);
+      this.child.once('exit', onExit);
+    }).then(() => {
+      this.child.on('message', (raw) => this.receive(raw));
+    });
+  }
+
+  /** Runs one invocation; the environment is killed (and the outcome says so) when it exceeds `timeoutMs`. */
+  invoke(message: InvokeMessage, log: InvocationLog, timeoutMs: number): Promise<InvocationOutcome> {
+    if (this.pending) throw new Error(`Expected an idle execution environment, but ${this.pending.requestId} is still running`);
+    if (!this.alive) {
+      return Promise.resolve({ ok: false, error: this.crashError(message.requestId), environmentLost: true });
+    }
+    this.log = log;
+    this.fatal = undefined;
+    this.setKeepAlive(true);
+    return new Promise<InvocationOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        this.ending = {
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `RequestId: ${message.requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+        };
+        void this.kill();
+      }, timeoutMs);
+      this.pending = {
+        requestId: message.requestId,
+        resolve: (outcome) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        },
+      };
+      this.child.send(message, (error) => {
+        if (error) void this.kill();
+      });
+    }).finally(() => {
+      this.log = undefined;
+      this.setKeepAlive(false);
+    });
+  }
+
+  /** SIGKILLs the worker and every process it started; resolves once the worker has exited. */
+  async kill(): Promise<void> {
+    this.killed = true;
+    // Once the worker has exited its pid may be reused: then only its marker finds what it left behind.
+    const running = this.child.pid !== undefined && this.exitDescription === undefined;
+    killProcessTree(running ? this.child.pid : undefined, this.marker);
+    if (this.child.pid !== undefined) await this.exited;
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = WorkerMessage.safeParse(raw);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type === 'fatal') {
+      this.fatal = message.error;
+      return;
+    }
+    if ((message.type !== 'result' && message.type !== 'error') || this.killed) return;
+    if (this.pending?.requestId !== message.requestId) return;
+    const outcome: InvocationOutcome =
+      message.type === 'result' ? { ok: true, payload: message.payload } : { ok: false, error: message.error, environmentLost: false };
+    // Output the handler wrote before answering may still be in the pipes: let it reach the log first.
+    setImmediate(() => this.settle(outcome));
+  }
+
+  private settle(outcome: InvocationOutcome): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    pending.resolve(outcome);
+  }
+
+  private failPending(error: FunctionErrorBody): void {
+    if (this.pending) this.settle({ ok: false, error, environmentLost: true });
+  }
+
+  private crashError(requestId = this.pending?.requestId): FunctionErrorBody {
+    if (this.ending) return this.ending;
+    if (this.fatal) return this.fatal;
+    const prefix = requestId === undefined ? '' : `RequestId: ${requestId} `;
+    return {
+      errorType: this.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError',
+      errorMessage: `${prefix}Error: Runtime exited with error: ${this.exitDescription ?? 'unknown'}`,
+    };
+  }
+
+  private capture(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    this.prefixers[stream].write(chunk);
+    this.log?.append(chunk);
+    if (stream === 'stderr' && chunk.includes('JavaScript heap out of memory')) this.outOfMemory = true;
+  }
+
+  // An idle environment must not keep the runtime's event loop alive; a busy one must.
+  private setKeepAlive(keep: boolean): void {
+    const method = keep ? 'ref' : 'unref';
+    this.child[method]();
+    const channel = this.child.channel as { ref?(): void; unref?(): void } | undefined | null;
+    channel?.[method]?.();
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      (stream as unknown as { [key: string]: (() => void) | undefined } | null)?.[method]?.();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+// Fails while the module loads.
+throw new RangeError('cannot start: missing configuration');

@@ -1,0 +1,6 @@
+// Never gives the event loop back.
+export const handler = () => {
+  for (;;) {
+    // spin
+  }
+};

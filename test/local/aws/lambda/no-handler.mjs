@@ -1,0 +1,2 @@
+// Exports no `handler`.
+export const other = () => 'nope';

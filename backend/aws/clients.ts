@@ -1,0 +1,31 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** The AWS clients the backend uses, built once per process and injected everywhere. */
+export interface AwsClients {
+  s3: S3Client;
+  ddb: DynamoDBDocumentClient;
+  lambda: LambdaClient;
+}
+
+/**
+ * Builds the clients from the environment: region and credentials come from the SDK's
+ * standard chain, and `AWS_ENDPOINT_URL` (or a per-service variant) points them at the
+ * local endpoint. S3 is then path-style, so presigned URLs name 127.0.0.1 rather than
+ * `<bucket>.127.0.0.1`. Checksums are computed only where S3 requires them: a log is
+ * re-uploaded many times and a CRC over each upload is CPU the job could use.
+ */
+export function createAwsClients(env: Record<string, string | undefined>): AwsClients {
+  const local = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+  const s3 = new S3Client({
+    forcePathStyle: local,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { s3, ddb, lambda: new LambdaClient({}) };
+}

@@ -1,0 +1,99 @@
+import { DEFAULT_LOG_CAP_BYTES, MAX_FUNCTION_TIMEOUT_SECONDS, truncationMarker } from '../protocol/index.js';
+import { ConfigError } from './errors.js';
+
+/** How the log shipper paces its uploads (see shipper/policy.ts). */
+export interface ShipConfig {
+  /** Shortest pause between two uploads of a small log. */
+  minIntervalMs: number;
+  /** Longest pause between two uploads of a large log. */
+  maxIntervalMs: number;
+  /** The interval grows as log size / this rate, so the upload rate stays under it. */
+  bytesPerSecond: number;
+}
+
+/** Everything the backend reads from its environment, read once by `loadConfig`. */
+export interface Config {
+  projectName: string;
+  bucket: string;
+  table: string;
+  /** The function's own name: the target of the async self-invoke that runs a job. */
+  functionName: string;
+  /** The function's timeout (Lambda does not expose it in the environment); per-job timeouts may not exceed it. */
+  functionTimeoutSeconds: number;
+  /** Largest log kept: head + marker + tail. */
+  logCapBytes: number;
+  ship: ShipConfig;
+  /** Pause before every 401, so that guessing keys is slow and failures look alike. */
+  authFailDelayMs: number;
+  /** How long a warm process trusts a key it has looked up (a removed key works that long). */
+  authCacheMs: number;
+  /** Job records expire (DynamoDB TTL) this long after they start. */
+  jobTtlSeconds: number;
+  /** How often a running job reads its record for a cancel request. */
+  cancelCheckMs: number;
+  /** Between SIGTERM and SIGKILL of a job's process group. */
+  killGraceMs: number;
+  /** Time kept back from the function's remaining time for the kill grace and the final upload. */
+  finalShipMarginMs: number;
+  /** A job queued this long and never claimed is finished as lost by the sweep. */
+  lostQueuedAfterMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and checks the backend's configuration from the environment (once, at cold start). */
+export function loadConfig(env: Env): Config {
+  const projectName = readRequired(env, 'PROJECT_NAME');
+  const config: Config = {
+    projectName,
+    bucket: readRequired(env, 'PROJECT_BUCKET'),
+    table: readOptional(env, 'PROJECT_TABLE') ?? projectName,
+    functionName: readRequired(env, 'AWS_LAMBDA_FUNCTION_NAME'),
+    functionTimeoutSeconds: readInteger(env, 'FUNCTION_TIMEOUT_SECONDS', MAX_FUNCTION_TIMEOUT_SECONDS, 1, MAX_FUNCTION_TIMEOUT_SECONDS),
+    logCapBytes: readInteger(env, 'LOG_CAP_BYTES', DEFAULT_LOG_CAP_BYTES, minimumLogCapBytes(), 1024 * 1024 * 1024),
+    ship: {
+      minIntervalMs: readInteger(env, 'LOG_SHIP_MIN_INTERVAL_MS', 25, 0, 60_000),
+      maxIntervalMs: readInteger(env, 'LOG_SHIP_MAX_INTERVAL_MS', 5_000, 1, 600_000),
+      bytesPerSecond: readInteger(env, 'LOG_SHIP_BYTES_PER_SECOND', 4 * 1024 * 1024, 1024, 2 ** 40),
+    },
+    authFailDelayMs: readInteger(env, 'AUTH_FAIL_DELAY_MS', 1_000, 0, 60_000),
+    authCacheMs: readInteger(env, 'AUTH_CACHE_MS', 30_000, 0, 3_600_000),
+    jobTtlSeconds: readInteger(env, 'JOB_TTL_DAYS', 30, 1, 3650) * 86_400,
+    cancelCheckMs: readInteger(env, 'CANCEL_CHECK_MS', 500, 10, 60_000),
+    killGraceMs: readInteger(env, 'KILL_GRACE_MS', 2_000, 0, 60_000),
+    finalShipMarginMs: readInteger(env, 'FINAL_SHIP_MARGIN_MS', 10_000, 100, 300_000),
+    lostQueuedAfterMs: readInteger(env, 'LOST_QUEUED_AFTER_MS', 5 * 60_000, 1_000, 86_400_000),
+  };
+  if (config.ship.maxIntervalMs < config.ship.minIntervalMs) {
+    throw new ConfigError(
+      `Expected LOG_SHIP_MAX_INTERVAL_MS (${config.ship.maxIntervalMs}) to be at least LOG_SHIP_MIN_INTERVAL_MS (${config.ship.minIntervalMs})`,
+    );
+  }
+  return config;
+}
+
+/** The smallest cap that still leaves room for a head, the marker and a tail. */
+export function minimumLogCapBytes(): number {
+  return 4 * truncationMarker(Number.MAX_SAFE_INTEGER).length;
+}
+
+function readOptional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function readRequired(env: Env, name: string): string {
+  const value = readOptional(env, name);
+  if (value === undefined) throw new ConfigError(`Environment variable ${name} is required`);
+  return value;
+}
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = readOptional(env, name);
+  if (raw === undefined) return fallback;
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`Expected environment variable ${name} to be an integer from ${min} to ${max}, got \`${raw}\``);
+  }
+  return value;
+}

@@ -1,0 +1,69 @@
+// Typed errors with an HTTP status and a `cause`. The app's one onError maps them to
+// `{"error": message}`; anything else becomes a 500 that says only "internal error".
+
+/** An error whose message may be shown to the client, with the status to answer. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 500 | 502 | 503,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The request is malformed or fails its schema (400). */
+export class BadRequestError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(400, message, options);
+  }
+}
+
+/** The `auth` header is missing or unknown (401); the message never says which. */
+export class UnauthorizedError extends HttpError {
+  constructor(options?: { cause?: unknown }) {
+    super(401, 'unauthorized', options);
+  }
+}
+
+/** The thing asked for does not exist, or belongs to someone else (404). */
+export class NotFoundError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(404, message, options);
+  }
+}
+
+/** The request body is larger than the API accepts (413). */
+export class PayloadTooLargeError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(413, message, options);
+  }
+}
+
+/** A conflicting state, e.g. an auth name that already exists (409). */
+export class ConflictError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(409, message, options);
+  }
+}
+
+/** An AWS service we depend on failed (502); the message names the step, not the internals. */
+export class UpstreamError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(502, message, options);
+  }
+}
+
+/** The environment lacks a required variable or holds an invalid one. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The name of an AWS SDK error (e.g. `ConditionalCheckFailedException`), if it is one. */
+export function awsErrorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}

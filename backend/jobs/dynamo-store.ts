@@ -1,0 +1,178 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { scanItems } from '../aws/scan.js';
+import { awsErrorName } from '../errors.js';
+import { JOB_ID_PREFIX, jobRecordId, parseJobRecord, type JobRecord } from './record.js';
+import type { CancelResult, JobStore } from './store.js';
+
+const NAMES = {
+  '#status': 'status',
+  '#authName': 'auth-name',
+  '#claimedAt': 'claimed-at',
+  '#deadline': 'deadline',
+  '#cancel': 'cancel-requested',
+  '#cancelAt': 'cancel-requested-at',
+  '#exit': 'exit',
+  '#size': 'size',
+  '#endedAt': 'ended-at',
+} as const;
+
+type Names = keyof typeof NAMES;
+
+function namesFor(...names: Names[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, NAMES[name]]));
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return awsErrorName(error) === 'ConditionalCheckFailedException';
+}
+
+/** Job records in the project's DynamoDB table (key: `id` only). */
+export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table: string }): JobStore {
+  const { ddb, table: TableName } = deps;
+
+  const getJob = async (uid: string) => {
+    const found = await ddb.send(new GetCommand({ TableName, Key: { id: jobRecordId(uid) }, ConsistentRead: true }));
+    return parseJobRecord(found.Item);
+  };
+
+  // The key is only `id`, so finding a name's jobs is a Scan with a filter: each call reads
+  // the whole table (every job of every name, plus the auth items) and pays read capacity
+  // for all of it. That is acceptable here because the TTL attribute bounds the table to
+  // the last JOB_TTL_DAYS of jobs and listing is an occasional, human-driven call; a
+  // deployment with many users would add a GSI on auth-name + started-at.
+  const scanJobs = async (filter: string, values: Record<string, unknown>, names: Record<string, string>) => {
+    const records: JobRecord[] = [];
+    const items = scanItems(ddb, {
+      TableName,
+      FilterExpression: `begins_with(id, :jobPrefix) AND ${filter}`,
+      ExpressionAttributeValues: { ':jobPrefix': JOB_ID_PREFIX, ...values },
+      ExpressionAttributeNames: names,
+      ConsistentRead: true,
+    });
+    for await (const item of items) {
+      const record = parseJobRecord(item);
+      if (record) records.push(record);
+    }
+    return records;
+  };
+
+  return {
+    async createJob(record) {
+      await ddb.send(
+        new PutCommand({
+          TableName,
+          Item: { ...record, id: jobRecordId(record.uid), status: 'queued' },
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+    },
+
+    getJob,
+
+    async claimJob(uid, authName, claim) {
+      try {
+        const result = await ddb.send(
+          new UpdateCommand({
+            TableName,
+            Key: { id: jobRecordId(uid) },
+            UpdateExpression: 'SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline',
+            ConditionExpression: '#status = :queued AND #authName = :authName',
+            ExpressionAttributeNames: namesFor('#status', '#claimedAt', '#deadline', '#authName'),
+            ExpressionAttributeValues: {
+              ':running': 'running',
+              ':queued': 'queued',
+              ':claimedAt': claim.claimedAt,
+              ':deadline': claim.deadline,
+              ':authName': authName,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return parseJobRecord(result.Attributes);
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async readCancelRequested(uid) {
+      const found = await ddb.send(
+        new GetCommand({
+          TableName,
+          Key: { id: jobRecordId(uid) },
+          ProjectionExpression: '#cancel',
+          ExpressionAttributeNames: namesFor('#cancel'),
+          ConsistentRead: true,
+        }),
+      );
+      return found.Item?.['cancel-requested'] === true;
+    },
+
+    async requestCancel(uid, authName, at): Promise<CancelResult> {
+      try {
+        await ddb.send(
+          new UpdateCommand({
+            TableName,
+            Key: { id: jobRecordId(uid) },
+            UpdateExpression: 'SET #cancel = :true, #cancelAt = :at',
+            ConditionExpression: 'attribute_exists(id) AND #authName = :authName AND #status <> :exited',
+            ExpressionAttributeNames: namesFor('#cancel', '#cancelAt', '#authName', '#status'),
+            ExpressionAttributeValues: { ':true': true, ':at': at, ':authName': authName, ':exited': 'exited' },
+          }),
+        );
+        return 'cancelling';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const record = await getJob(uid);
+        if (!record || record['auth-name'] !== authName) return 'not-found';
+        return 'already-exited';
+      }
+    },
+
+    async finishJob(uid, end) {
+      await ddb.send(
+        new UpdateCommand({
+          TableName,
+          Key: { id: jobRecordId(uid) },
+          UpdateExpression: 'SET #status = :exited, #exit = :exit, #size = :size, #endedAt = :endedAt',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeNames: namesFor('#status', '#exit', '#size', '#endedAt'),
+          ExpressionAttributeValues: { ':exited': 'exited', ':exit': end.exit, ':size': end.size, ':endedAt': end.endedAt },
+        }),
+      );
+    },
+
+    async listJobs(authName, limit) {
+      const records = await scanJobs('#authName = :authName', { ':authName': authName }, namesFor('#authName'));
+      return records.sort((a, b) => b['started-at'] - a['started-at'] || (a.uid < b.uid ? 1 : -1)).slice(0, limit);
+    },
+
+    listUnfinishedJobs: () => scanJobs('#status <> :exited', { ':exited': 'exited' }, namesFor('#status')),
+
+    async takeOverJob(seen, claim) {
+      const sameClaim = seen['claimed-at'] === undefined ? 'attribute_not_exists(#claimedAt)' : '#claimedAt = :seenClaimedAt';
+      try {
+        await ddb.send(
+          new UpdateCommand({
+            TableName,
+            Key: { id: jobRecordId(seen.uid) },
+            UpdateExpression: 'SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline',
+            ConditionExpression: `#status = :seenStatus AND ${sameClaim}`,
+            ExpressionAttributeNames: namesFor('#status', '#claimedAt', '#deadline'),
+            ExpressionAttributeValues: {
+              ':running': 'running',
+              ':seenStatus': seen.status,
+              ':claimedAt': claim.claimedAt,
+              ':deadline': claim.deadline,
+              ...(seen['claimed-at'] === undefined ? {} : { ':seenClaimedAt': seen['claimed-at'] }),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { AuthName, JobStatus, PushUrls, Uid, type JobSummary } from '../../protocol/index.js';
+
+/** Prefix of the table ids of job records: `job.<uid>`. */
+export const JOB_ID_PREFIX = 'job.';
+
+/** The table id of a job's record. */
+export function jobRecordId(uid: string): string {
+  return `${JOB_ID_PREFIX}${uid}`;
+}
+
+/** A job's record in the table, as stored (times in epoch ms, `ttl` in epoch seconds). */
+export const JobRecord = z.object({
+  id: z.string(),
+  uid: Uid,
+  'auth-name': AuthName,
+  status: JobStatus,
+  argv: z.array(z.string()).optional(),
+  'rpc-name': z.string().optional(),
+  'started-at': z.number().int(),
+  /** Per-job timeout in seconds, when the request set one. */
+  timeout: z.number().int().optional(),
+  ttl: z.number().int(),
+  'push-urls': PushUrls.optional(),
+  'claimed-at': z.number().int().optional(),
+  /** When the runner is surely gone: claim time + timeout + the margin for the final upload. */
+  deadline: z.number().int().optional(),
+  'cancel-requested': z.boolean().optional(),
+  'cancel-requested-at': z.number().int().optional(),
+  exit: z.number().int().optional(),
+  size: z.number().int().optional(),
+  'ended-at': z.number().int().optional(),
+});
+export type JobRecord = z.infer<typeof JobRecord>;
+
+/** The fields a new (queued) job's record starts with. */
+export type NewJobRecord = Omit<JobRecord, 'id' | 'status' | 'claimed-at' | 'deadline' | 'cancel-requested' | 'cancel-requested-at' | 'exit' | 'size' | 'ended-at'>;
+
+/** Reads a stored item as a job record, or undefined when it is not one. */
+export function parseJobRecord(item: unknown): JobRecord | undefined {
+  const parsed = JobRecord.safeParse(item);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A record as `GET /api/jobs` shows it. */
+export function summarizeJob(record: JobRecord): JobSummary {
+  return {
+    uid: record.uid,
+    status: record.status,
+    ...(record.argv ? { argv: record.argv } : {}),
+    ...(record['rpc-name'] ? { 'rpc-name': record['rpc-name'] } : {}),
+    'started-at': record['started-at'],
+    ...(record['ended-at'] !== undefined ? { 'ended-at': record['ended-at'] } : {}),
+    ...(record.exit !== undefined ? { exit: record.exit } : {}),
+    ...(record.size !== undefined ? { size: record.size } : {}),
+    ...(record['cancel-requested'] ? { 'cancel-requested': true } : {}),
+  };
+}

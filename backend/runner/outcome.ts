@@ -1,0 +1,57 @@
+import { EXIT } from '../../protocol/index.js';
+import type { ProcessEnd } from './subprocess.js';
+
+/** A job's exit code and, when the exit was not a normal one, the closing log line saying why. */
+export interface Outcome {
+  exit: number;
+  line?: string;
+}
+
+/** Why the runner stopped a job. */
+export type StopReason = { kind: 'timeout'; afterMs: number } | { kind: 'cancel' };
+
+const PREFIX = '[aws-exec]';
+
+/** The outcome of a job the runner stopped. */
+export function outcomeOfStop(reason: StopReason): Outcome {
+  return reason.kind === 'timeout'
+    ? { exit: EXIT.timeout, line: `${PREFIX} timed out after ${formatDuration(reason.afterMs)}` }
+    : { exit: EXIT.cancelled, line: `${PREFIX} cancelled` };
+}
+
+/** The outcome of a subprocess that ended on its own (or could not start). */
+export function outcomeOfProcess(end: ProcessEnd, program: string): Outcome {
+  switch (end.kind) {
+    case 'exited':
+      return { exit: end.code };
+    case 'signalled':
+      return { exit: EXIT.signalBase + end.number, line: `${PREFIX} killed by signal ${end.signal} (${end.number})` };
+    case 'not-started':
+      if (end.errno === 'ENOENT') return { exit: 127, line: `${PREFIX} command not found: ${program}` };
+      if (end.errno === 'EACCES') return { exit: 126, line: `${PREFIX} permission denied: ${program}` };
+      return { exit: 127, line: `${PREFIX} could not start ${program}: ${end.message}` };
+  }
+}
+
+/** The outcome of an RPC that threw: its message (no stack) and exit 1. */
+export function outcomeOfThrow(error: unknown): Outcome {
+  const message = error instanceof Error ? error.message : String(error);
+  return { exit: EXIT.failure, line: `${PREFIX} error: ${message}` };
+}
+
+/** A closing line for failures of the runner itself. */
+export function outcomeOfFailure(exit: number, message: string): Outcome {
+  return { exit, line: `${PREFIX} ${message}` };
+}
+
+/** `30s`, `1.5s`, `2m5s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = ms / 1000;
+    return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(seconds < 10 ? 1 : 0))}s`;
+  }
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`;
+}

@@ -1,0 +1,126 @@
+import type { CommandRegistry } from '../../cmd/registry.js';
+import { jobKeys, type JobEvent } from '../../protocol/index.js';
+import type { Config } from '../config.js';
+import type { LogObjects } from '../jobs/objects.js';
+import type { JobRecord } from '../jobs/record.js';
+import type { JobStore } from '../jobs/store.js';
+import type { Logger } from '../log.js';
+import { LogShipper } from '../shipper/shipper.js';
+import { createBucketSink, createPushSink } from '../shipper/sinks.js';
+import { startJobControl, type JobControl } from './control.js';
+import { outcomeOfFailure, outcomeOfProcess, outcomeOfStop, type Outcome } from './outcome.js';
+import { runRpc } from './rpc.js';
+import { runSubprocess } from './subprocess.js';
+
+/** What the runner needs; all of it injected. */
+export interface RunnerDeps {
+  config: Config;
+  jobs: JobStore;
+  objects: LogObjects;
+  registry: CommandRegistry;
+  /** For push-url PUTs. */
+  fetch: typeof fetch;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** The part of the Lambda context the runner reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** What a job event came to. */
+export type RunResult =
+  | { status: 'skipped'; reason: string }
+  | { status: 'finished'; exit: number; size: number; uploadedBytes: number; uploads: number };
+
+const FINISH_ATTEMPTS = 5;
+
+/**
+ * Runs one job event: claims the uid (at most one run per uid), runs the command while
+ * shipping its log, then writes the final log, exit and size, and records the end. Once
+ * the claim succeeded it never throws: whatever happens, exit and size get written.
+ */
+export async function runJob(deps: RunnerDeps, event: JobEvent, context: InvocationContext): Promise<RunResult> {
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const remainingMs = context.getRemainingTimeInMillis();
+  const marginMs = Math.min(deps.config.finalShipMarginMs, Math.floor(remainingMs / 4));
+  const budgetMs = Math.max(1, remainingMs - marginMs);
+  const timeoutMs = event.timeout ? Math.min(event.timeout * 1000, budgetMs) : budgetMs;
+  const claimed = await deps.jobs.claimJob(event.uid, event['auth-name'], {
+    claimedAt: startedAt,
+    deadline: startedAt + timeoutMs + marginMs,
+  });
+  if (!claimed) {
+    deps.logger.info('job already claimed or unknown; not running it again', { uid: event.uid });
+    return { status: 'skipped', reason: 'already claimed' };
+  }
+  const pushUrls = event['push-urls'];
+  const sink = pushUrls
+    ? createPushSink(deps.fetch, pushUrls)
+    : createBucketSink(deps.objects, jobKeys(event['auth-name'], event.uid));
+  const shipper = new LogShipper({ sink, capBytes: deps.config.logCapBytes, ship: deps.config.ship, logger: deps.logger, now });
+  let outcome: Outcome;
+  try {
+    outcome = await runCommand(deps, event, claimed, shipper, timeoutMs);
+  } catch (error) {
+    deps.logger.error('the runner failed while the job ran', { uid: event.uid, error });
+    outcome = outcomeOfFailure(1, 'internal error in the runner');
+  }
+  const shipped = await shipper.finish(outcome.exit, outcome.line, { deadlineAt: startedAt + remainingMs - 1_000 });
+  await recordEnd(deps, event.uid, { exit: outcome.exit, size: shipped.size, endedAt: now() });
+  deps.logger.info('job finished', { uid: event.uid, exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes });
+  return { status: 'finished', exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads };
+}
+
+async function runCommand(deps: RunnerDeps, event: JobEvent, claimed: JobRecord, shipper: LogShipper, timeoutMs: number): Promise<Outcome> {
+  if (claimed['cancel-requested']) return outcomeOfStop({ kind: 'cancel' });
+  const control = startJobControl({
+    timeoutMs,
+    cancelCheckMs: deps.config.cancelCheckMs,
+    readCancelRequested: () => deps.jobs.readCancelRequested(event.uid),
+    logger: deps.logger,
+  });
+  try {
+    const own = event.argv ? await runArgv(deps, event.argv, shipper, control) : await runNamed(deps, event, shipper, control);
+    const stopped = control.stopReason();
+    return stopped ? outcomeOfStop(stopped) : (own ?? outcomeOfFailure(1, 'the command did not finish'));
+  } finally {
+    control.dispose();
+  }
+}
+
+async function runArgv(deps: RunnerDeps, argv: string[], shipper: LogShipper, control: JobControl): Promise<Outcome> {
+  const end = await runSubprocess({
+    argv,
+    onOutput: (chunk) => shipper.append(chunk),
+    signal: control.signal,
+    killGraceMs: deps.config.killGraceMs,
+  });
+  return outcomeOfProcess(end, argv[0] ?? '');
+}
+
+async function runNamed(deps: RunnerDeps, event: JobEvent, shipper: LogShipper, control: JobControl): Promise<Outcome | undefined> {
+  const name = event['rpc-name'] ?? '';
+  const command = deps.registry.find(name);
+  if (!command) return { exit: 127, line: `[aws-exec] command not found: ${name}` };
+  return runRpc(command, {
+    argsJson: event['rpc-args'],
+    log: (chunk) => shipper.append(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk),
+    signal: control.signal,
+    graceMs: deps.config.killGraceMs,
+  });
+}
+
+async function recordEnd(deps: RunnerDeps, uid: string, end: { exit: number; size: number; endedAt: number }): Promise<void> {
+  for (let attempt = 1; attempt <= FINISH_ATTEMPTS; attempt++) {
+    try {
+      await deps.jobs.finishJob(uid, end);
+      return;
+    } catch (error) {
+      deps.logger.warn('could not record the job end', { uid, attempt, error });
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import type { ShipConfig } from '../config.js';
+import type { Logger } from '../log.js';
+import { LogBuffer } from './log-buffer.js';
+import { planShipment, retryDelayMs } from './policy.js';
+import type { LogSink } from './sinks.js';
+
+export interface ShipperOptions {
+  sink: LogSink;
+  capBytes: number;
+  ship: ShipConfig;
+  logger: Logger;
+  /** Bytes the log object holds already (0: it was created empty). */
+  shippedBytes?: number;
+  now?: () => number;
+}
+
+/** What the final uploads achieved. */
+export interface ShipResult {
+  /** The byte length of the log object as stored (written to `size`). */
+  size: number;
+  /** Whether every byte of the final log reached the sink. */
+  complete: boolean;
+}
+
+/** How the final writes may retry: until this time (epoch ms), and at least a few times. */
+export interface FinishOptions {
+  deadlineAt: number;
+}
+
+const MIN_FINAL_ATTEMPTS = 3;
+
+/**
+ * Ships a job's output while it runs and writes the final objects when it ends: at most
+ * one upload in flight, paced by `planShipment`; at the end the final log, then `exit`,
+ * then `size` (last, each once). `uploadedBytes` counts the log bytes sent, for
+ * measuring the shipping cost.
+ */
+export class LogShipper {
+  readonly buffer: LogBuffer;
+  uploadedBytes = 0;
+  uploads = 0;
+  private shippedBytes: number;
+  private lastAttemptAt: number | undefined;
+  private failures = 0;
+  private inFlight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private finished = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ShipperOptions) {
+    this.buffer = new LogBuffer(options.capBytes);
+    this.shippedBytes = options.shippedBytes ?? 0;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Adds output (copied) and ships it when the policy says so. Ignored after `finish`. */
+  append(chunk: Uint8Array): void {
+    if (this.finished) return;
+    this.buffer.append(chunk);
+    this.pump();
+  }
+
+  /** Appends the closing line (if any), uploads the final log, then exit, then size. */
+  async finish(exit: number, closingLine: string | undefined, options: FinishOptions): Promise<ShipResult> {
+    this.finished = true;
+    clearTimeout(this.timer);
+    await this.inFlight;
+    if (closingLine !== undefined) {
+      this.buffer.append(Buffer.from(`${this.buffer.atLineStart ? '' : '\n'}${closingLine}\n`));
+    }
+    const final = this.buffer.finalView();
+    let complete = true;
+    if (final.byteLength !== this.shippedBytes) {
+      complete = await this.retryUntil(options.deadlineAt, 'log', async () => {
+        await this.options.sink.putLog(final);
+        this.countUpload(final.byteLength);
+      });
+      if (complete) this.shippedBytes = final.byteLength;
+    }
+    // If the final log could not be written, size names what the object holds, so that
+    // readers end instead of waiting for bytes that will never come.
+    const size = this.shippedBytes;
+    await this.retryUntil(options.deadlineAt, 'exit', () => this.options.sink.putExit(String(exit)));
+    await this.retryUntil(options.deadlineAt, 'size', () => this.options.sink.putSize(String(size)));
+    return { size, complete };
+  }
+
+  private pump(): void {
+    if (this.finished || this.inFlight) return;
+    const decision = planShipment(
+      {
+        now: this.now(),
+        liveBytes: this.buffer.liveLength,
+        shippedBytes: this.shippedBytes,
+        lastAttemptAt: this.lastAttemptAt,
+        failures: this.failures,
+      },
+      this.options.ship,
+    );
+    if (decision.kind === 'ship') {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.inFlight = this.uploadLive().finally(() => {
+        this.inFlight = undefined;
+        this.pump();
+      });
+    } else if (decision.kind === 'wait' && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, decision.ms);
+    }
+  }
+
+  private async uploadLive(): Promise<void> {
+    const view = this.buffer.liveView();
+    this.lastAttemptAt = this.now();
+    try {
+      await this.options.sink.putLog(view);
+      this.countUpload(view.byteLength);
+      this.shippedBytes = view.byteLength;
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      this.options.logger.warn('log upload failed; retrying with the whole log', { failures: this.failures, error });
+    }
+  }
+
+  private countUpload(bytes: number): void {
+    this.uploadedBytes += bytes;
+    this.uploads += 1;
+  }
+
+  /** Runs `attempt` until it succeeds, retrying with backoff while time remains; false if it never did. */
+  private async retryUntil(deadlineAt: number, what: string, attempt: () => Promise<void>): Promise<boolean> {
+    for (let failures = 0; ; ) {
+      try {
+        await attempt();
+        return true;
+      } catch (error) {
+        failures += 1;
+        const pause = retryDelayMs(failures);
+        const giveUp = failures >= MIN_FINAL_ATTEMPTS && this.now() + pause > deadlineAt;
+        this.options.logger.warn(`final ${what} upload failed${giveUp ? '; giving up' : '; retrying'}`, { failures, error });
+        if (giveUp) return false;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+}

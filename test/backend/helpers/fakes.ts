@@ -1,0 +1,102 @@
+import { loadConfig, type Config } from '../../../backend/config.js';
+import type { JobInvoker } from '../../../backend/jobs/invoker.js';
+import type { LogObjects } from '../../../backend/jobs/objects.js';
+import { jobRecordId, type JobRecord } from '../../../backend/jobs/record.js';
+import type { JobStore } from '../../../backend/jobs/store.js';
+import type { JobEvent } from '../../../protocol/index.js';
+
+/** A config as loadConfig builds it from a minimal environment, with overrides. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const base = loadConfig({ PROJECT_NAME: 'test', PROJECT_BUCKET: 'test-bucket', AWS_LAMBDA_FUNCTION_NAME: 'test-fn' });
+  return { ...base, authFailDelayMs: 0, cancelCheckMs: 50, killGraceMs: 500, ...overrides };
+}
+
+/** An in-memory job store with the same conditional semantics as the DynamoDB one. */
+export function createMemoryJobStore(): JobStore & { records: Map<string, JobRecord> } {
+  const records = new Map<string, JobRecord>();
+  const get = (uid: string) => records.get(jobRecordId(uid));
+  return {
+    records,
+    async createJob(record) {
+      if (records.has(jobRecordId(record.uid))) throw new Error('ConditionalCheckFailedException');
+      records.set(jobRecordId(record.uid), { ...record, id: jobRecordId(record.uid), status: 'queued' });
+    },
+    getJob: async (uid) => (get(uid) ? { ...get(uid)! } : undefined),
+    async claimJob(uid, authName, claim) {
+      const record = get(uid);
+      if (!record || record.status !== 'queued' || record['auth-name'] !== authName) return undefined;
+      Object.assign(record, { status: 'running', 'claimed-at': claim.claimedAt, deadline: claim.deadline });
+      return { ...record };
+    },
+    readCancelRequested: async (uid) => get(uid)?.['cancel-requested'] === true,
+    async requestCancel(uid, authName, at) {
+      const record = get(uid);
+      if (!record || record['auth-name'] !== authName) return 'not-found';
+      if (record.status === 'exited') return 'already-exited';
+      Object.assign(record, { 'cancel-requested': true, 'cancel-requested-at': at });
+      return 'cancelling';
+    },
+    async finishJob(uid, end) {
+      const record = get(uid);
+      if (record) Object.assign(record, { status: 'exited', exit: end.exit, size: end.size, 'ended-at': end.endedAt });
+    },
+    async listJobs(authName, limit) {
+      return [...records.values()]
+        .filter((record) => record['auth-name'] === authName)
+        .sort((a, b) => b['started-at'] - a['started-at'])
+        .slice(0, limit);
+    },
+    listUnfinishedJobs: async () => [...records.values()].filter((record) => record.status !== 'exited').map((r) => ({ ...r })),
+    async takeOverJob(seen, claim) {
+      const record = get(seen.uid);
+      if (!record || record.status !== seen.status || record['claimed-at'] !== seen['claimed-at']) return false;
+      Object.assign(record, { status: 'running', 'claimed-at': claim.claimedAt, deadline: claim.deadline });
+      return true;
+    },
+  };
+}
+
+/** In-memory objects that remember every write in order. */
+export function createMemoryObjects(): LogObjects & {
+  objects: Map<string, Uint8Array>;
+  writes: { key: string; bytes: number }[];
+  failNext: number;
+} {
+  const objects = new Map<string, Uint8Array>();
+  const state = {
+    objects,
+    writes: [] as { key: string; bytes: number }[],
+    failNext: 0,
+    async putObject(key: string, body: Uint8Array | string) {
+      if (state.failNext > 0) {
+        state.failNext -= 1;
+        throw new Error('injected failure');
+      }
+      const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+      objects.set(key, bytes);
+      state.writes.push({ key, bytes: bytes.byteLength });
+    },
+    readObject: async (key: string) => objects.get(key),
+    presignGet: async (key: string, expiresIn: number) => `https://objects.test/${key}?X-Amz-Expires=${expiresIn}`,
+  };
+  return state;
+}
+
+/** An invoker that records the events it was asked to send. */
+export function createRecordingInvoker(): JobInvoker & { events: JobEvent[]; fail: boolean } {
+  const invoker = {
+    events: [] as JobEvent[],
+    fail: false,
+    async invokeJob(event: JobEvent) {
+      if (invoker.fail) throw new Error('injected invoke failure');
+      invoker.events.push(event);
+    },
+  };
+  return invoker;
+}
+
+/** A Lambda context with that much time left. */
+export function contextWithRemaining(ms: number): { getRemainingTimeInMillis(): number } {
+  const end = Date.now() + ms;
+  return { getRemainingTimeInMillis: () => end - Date.now() };
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../backend/log.js';
+import { LogShipper } from '../../../backend/shipper/shipper.js';
+import type { LogSink } from '../../../backend/shipper/sinks.js';
+
+type Write = { what: 'log' | 'exit' | 'size'; body: Buffer };
+
+function recordingSink(options: { failLogs?: number; failAllLogs?: boolean } = {}): LogSink & { writes: Write[] } {
+  const writes: Write[] = [];
+  let failLogs = options.failLogs ?? 0;
+  return {
+    writes,
+    async putLog(body) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (options.failAllLogs || failLogs > 0) {
+        failLogs -= 1;
+        throw new Error('injected');
+      }
+      writes.push({ what: 'log', body: Buffer.from(body) });
+    },
+    async putExit(text) {
+      writes.push({ what: 'exit', body: Buffer.from(text) });
+    },
+    async putSize(text) {
+      writes.push({ what: 'size', body: Buffer.from(text) });
+    },
+  };
+}
+
+const ship = { minIntervalMs: 10, maxIntervalMs: 1_000, bytesPerSecond: 1024 * 1024 };
+const deadline = () => ({ deadlineAt: Date.now() + 5_000 });
+
+describe('LogShipper', () => {
+  it('ships the first output at once, before the job ends', async () => {
+    const sink = recordingSink();
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    shipper.append(Buffer.from('hello\n'));
+    await expect.poll(() => sink.writes.length).toBe(1);
+    expect(sink.writes[0]?.body.toString()).toBe('hello\n');
+    await shipper.finish(0, undefined, deadline());
+  });
+
+  it('writes the final log, then exit, then size last, each once', async () => {
+    const sink = recordingSink();
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    shipper.append(Buffer.from('a\n'));
+    shipper.append(Buffer.from('b\n'));
+    const result = await shipper.finish(3, '[aws-exec] done', deadline());
+    const whats = sink.writes.map((write) => write.what);
+    expect(whats.filter((what) => what === 'exit')).toHaveLength(1);
+    expect(whats.at(-2)).toBe('exit');
+    expect(whats.at(-1)).toBe('size');
+    const finalLog = sink.writes.filter((write) => write.what === 'log').at(-1)?.body.toString();
+    expect(finalLog).toBe('a\nb\n[aws-exec] done\n');
+    expect(sink.writes.at(-2)?.body.toString()).toBe('3');
+    expect(sink.writes.at(-1)?.body.toString()).toBe(String(Buffer.byteLength(finalLog ?? '')));
+    expect(result).toEqual({ size: Buffer.byteLength(finalLog ?? ''), complete: true });
+  });
+
+  it('starts the closing line on a new line when the output did not end with one', async () => {
+    const sink = recordingSink();
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    shipper.append(Buffer.from('no newline'));
+    await shipper.finish(124, '[aws-exec] timed out after 1s', deadline());
+    expect(sink.writes.filter((write) => write.what === 'log').at(-1)?.body.toString()).toBe('no newline\n[aws-exec] timed out after 1s\n');
+  });
+
+  it('does not upload the log again at the end when nothing changed', async () => {
+    const sink = recordingSink();
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    shipper.append(Buffer.from('once\n'));
+    await expect.poll(() => sink.writes.length).toBe(1);
+    await shipper.finish(0, undefined, deadline());
+    expect(sink.writes.map((write) => write.what)).toEqual(['log', 'exit', 'size']);
+  });
+
+  it('writes no log at all for a job without output, but still exit and size 0', async () => {
+    const sink = recordingSink();
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    await shipper.finish(0, undefined, deadline());
+    expect(sink.writes.map((write) => [write.what, write.body.toString()])).toEqual([
+      ['exit', '0'],
+      ['size', '0'],
+    ]);
+  });
+
+  it('retries failed uploads and loses no bytes: the next upload carries everything', async () => {
+    const sink = recordingSink({ failLogs: 2 });
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    shipper.append(Buffer.from('one\n'));
+    shipper.append(Buffer.from('two\n'));
+    await expect.poll(() => sink.writes.length, { timeout: 3_000 }).toBeGreaterThan(0);
+    expect(sink.writes[0]?.body.toString()).toBe('one\ntwo\n');
+    await shipper.finish(0, undefined, deadline());
+  });
+
+  it('writes as size what the log object holds when the final log cannot be written', async () => {
+    const sink = recordingSink({ failAllLogs: true });
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    shipper.append(Buffer.from('lost\n'));
+    const result = await shipper.finish(0, undefined, { deadlineAt: Date.now() });
+    expect(result).toEqual({ size: 0, complete: false });
+    expect(sink.writes.map((write) => [write.what, write.body.toString()])).toEqual([
+      ['exit', '0'],
+      ['size', '0'],
+    ]);
+  });
+
+  it('ignores output that comes after finish', async () => {
+    const sink = recordingSink();
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    await shipper.finish(0, undefined, deadline());
+    shipper.append(Buffer.from('late'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(sink.writes.map((write) => write.what)).toEqual(['exit', 'size']);
+  });
+});

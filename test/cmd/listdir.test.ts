@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listdir, registry } from '../../cmd/index.js';
+
+async function runListdir(input: unknown): Promise<{ output: string; exit: number | void }> {
+  const args = listdir.args.parse(input);
+  let output = '';
+  const exit = await listdir.run(args, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal });
+  return { output, exit };
+}
+
+describe('listdir', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'listdir-'));
+    writeFileSync(join(dir, 'b.txt'), 'b');
+    writeFileSync(join(dir, 'a.txt'), 'a');
+    mkdirSync(join(dir, 'sub'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists the entries sorted, one per line, directories with a slash', async () => {
+    expect(await runListdir({ path: dir })).toEqual({ output: 'a.txt\nb.txt\nsub/\n', exit: undefined });
+  });
+
+  it('lists the current directory when no path is given', async () => {
+    expect(listdir.args.parse({})).toEqual({ path: '.' });
+  });
+
+  it('prints nothing for an empty directory', async () => {
+    expect((await runListdir({ path: join(dir, 'sub') })).output).toBe('');
+  });
+
+  it('throws a message naming the path when it is not a directory', async () => {
+    await expect(runListdir({ path: join(dir, 'missing') })).rejects.toThrow(/Expected a readable directory, got `.*missing` \(ENOENT\)/);
+  });
+
+  it('refuses a path that is not a string', () => {
+    const result = listdir.args.safeParse({ path: 42 });
+    expect(result.success).toBe(false);
+  });
+
+  it('is registered under its name', () => {
+    expect(registry.find('listdir')).toBe(listdir);
+  });
+});

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { authRecordId, MAX_FUNCTION_TIMEOUT_SECONDS } from '../protocol/index.js';
+import { createAuthKey, removeAuthKey } from '../backend/auth/admin.js';
+import { startLocalAws, LOCAL_HOST, type LocalAws } from './aws/index.js';
+import { startGateway, type Gateway } from './gateway.js';
+import { readLocalJson, writeLocalJson, type LocalJson } from './local-json.js';
+import { ensureBucket, ensureTable } from './provision.js';
+
+export interface RuntimeOptions {
+  /** Where all state lives (default `.aws-exec` in the working directory). */
+  dataDir?: string;
+  /** The API gateway's port (default 8080; 0 picks a free one). */
+  port?: number;
+  /** The local AWS endpoint's port (default 4566; 0 picks a free one). */
+  awsPort?: number;
+  /** Most jobs and requests running at once (the function's concurrency, default 64). */
+  concurrency?: number;
+  /** Extra environment for the backend function (e.g. LOG_CAP_BYTES). */
+  functionEnv?: Record<string, string>;
+  /** Where the runtime says what it does (default: stdout). */
+  log?: (line: string) => void;
+}
+
+export interface Runtime {
+  url: string;
+  dataDir: string;
+  config: LocalJson;
+  aws: LocalAws;
+  close(): Promise<void>;
+}
+
+/** The names of the local deployment: function, bucket and table. */
+export const LOCAL_PROJECT = 'aws-exec';
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_AWS_PORT = 4566;
+export const DEFAULT_DATA_DIR = '.aws-exec';
+const FIRST_AUTH_NAME = 'local';
+
+/** Finds the backend's Lambda module: compiled JavaScript, or the TypeScript source under tsx. */
+function resolveBackendModule(): string {
+  for (const candidate of ['../backend/lambda.js', '../backend/lambda.ts']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error('Expected the backend module next to the runtime (backend/lambda.js); run `npm run build`');
+}
+
+/**
+ * Starts aws-exec on one machine: the local AWS endpoint, the backend registered as a
+ * Lambda function, and the API gateway in front of it. Creates the bucket, table and a
+ * first auth key on first start, finishes jobs lost by a previous run, writes
+ * `DIR/local.json` and prints the URL and the key.
+ */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const startedAt = Date.now();
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const aws = await startLocalAws({ dataDir, port: options.awsPort ?? DEFAULT_AWS_PORT });
+  let gateway: Gateway | undefined;
+  try {
+    const clientConfig = { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials, forcePathStyle: true };
+    const s3 = new S3Client(clientConfig);
+    const ddbClient = new DynamoDBClient(clientConfig);
+    const ddb = DynamoDBDocumentClient.from(ddbClient);
+    try {
+      await ensureBucket(s3, LOCAL_PROJECT);
+      await ensureTable(ddbClient, LOCAL_PROJECT);
+      aws.lambda.registerFunction({
+        name: LOCAL_PROJECT,
+        module: resolveBackendModule(),
+        timeoutSeconds: MAX_FUNCTION_TIMEOUT_SECONDS,
+        memoryMb: 1024,
+        concurrency: options.concurrency ?? 64,
+        maxRetryAttempts: 2,
+        env: {
+          PROJECT_NAME: LOCAL_PROJECT,
+          PROJECT_BUCKET: LOCAL_PROJECT,
+          PROJECT_TABLE: LOCAL_PROJECT,
+          ...options.functionEnv,
+        },
+      });
+      const auth = await ensureFirstAuthKey({ ddb, table: LOCAL_PROJECT }, readLocalJson(dataDir)?.auth);
+      await sweepLostJobs(aws, startedAt, log);
+      gateway = await startGateway({
+        host: LOCAL_HOST,
+        port: options.port ?? DEFAULT_PORT,
+        invoke: async (event) => {
+          const result = await aws.lambda.invoke(LOCAL_PROJECT, event, 'RequestResponse');
+          return { payload: result.payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
+        },
+      });
+      const config: LocalJson = {
+        url: gateway.url,
+        auth,
+        awsEndpoint: aws.endpoint,
+        region: aws.region,
+        accessKeyId: aws.credentials.accessKeyId,
+        secretAccessKey: aws.credentials.secretAccessKey,
+        bucket: LOCAL_PROJECT,
+        table: LOCAL_PROJECT,
+        functionName: LOCAL_PROJECT,
+        pid: process.pid,
+      };
+      writeLocalJson(dataDir, config);
+      printBanner(log, config, dataDir);
+      const openGateway = gateway;
+      return {
+        url: gateway.url,
+        dataDir,
+        config,
+        aws,
+        async close() {
+          await openGateway.close();
+          await aws.close();
+        },
+      };
+    } finally {
+      s3.destroy();
+      ddbClient.destroy();
+    }
+  } catch (error) {
+    await gateway?.close();
+    await aws.close();
+    throw error;
+  }
+}
+
+/** Keeps the key recorded in local.json while it is valid; otherwise (re)creates the `local` key. */
+async function ensureFirstAuthKey(
+  deps: { ddb: DynamoDBDocumentClient; table: string },
+  recorded: string | undefined,
+): Promise<string> {
+  if (recorded !== undefined) {
+    const item = await deps.ddb.send(
+      new GetCommand({ TableName: deps.table, Key: { id: await authRecordId(recorded) }, ConsistentRead: true }),
+    );
+    if (item.Item !== undefined) return recorded;
+  }
+  await removeAuthKey(deps, FIRST_AUTH_NAME);
+  const created = await createAuthKey(deps, FIRST_AUTH_NAME);
+  return created.key;
+}
+
+/** Asks the backend to finish the jobs whose runner died with a previous run of the runtime. */
+async function sweepLostJobs(aws: LocalAws, startedAt: number, log: (line: string) => void): Promise<void> {
+  const event = Buffer.from(JSON.stringify({ 'event-type': 'sweep', 'lost-before': startedAt }));
+  const result = await aws.lambda.invoke(LOCAL_PROJECT, event, 'RequestResponse');
+  if (result.functionError !== undefined) {
+    log(`warning: finishing the jobs of the previous run failed: ${result.payload.toString('utf8').slice(0, 500)}`);
+  }
+}
+
+function printBanner(log: (line: string) => void, config: LocalJson, dataDir: string): void {
+  log('aws-exec is running locally');
+  log(`  url:       ${config.url}`);
+  log(`  auth:      ${config.auth}`);
+  log(`  aws:       ${config.awsEndpoint} (region ${config.region})`);
+  log(`  data dir:  ${dataDir}`);
+  log('try: npx aws-exec exec -- whoami');
+}

@@ -35,7 +35,7 @@ export async function fetchWithRetry(
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       if (attempt >= policy.retries) {
-        throw new NetworkError(`Could not reach ${describe} after ${attempt + 1} attempts: ${String((error as Error)?.message ?? error)}`, {
+        throw new NetworkError(`Could not reach ${describe} after ${attempt + 1} attempts: ${describeFetchError(error)}`, {
           cause: error,
         });
       }
@@ -46,6 +46,13 @@ export async function fetchWithRetry(
     await discardBody(response);
     await sleep(computeRetryDelay(policy, attempt), signal);
   }
+}
+
+/** A fetch failure in a few words: its message and the underlying code (e.g. `fetch failed (ECONNREFUSED)`). */
+function describeFetchError(error: unknown): string {
+  const message = String((error as Error)?.message ?? error);
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }
 
 /** Reads and drops a body so that the connection can be reused. */

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { resolveDataDir } from '../config.js';
+import type { CliContext } from '../context.js';
+import { say } from '../context.js';
+import { parseNonNegativeInteger } from './exec.js';
+
+/** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
+export function addServeCommand(program: Command, context: CliContext, run: (work: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('serve')
+    .summary('run aws-exec on this machine: a local AWS endpoint, the backend and its API (the default way to run)')
+    .description(
+      'Starts the local runtime: an AWS-compatible endpoint (S3, DynamoDB, Lambda), the backend as a Lambda function and the API gateway. State lives in the data directory (default ./.aws-exec, or AWS_EXEC_DATA_DIR); it writes DIR/local.json, which the CLI reads.',
+    )
+    .option('--port <n>', 'the API port (0 picks a free one; default 8080)', parseNonNegativeInteger)
+    .option('--aws-port <n>', 'the local AWS endpoint port (0 picks a free one; default 4566)', parseNonNegativeInteger)
+    .addHelpText('after', '\nExamples:\n  $ aws-exec serve\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0')
+    .action(async (options: { port?: number; awsPort?: number }, self: Command) => {
+      await run(async () => {
+        const dataDir = resolveDataDir({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir });
+        // Loaded on demand: the runtime pulls in the AWS SDK and the local endpoint.
+        const { startRuntime } = await import('../../local/runtime.js');
+        const runtime = await startRuntime({ dataDir, port: options.port, awsPort: options.awsPort });
+        await waitForStopSignal(context);
+        say(context, 'Stopping the local runtime…');
+        await runtime.close();
+        return 0;
+      });
+    });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function waitForStopSignal(context: CliContext): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      context.signals.off('SIGINT', stop);
+      context.signals.off('SIGTERM', stop);
+      resolve();
+    };
+    context.signals.on('SIGINT', stop);
+    context.signals.on('SIGTERM', stop);
+  });
+}

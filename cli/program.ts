@@ -1,0 +1,73 @@
+import { Command, CommanderError, Option } from 'commander';
+import { addAuthCommand } from './commands/auth.js';
+import { addCancelCommand } from './commands/cancel.js';
+import { addExecCommand } from './commands/exec.js';
+import { addLsCommand } from './commands/ls.js';
+import { addRegisteredCommands } from './commands/registered.js';
+import { addRpcCommand } from './commands/rpc.js';
+import { addServeCommand } from './commands/serve.js';
+import { addTailCommand } from './commands/tail.js';
+import type { CliContext } from './context.js';
+import { EXIT_USAGE } from './errors.js';
+import { reportError } from './report.js';
+
+const EXAMPLES = `
+Examples:
+  $ npm start                              # run aws-exec locally (aws-exec serve)
+  $ aws-exec exec -- sh -c 'echo hi; exit 3'; echo $?
+  $ aws-exec exec --detach -- sleep 600    # prints the job uid
+  $ aws-exec tail UID --from 1024
+  $ aws-exec ls
+  $ aws-exec listdir --path . --remote     # a registered command, as a job
+
+Configuration (first match wins):
+  --data-dir DIR                the local runtime's DIR/local.json
+  PROJECT_URL (or PROJECT_DOMAIN) + AUTH    a deployed aws-exec
+  AWS_EXEC_DATA_DIR, then ./.aws-exec       the local runtime's local.json
+  auth new/ls/rm use PROJECT_TABLE (or PROJECT_NAME) and the standard AWS settings.
+
+Exit status: the job's exit code; 2 for a usage or configuration error; 1 when
+aws-exec itself fails (network, auth, API); 130 after Ctrl-C detached from a job.`;
+
+/** Builds the `aws-exec` program; each action reports its exit status through `setStatus`. */
+export function createProgram(context: CliContext, setStatus: (status: number) => void): Command {
+  const program = new Command('aws-exec')
+    .description('Start commands as jobs on AWS Lambda (or this machine), tail their logs live, get their real exit codes.')
+    .addOption(new Option('--data-dir <dir>', "the local runtime's data directory (holds local.json)"))
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    })
+    .exitOverride()
+    .addHelpText('after', EXAMPLES);
+  const run = async (work: () => Promise<number>) => {
+    try {
+      setStatus(await work());
+    } catch (error) {
+      setStatus(reportError(context, error));
+    }
+  };
+  addExecCommand(program, context, run);
+  addRpcCommand(program, context, run);
+  addTailCommand(program, context, run);
+  addCancelCommand(program, context, run);
+  addLsCommand(program, context, run);
+  addAuthCommand(program, context, run);
+  addServeCommand(program, context, run);
+  addRegisteredCommands(program, context, run);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and the script) and resolves with the exit status. */
+export async function runCli(context: CliContext, argv: string[]): Promise<number> {
+  let status = 0;
+  const program = createProgram(context, (value) => (status = value));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    return reportError(context, error);
+  }
+  return status;
+}

@@ -2,7 +2,7 @@
 // The `aws-exec` command. Everything it touches of the process is gathered here.
 import { writeTo } from './context.js';
 import { runCli } from './program.js';
-import { loadRegistry } from './registry.js';
+import { registry } from '../cmd/index.js';
 
 const status = await runCli(
   {
@@ -11,7 +11,7 @@ const status = await runCli(
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
-    registry: await loadRegistry(),
+    registry,
     signals: process,
   },
   process.argv.slice(2),

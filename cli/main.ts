@@ -4,6 +4,10 @@ import { writeTo } from './context.js';
 import { runCli } from './program.js';
 import { registry } from '../cmd/index.js';
 
+// The AWS SDK's notice that its future releases need Node 22 is for this package's
+// maintainers; users of the command (auth, serve) would only see it as noise on stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const status = await runCli(
   {
     env: process.env,

@@ -60,6 +60,12 @@ export function resolveBootstrap(): BootstrapEntry {
 
 let bootstrapEntry: BootstrapEntry | undefined;
 
+/** What V8 prints when a worker exceeds its heap limit (the function's memory size). */
+const OUT_OF_MEMORY_MESSAGE = 'JavaScript heap out of memory';
+
+/** How long output may still arrive after a worker exited. */
+const OUTPUT_DRAIN_MS = 200;
+
 /** One warm worker process running a function's handler, one invocation at a time. */
 export class ExecutionEnvironment {
   /** Inherited by every process the environment starts, so that all of them can be found and killed. */
@@ -73,6 +79,7 @@ export class ExecutionEnvironment {
   /** Why the runtime itself ended the environment (the function timeout), reported instead of the exit. */
   private ending: FunctionErrorBody | undefined;
   private outOfMemory = false;
+  private stderrTail = '';
   private killed = false;
   private exitDescription: string | undefined;
   private readonly exited: Promise<void>;
@@ -98,17 +105,25 @@ export class ExecutionEnvironment {
     };
     this.child.stdout?.on('data', (chunk: Buffer) => this.capture('stdout', chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.capture('stderr', chunk));
+    const streamsClosed = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitDescription = signal ? `signal: ${signal}` : `exit status ${code ?? 0}`;
-        // Output written just before the exit may still be in the pipes: let it arrive first.
-        setImmediate(() => {
+        // Output written just before the exit may still be in the pipes: wait for them to close
+        // (briefly: a surviving grandchild may hold them open).
+        let finished = false;
+        const finish = (): void => {
+          if (finished) return;
+          finished = true;
+          clearTimeout(timer);
           this.prefixers.stdout.flush();
           this.prefixers.stderr.flush();
           this.failPending(this.crashError());
           resolve();
           this.onExit?.();
-        });
+        };
+        const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
+        void streamsClosed.then(finish);
       });
     });
     this.child.on('error', () => {
@@ -158,7 +173,7 @@ export class ExecutionEnvironment {
         }
       };
       const onExit = (): void => {
-        setImmediate(() => finish(this.fatal ?? this.crashError()));
+        void this.exited.then(() => finish(this.crashError()));
       };
       const timer = setTimeout(
         () => finish({ errorType: 'Sandbox.Timedout', errorMessage: `Init timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds` }),
@@ -253,7 +268,12 @@ export class ExecutionEnvironment {
   private capture(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     this.prefixers[stream].write(chunk);
     this.log?.append(chunk);
-    if (stream === 'stderr' && chunk.includes('JavaScript heap out of memory')) this.outOfMemory = true;
+    if (stream === 'stderr') {
+      // Searching the chunk with the end of the previous one spots V8's message even when split.
+      const window = this.stderrTail + chunk.toString('latin1');
+      if (window.includes(OUT_OF_MEMORY_MESSAGE)) this.outOfMemory = true;
+      this.stderrTail = window.slice(-OUT_OF_MEMORY_MESSAGE.length);
+    }
   }
 
   // An idle environment must not keep the runtime's event loop alive; a busy one must.

@@ -95,8 +95,10 @@ export function runHandler(handler: Handler, event: unknown, spec: RunSpec): Pro
       settled = true;
       resolve(outcome);
     };
+    let calledBack = false;
     const callback: HandlerCallback = (error, result) => {
-      if (settled) return;
+      if (settled || calledBack) return;
+      calledBack = true;
       const outcome = error === undefined || error === null ? serialize(result) : fail(error);
       if (!context.callbackWaitsForEmptyEventLoop) settle(outcome);
       else void waitForEmptyEventLoop(spec.idleResourceCount).then(() => settle(outcome));
@@ -115,7 +117,10 @@ export function runHandler(handler: Handler, event: unknown, spec: RunSpec): Pro
         (error: unknown) => settle(fail(error)),
       );
     } else {
-      void waitForEmptyEventLoop(spec.idleResourceCount).then(() => settle(serialize(returned)));
+      // Once the loop is empty nothing can call back any more; a callback that was called settles itself.
+      void waitForEmptyEventLoop(spec.idleResourceCount).then(() => {
+        if (!calledBack) settle(serialize(returned));
+      });
     }
   });
 }

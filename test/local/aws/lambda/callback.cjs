@@ -1,3 +1,4 @@
+/* global exports */
 // A CommonJS, callback-style handler that leaves a timer behind after calling back.
 let calls = 0;
 

@@ -68,12 +68,18 @@ export function makeTempDir(prefix = 'lambda-test-'): string {
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined, timeoutMs = 10_000, what = 'the condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined,
+  timeoutMs = 10_000,
+  what: string | (() => string) = 'the condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -1,4 +1,5 @@
-// Starts long sleeps the way a job runner does, then waits forever (or returns at once with event.return).
+// Starts long sleeps the way a job runner does, then waits forever (or returns at once with event.return,
+// or blocks its thread forever with event.spin).
 // - a `sh` in its own process group whose child `sleep` is a grandchild of the environment;
 // - a daemonized `sleep` whose parent exits at once (re-parented to init, found only by its marker).
 import { spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ export const handler = async (event) => {
     orphan: Number(readFileSync(`${event.dir}/orphan.pid`, 'utf8')),
   }));
   if (event.return) return 'started';
+  if (event.spin) for (;;);
   return new Promise(() => {});
 };
 

@@ -134,10 +134,15 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
         new UpdateCommand({
           TableName,
           Key: { id: jobRecordId(uid) },
-          UpdateExpression: 'SET #status = :exited, #exit = :exit, #size = :size, #endedAt = :endedAt',
+          UpdateExpression: `SET #status = :exited, #exit = :exit, #endedAt = :endedAt${end.size === undefined ? '' : ', #size = :size'}`,
           ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeNames: namesFor('#status', '#exit', '#size', '#endedAt'),
-          ExpressionAttributeValues: { ':exited': 'exited', ':exit': end.exit, ':size': end.size, ':endedAt': end.endedAt },
+          ExpressionAttributeNames: namesFor('#status', '#exit', '#endedAt', ...(end.size === undefined ? [] : ['#size' as const])),
+          ExpressionAttributeValues: {
+            ':exited': 'exited',
+            ':exit': end.exit,
+            ':endedAt': end.endedAt,
+            ...(end.size === undefined ? {} : { ':size': end.size }),
+          },
         }),
       );
     },

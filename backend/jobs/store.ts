@@ -6,7 +6,8 @@ export type CancelResult = 'cancelling' | 'already-exited' | 'not-found';
 /** How a job ended, as recorded on its record. */
 export interface JobEnd {
   exit: number;
-  size: number;
+  /** The final log's byte length; unknown only for a lost job that pushed to the caller's URLs. */
+  size?: number;
   endedAt: number;
 }
 

@@ -38,7 +38,7 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
     },
     async finishJob(uid, end) {
       const record = get(uid);
-      if (record) Object.assign(record, { status: 'exited', exit: end.exit, size: end.size, 'ended-at': end.endedAt });
+      if (record) Object.assign(record, { status: 'exited', exit: end.exit, 'ended-at': end.endedAt, ...(end.size === undefined ? {} : { size: end.size }) });
     },
     async listJobs(authName, limit) {
       return [...records.values()]

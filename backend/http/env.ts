@@ -1,0 +1,35 @@
+import type { CommandRegistry } from '../../cmd/registry.js';
+import type { VersionResponse } from '../../protocol/index.js';
+import type { AuthLookup } from '../auth/lookup.js';
+import type { Config } from '../config.js';
+import type { JobInvoker } from '../jobs/invoker.js';
+import type { LogObjects } from '../jobs/objects.js';
+import type { JobStore } from '../jobs/store.js';
+import type { Logger } from '../log.js';
+
+/** Everything the HTTP app needs, injected (real AWS-backed parts, or fakes in tests). */
+export interface AppDeps {
+  config: Config;
+  auth: AuthLookup;
+  jobs: JobStore;
+  objects: LogObjects;
+  invoker: JobInvoker;
+  registry: CommandRegistry;
+  version: VersionResponse;
+  /** For the push-urls log PUT at job start. */
+  fetch: typeof fetch;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** What hono's aws-lambda adapter passes in `c.env` that the app reads. */
+export interface LambdaBindings {
+  requestContext?: { requestId?: string };
+  lambdaContext?: { awsRequestId?: string };
+}
+
+/** The hono environment of the app: adapter bindings and per-request variables. */
+export type AppEnv = {
+  Bindings: LambdaBindings | undefined;
+  Variables: { authName: string; requestId: string };
+};

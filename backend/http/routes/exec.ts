@@ -1,0 +1,62 @@
+import type { Hono } from 'hono';
+import {
+  CancelQuery,
+  ExecRequest,
+  ExecStatusQuery,
+  PATHS,
+  PRESIGN_TTL_SECONDS,
+  jobKeys,
+  type CancelResponse,
+  type ExecResponse,
+  type ExecStatusResponse,
+} from '../../../protocol/index.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
+import { startJob } from '../../jobs/start.js';
+import { checkExecRequest } from '../../jobs/validate.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { parseInput, readJsonObject } from '../input.js';
+
+/** `POST`, `GET` and `DELETE /api/exec`: start a job, follow it, cancel it. */
+export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const now = deps.now ?? Date.now;
+
+  app.post(PATHS.exec, async (c) => {
+    const request = parseInput(ExecRequest, await readJsonObject(c), 'request body');
+    const job = checkExecRequest(request, deps.registry, deps.config.functionTimeoutSeconds);
+    const uid = await startJob(deps, c.get('authName'), job);
+    return c.json({ uid } satisfies ExecResponse);
+  });
+
+  app.get(PATHS.exec, async (c) => {
+    const query = parseInput(ExecStatusQuery, c.req.query(), 'query');
+    const authName = c.get('authName');
+    const record = await deps.jobs.getJob(query.uid);
+    // Another name's job answers exactly as a uid that never existed.
+    if (!record || record['auth-name'] !== authName) throw new NotFoundError(`No job with uid \`${query.uid}\``);
+    const rangeStart = query['range-start'];
+    if (record.status === 'exited' && record.size !== undefined) {
+      if (rangeStart === record.size) return c.json({ exit: record.exit ?? 0 } satisfies ExecStatusResponse);
+      if (rangeStart > record.size) {
+        throw new BadRequestError(`Expected range-start to be at most the log's final size ${record.size}, got ${rangeStart}`);
+      }
+    }
+    if (record['push-urls']) {
+      throw new BadRequestError(`Expected a job that logs to the bucket, but job \`${query.uid}\` pushes its log to your push-urls: read them there`);
+    }
+    const keys = jobKeys(authName, query.uid);
+    const expiresAt = now() + PRESIGN_TTL_SECONDS * 1000;
+    const [url, sizeUrl, exitUrl] = await Promise.all([
+      deps.objects.presignGet(keys.log, PRESIGN_TTL_SECONDS),
+      deps.objects.presignGet(keys.size, PRESIGN_TTL_SECONDS),
+      deps.objects.presignGet(keys.exit, PRESIGN_TTL_SECONDS),
+    ]);
+    return c.json({ url, 'size-url': sizeUrl, 'exit-url': exitUrl, 'expires-at': expiresAt } satisfies ExecStatusResponse);
+  });
+
+  app.delete(PATHS.exec, async (c) => {
+    const query = parseInput(CancelQuery, c.req.query(), 'query');
+    const result = await deps.jobs.requestCancel(query.uid, c.get('authName'), now());
+    if (result === 'not-found') throw new NotFoundError(`No job with uid \`${query.uid}\``);
+    return c.json({ uid: query.uid, status: result } satisfies CancelResponse);
+  });
+}

@@ -1,0 +1,96 @@
+import { EXIT, jobKeys, type JobEvent, type PushUrls } from '../../protocol/index.js';
+import type { Config } from '../config.js';
+import { BadRequestError, UpstreamError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { closeJob } from './close.js';
+import type { JobInvoker } from './invoker.js';
+import type { LogObjects } from './objects.js';
+import type { NewJobRecord } from './record.js';
+import type { JobStore } from './store.js';
+import { createUid } from './uid.js';
+import type { CheckedJob } from './validate.js';
+
+export interface StartJobDeps {
+  config: Pick<Config, 'jobTtlSeconds'>;
+  jobs: JobStore;
+  objects: LogObjects;
+  invoker: JobInvoker;
+  fetch: typeof fetch;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Starts a checked job: writes its queued record and its empty log object (in parallel:
+ * the Go client treats a 404 log as an error, so the log must exist before the uid is
+ * returned), then sends the job event to the function itself. If that send fails and no
+ * runner claimed the job meanwhile, the job is closed with exit 1 and the caller gets 502.
+ */
+export async function startJob(deps: StartJobDeps, authName: string, job: CheckedJob): Promise<string> {
+  const now = (deps.now ?? Date.now)();
+  const uid = createUid(now);
+  const record: NewJobRecord = {
+    uid,
+    'auth-name': authName,
+    'started-at': now,
+    ttl: Math.floor(now / 1000) + deps.config.jobTtlSeconds,
+    ...('argv' in job ? { argv: job.argv } : { 'rpc-name': job.rpcName }),
+    ...(job.timeout !== undefined ? { timeout: job.timeout } : {}),
+    ...(job.pushUrls ? { 'push-urls': job.pushUrls } : {}),
+  };
+  const [created, emptyLog] = await Promise.allSettled([
+    deps.jobs.createJob(record),
+    job.pushUrls ? putEmptyPushLog(deps.fetch, job.pushUrls) : deps.objects.putObject(jobKeys(authName, uid).log, ''),
+  ]);
+  if (created.status === 'rejected') throw new UpstreamError('Could not record the job', { cause: created.reason });
+  if (emptyLog.status === 'rejected') {
+    await abandonJob(deps, uid, 'could not create the log object');
+    if (emptyLog.reason instanceof BadRequestError) throw emptyLog.reason;
+    throw new UpstreamError('Could not create the log object', { cause: emptyLog.reason });
+  }
+  const event: JobEvent = {
+    'event-type': 'exec',
+    'auth-name': authName,
+    uid,
+    ...('argv' in job ? { argv: job.argv } : { 'rpc-name': job.rpcName, 'rpc-args': job.rpcArgsJson }),
+    ...(job.timeout !== undefined ? { timeout: job.timeout } : {}),
+    ...(job.pushUrls ? { 'push-urls': job.pushUrls } : {}),
+  };
+  try {
+    await deps.invoker.invokeJob(event);
+  } catch (error) {
+    // The event may have been queued even though the call failed; if a runner claimed
+    // the job, it runs and the uid is good.
+    if (await abandonJob(deps, uid, 'could not start the job')) throw new UpstreamError('Could not start the job', { cause: error });
+    deps.logger.warn('the job event call failed but a runner claimed the job', { uid, error });
+  }
+  return uid;
+}
+
+/** Closes a job that will not run, unless a runner claimed it; true when it was closed. */
+async function abandonJob(deps: StartJobDeps, uid: string, why: string): Promise<boolean> {
+  const record = await deps.jobs.getJob(uid);
+  if (!record || record.status !== 'queued') return false;
+  const now = (deps.now ?? Date.now)();
+  if (!(await deps.jobs.takeOverJob(record, { claimedAt: now, deadline: now + 60_000 }))) return false;
+  try {
+    await closeJob(deps, record, EXIT.failure, `[aws-exec] ${why}`);
+  } catch (error) {
+    deps.logger.error('could not close an abandoned job', { uid, error });
+  }
+  return true;
+}
+
+/** Creates the caller's log object empty, as the bucket's is, so tailing can start at once. */
+async function putEmptyPushLog(fetchFn: typeof fetch, urls: PushUrls): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetchFn(urls.log, { method: 'PUT', body: new Uint8Array(), signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    throw new BadRequestError(`Expected push-urls.log to accept a PUT, but it failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  await response.arrayBuffer().catch(() => undefined);
+  if (!response.ok) throw new BadRequestError(`Expected push-urls.log to accept a PUT, got ${response.status} ${response.statusText}`);
+}

@@ -1,0 +1,50 @@
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
+import { JobEvent, ScheduledEvent, SweepEvent } from '../protocol/index.js';
+import { createAwsClients } from './aws/clients.js';
+import { loadConfig } from './config.js';
+import { createBackendDeps, type BackendDeps } from './deps.js';
+import { ApiGatewayV1Event } from './events.js';
+import { createApp } from './http/app.js';
+import { runJob, type InvocationContext } from './runner/run-job.js';
+import { sweepLostJobs } from './sweep/sweep.js';
+
+/** The part of the Lambda context the handler uses. */
+export type HandlerContext = InvocationContext & { awsRequestId?: string };
+
+/** A handler over given deps: the same dispatch as `handler`, for the local runtime and tests. */
+export function createHandler(deps: BackendDeps): (event: unknown, context: HandlerContext) => Promise<unknown> {
+  const http = handle(createApp(deps));
+  return async (event, context) => {
+    if (isApiGatewayEvent(event)) return http(event);
+    const job = JobEvent.safeParse(event);
+    if (job.success) return runJob(deps, job.data, context);
+    const sweep = SweepEvent.safeParse(event);
+    if (sweep.success) {
+      const lostBefore = sweep.data['lost-before'];
+      return sweepLostJobs(deps, lostBefore === undefined ? {} : { lostBefore });
+    }
+    if (ScheduledEvent.safeParse(event).success) return sweepLostJobs(deps);
+    deps.logger.warn('ignored an event of unknown shape', { keys: isRecord(event) ? Object.keys(event).slice(0, 20) : typeof event });
+    return { ignored: true, error: 'Expected an API Gateway event, a job event, a sweep event or a scheduled event' };
+  };
+}
+
+let cached: ((event: unknown, context: HandlerContext) => Promise<unknown>) | undefined;
+
+/**
+ * The Lambda entry point. Config and AWS clients are built once, at the first
+ * invocation of a process, and reused by every later one.
+ */
+export async function handler(event: unknown, context: HandlerContext): Promise<unknown> {
+  cached ??= createHandler(createBackendDeps(loadConfig(process.env), createAwsClients(process.env)));
+  return cached(event, context);
+}
+
+/** Checks the fields hono's adapter reads; the rest of the event is passed through untouched. */
+function isApiGatewayEvent(event: unknown): event is LambdaEvent {
+  return ApiGatewayV1Event.safeParse(event).success;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

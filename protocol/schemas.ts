@@ -33,7 +33,10 @@ export const ExecRequest = z
     argv: z.preprocess(absent, z.array(z.string()).min(1, { error: 'Expected argv to hold at least the program name' }).optional()),
     'rpc-name': z.preprocess(absent, z.string().min(1).max(128).optional()),
     /** A JSON string (as the Go client sends it) or an object. */
-    'rpc-args': z.preprocess(absent, z.union([z.string(), z.record(z.string(), z.unknown())]).optional()),
+    'rpc-args': z.preprocess(
+      absent,
+      z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'Expected rpc-args to be a JSON string or an object' }).optional(),
+    ),
     'push-urls': z.preprocess(absent, PushUrls.optional()),
     /** Per-job timeout in seconds; at most the function's own timeout. */
     timeout: z.preprocess(absent, z.number().int().positive().optional()),

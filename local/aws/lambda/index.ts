@@ -51,8 +51,8 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
       log,
     );
 
-  /** Finds a function by name or ARN; only `$LATEST` exists. */
-  function lookup(reference: string, qualifier: string | undefined): FunctionEntry {
+  /** Finds a function by name or ARN (only `$LATEST` exists) and says which qualifier the caller used. */
+  function lookup(reference: string, qualifier: string | undefined): FunctionEntry & { qualifier?: string } {
     const parsed = parseFunctionReference(reference);
     if (qualifier !== undefined && parsed.qualifier !== undefined && qualifier !== parsed.qualifier) {
       throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
@@ -62,7 +62,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     if (!entry || (wanted !== undefined && wanted !== LATEST) || (parsed.region !== undefined && parsed.region !== region)) {
       throw functionNotFound(formatFunctionArn(parsed.region ?? region, parsed.name, wanted));
     }
-    return entry;
+    return wanted === undefined ? entry : { ...entry, qualifier: wanted };
   }
 
   const events = new EventQueue({
@@ -91,7 +91,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     const request: InvocationRequest = {
       requestId,
       payload: event,
-      invokedFunctionArn: formatFunctionArn(region, config.name, invokeOptions.qualifier ?? parseFunctionReference(name).qualifier),
+      invokedFunctionArn: formatFunctionArn(region, config.name, entry.qualifier),
     };
     if (invokeOptions.clientContext !== undefined) request.clientContext = invokeOptions.clientContext;
     if (type === 'DryRun') return { statusCode: 204, payload: Buffer.alloc(0), requestId };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../../local/aws/lambda/process-tree.js';
-import { decodePayload, fixture, makeTempDir, startLambdaHarness, waitFor, type LambdaHarness } from './lambda/harness.js';
+import { decodePayload, fixture, makeTempDir, readIfPresent, startLambdaHarness, waitFor, type LambdaHarness } from './lambda/harness.js';
 
 interface EchoBody {
   pid: number;
@@ -212,5 +212,51 @@ describe('Lambda execution environments', () => {
     const tail = Buffer.from(result.logResult ?? '', 'base64');
     expect(tail.length).toBe(4096);
     expect(tail.toString()).toContain(`END RequestId: ${result.requestId}`);
+  });
+});
+
+describe('Lambda environment lifecycle', () => {
+  it('stops an environment that stayed idle longer than the idle timeout', async () => {
+    const harness = await startLambdaHarness({ idleTimeoutMs: 300 });
+    try {
+      harness.lambda.registerFunction({ name: 'short-lived', module: fixture('echo.mjs'), timeoutSeconds: 30 });
+      const first = JSON.parse((await harness.lambda.invoke('short-lived', Buffer.from('{}'), 'RequestResponse')).payload.toString()) as EchoBody;
+      await waitFor(() => (isAlive(first.pid) ? undefined : true), 10_000, 'the idle environment to stop');
+      const second = JSON.parse((await harness.lambda.invoke('short-lived', Buffer.from('{}'), 'RequestResponse')).payload.toString()) as EchoBody;
+      expect(second.pid).not.toBe(first.pid);
+      expect(second.invocations).toBe(1);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('kills every environment and what it started when the service closes', async () => {
+    const harness = await startLambdaHarness();
+    const idleDir = makeTempDir();
+    const busyDir = makeTempDir();
+    try {
+      harness.lambda.registerFunction({ name: 'spawner', module: fixture('spawn-sleep.mjs'), timeoutSeconds: 300 });
+      await harness.lambda.invoke('spawner', Buffer.from(JSON.stringify({ dir: idleDir, return: true })), 'RequestResponse');
+      await harness.lambda.invoke('spawner', Buffer.from(JSON.stringify({ dir: busyDir })), 'Event');
+      await waitFor(() => readIfPresent(join(busyDir, 'pids.json')), 20_000, 'the busy handler to start its processes');
+    } finally {
+      await harness.close();
+    }
+    const pids = [idleDir, busyDir].flatMap((dir) => Object.values(JSON.parse(readFileSync(join(dir, 'pids.json'), 'utf8')) as Record<string, number>));
+    expect(pids.filter((pid) => isAlive(pid))).toEqual([]);
+  });
+
+  it('turns a result over 6 MB into a Function.ResponseSizeTooLarge error', async () => {
+    const harness = await startLambdaHarness();
+    try {
+      harness.lambda.registerFunction({ name: 'big', module: fixture('big-response.mjs'), timeoutSeconds: 30 });
+      const result = await harness.lambda.invoke('big', Buffer.from(JSON.stringify({ bytes: 6 * 1024 * 1024 + 1 })), 'RequestResponse');
+      expect(result.functionError).toBe('Unhandled');
+      expect(JSON.parse(result.payload.toString())).toMatchObject({ errorType: 'Function.ResponseSizeTooLarge' });
+      const fits = await harness.lambda.invoke('big', Buffer.from(JSON.stringify({ bytes: 1024 })), 'RequestResponse');
+      expect(fits.payload.length).toBe(1026);
+    } finally {
+      await harness.close();
+    }
   });
 });

@@ -1,0 +1,2 @@
+// Answers with a string of event.bytes characters.
+export const handler = async (event) => 'x'.repeat(event.bytes);

@@ -1,0 +1,2 @@
+// Does nothing: for measuring the invoke round trip.
+export const handler = async () => 'ok';

@@ -21,15 +21,13 @@ export interface Route {
 }
 
 // Subresources S3 has and this endpoint does not: answered 501 NotImplemented, never ignored.
+// Other unknown parameters are ignored, as S3 does (the SDK adds ?x-id=…, awscli sends empty ones).
 const UNSUPPORTED_SUBRESOURCES = new Set([
   'accelerate', 'acl', 'analytics', 'attributes', 'encryption', 'intelligent-tiering', 'inventory', 'legal-hold',
   'lifecycle', 'logging', 'metadataTable', 'metrics', 'notification', 'object-lock', 'ownershipControls', 'policy',
   'policyStatus', 'publicAccessBlock', 'renameObject', 'replication', 'requestPayment', 'restore', 'retention',
   'select', 'session', 'tagging', 'torrent', 'versioning', 'versions', 'website',
 ]);
-
-// Query parameters that select one of the operations below.
-const KNOWN_SUBRESOURCES = new Set(['cors', 'location', 'uploads', 'delete', 'uploadId', 'partNumber', 'list-type']);
 
 function route(name: string, run: Operation, readsBody = false): Route {
   return { name, run, readsBody };
@@ -39,9 +37,6 @@ function route(name: string, run: Operation, readsBody = false): Route {
 export function selectRoute(method: string, target: Target, query: QueryParameterBag, hasCopySource: boolean): Route {
   for (const name of Object.keys(query)) {
     if (UNSUPPORTED_SUBRESOURCES.has(name)) throw notImplemented(`The ?${name} subresource (${method} ${target.key === '' ? 'bucket' : 'object'})`);
-    if (query[name] === '' && !KNOWN_SUBRESOURCES.has(name) && !name.toLowerCase().startsWith('x-amz-')) {
-      throw notImplemented(`The ?${name} query operation`);
-    }
   }
   const has = (name: string) => query[name] !== undefined;
   if (method === 'OPTIONS' && target.bucket !== '') return route('Preflight', preflight);

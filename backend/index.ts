@@ -6,7 +6,7 @@ export type { AppDeps } from './http/env.js';
 export { runJob, type RunnerDeps, type RunResult, type InvocationContext } from './runner/run-job.js';
 export { sweepLostJobs, type SweepDeps, type SweepOptions, type SweepResult } from './sweep/sweep.js';
 export { loadConfig, type Config, type ShipConfig } from './config.js';
-export { createAwsClients, type AwsClients } from './aws/clients.js';
+export { createAwsClients, type AwsClients, type AwsClientOverrides } from './aws/clients.js';
 export { createBackendDeps, type BackendDeps, type BackendDepsOptions } from './deps.js';
 export { createAuthKey, listAuthNames, removeAuthKey, type AuthAdminDeps, type AuthNameInfo, type CreatedAuthKey } from './auth/admin.js';
 export { createConsoleLogger, silentLogger, type Logger } from './log.js';

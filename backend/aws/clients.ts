@@ -10,22 +10,35 @@ export interface AwsClients {
   lambda: LambdaClient;
 }
 
+/** Explicit settings that win over the environment (tests, and callers that hold them already). */
+export interface AwsClientOverrides {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
 /**
- * Builds the clients from the environment: region and credentials come from the SDK's
- * standard chain, and `AWS_ENDPOINT_URL` (or a per-service variant) points them at the
- * local endpoint. S3 is then path-style, so presigned URLs name 127.0.0.1 rather than
- * `<bucket>.127.0.0.1`. Checksums are computed only where S3 requires them: a log is
- * re-uploaded many times and a CRC over each upload is CPU the job could use.
+ * Builds the clients. Region and credentials come from the SDK's standard chain, and the
+ * SDK's own `AWS_ENDPOINT_URL` (or a per-service variant) points them at the local
+ * endpoint. Against a local endpoint S3 is path-style, so presigned URLs name 127.0.0.1
+ * rather than `<bucket>.127.0.0.1`. Checksums are computed only where S3 requires them:
+ * a log is re-uploaded many times and a CRC over each upload is CPU the job could use.
  */
-export function createAwsClients(env: Record<string, string | undefined>): AwsClients {
-  const local = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+export function createAwsClients(env: Record<string, string | undefined>, overrides: AwsClientOverrides = {}): AwsClients {
+  const local = Boolean(overrides.endpoint || env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+  const common = {
+    ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
+    ...(overrides.region ? { region: overrides.region } : {}),
+    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+  };
   const s3 = new S3Client({
+    ...common,
     forcePathStyle: local,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(common), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { s3, ddb, lambda: new LambdaClient({}) };
+  return { s3, ddb, lambda: new LambdaClient(common) };
 }

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { createAwsClients, type AwsClients } from '../../../backend/aws/clients.js';
+import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
+
+/** The local AWS endpoint on a free port, with the project's bucket and table created. */
+export interface TestAws {
+  aws: LocalAws;
+  clients: AwsClients;
+  bucket: string;
+  table: string;
+  close(): Promise<void>;
+}
+
+/** Starts the real local endpoint (S3, DynamoDB, Lambda) in a fresh data directory. */
+export async function startTestAws(): Promise<TestAws> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-backend-'));
+  const aws = await startLocalAws({ dataDir, port: 0 });
+  const clients = createAwsClients({}, { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
+  const bucket = 'test-bucket';
+  const table = 'test-table';
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await clients.ddb.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return {
+    aws,
+    clients,
+    bucket,
+    table,
+    async close() {
+      clients.s3.destroy();
+      clients.ddb.destroy();
+      clients.lambda.destroy();
+      await aws.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -91,6 +91,19 @@ describe('Lambda REST API', () => {
     expect(await waitFor(() => readIfPresent(path), 10_000, 'the event handler to write its file')).toBe('done');
   });
 
+  it('lets a handler invoke a function asynchronously with an SDK client configured only by its environment', async () => {
+    harness.lambda.registerFunction({ name: 'starter', module: fixture('self-invoke.mjs'), timeoutSeconds: 30 });
+    const path = join(makeTempDir(), 'job.txt');
+    const result = await harness.lambda.invoke(
+      'starter',
+      Buffer.from(JSON.stringify({ target: 'write-file', payload: { path, content: 'job ran' } })),
+      'RequestResponse',
+    );
+    expect(result.functionError).toBeUndefined();
+    expect(JSON.parse(result.payload.toString())).toMatchObject({ statusCode: 202 });
+    expect(await waitFor(() => readIfPresent(path), 10_000, 'the job to write its file')).toBe('job ran');
+  });
+
   it('answers a DryRun with 204 without running the handler', async () => {
     const path = join(makeTempDir(), 'dry.txt');
     const response = await harness.client().send(
@@ -120,10 +133,13 @@ describe('Lambda REST API', () => {
     const configuration = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'echo' }));
     expect(configuration.FunctionName).toBe('echo');
     const firstPage = await client.send(new ListFunctionsCommand({ MaxItems: 2 }));
-    expect(firstPage.Functions?.map((f) => f.FunctionName)).toEqual(['echo', 'print']);
+    const all = await client.send(new ListFunctionsCommand({}));
+    const names = all.Functions?.map((f) => f.FunctionName) ?? [];
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['echo', 'print', 'throw', 'write-file']));
+    expect(firstPage.Functions?.map((f) => f.FunctionName)).toEqual(names.slice(0, 2));
     const secondPage = await client.send(new ListFunctionsCommand({ MaxItems: 2, Marker: firstPage.NextMarker }));
-    expect(secondPage.Functions?.map((f) => f.FunctionName)).toEqual(['throw', 'write-file']);
-    expect(secondPage.NextMarker).toBeUndefined();
+    expect(secondPage.Functions?.map((f) => f.FunctionName)).toEqual(names.slice(2, 4));
   });
 
   it('answers ResourceNotFoundException with the ARN for an unknown function or qualifier', async () => {

@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetBucketCorsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startS3Endpoint, type S3TestEndpoint } from './s3/endpoint.js';
+
+describe('S3 persistence across a restart', () => {
+  const open: S3TestEndpoint[] = [];
+  afterEach(async () => {
+    while (open.length > 0) await open.pop()?.close();
+  });
+
+  it('keeps buckets, objects, metadata, CORS rules and an unfinished multipart upload', async () => {
+    const first = await startS3Endpoint();
+    const s3 = first.client();
+    await s3.send(new CreateBucketCommand({ Bucket: 'kept' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'kept', Key: 'a/one.txt', Body: 'one', ContentType: 'text/plain', Metadata: { k: 'v' } }));
+    await s3.send(new PutObjectCommand({ Bucket: 'kept', Key: 'a/one.txt', Body: 'one, rewritten', ContentType: 'text/plain', Metadata: { k: 'v2' } }));
+    await s3.send(new PutObjectCommand({ Bucket: 'kept', Key: 'empty', Body: '' }));
+    await s3.send(new PutBucketCorsCommand({ Bucket: 'kept', CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['GET'] }] } }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'kept', Key: 'later', ContentType: 'application/x-later' }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: 'kept', Key: 'later', UploadId, PartNumber: 1, Body: 'only part' }));
+    await first.close(true);
+
+    const second = await startS3Endpoint({ dataDir: first.dataDir, credentials: first.credentials });
+    open.push(second);
+    const again = second.client();
+    const got = await again.send(new GetObjectCommand({ Bucket: 'kept', Key: 'a/one.txt' }));
+    expect(await got.Body?.transformToString()).toBe('one, rewritten');
+    expect(got).toMatchObject({ ContentType: 'text/plain', Metadata: { k: 'v2' } });
+    const listed = await again.send(new ListObjectsV2Command({ Bucket: 'kept' }));
+    expect(listed.Contents?.map((c) => [c.Key, c.Size])).toEqual([
+      ['a/one.txt', 14],
+      ['empty', 0],
+    ]);
+    const cors = await again.send(new GetBucketCorsCommand({ Bucket: 'kept' }));
+    expect(cors.CORSRules?.[0]?.AllowedMethods).toEqual(['GET']);
+    const parts = await again.send(new ListPartsCommand({ Bucket: 'kept', Key: 'later', UploadId }));
+    expect(parts.Parts?.map((p) => p.ETag)).toEqual([part.ETag]);
+    await again.send(new CompleteMultipartUploadCommand({ Bucket: 'kept', Key: 'later', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const later = await again.send(new GetObjectCommand({ Bucket: 'kept', Key: 'later' }));
+    expect(await later.Body?.transformToString()).toBe('only part');
+    expect(later.ContentType).toBe('application/x-later');
+  });
+
+  it('sweeps temp files and unreferenced bodies on start and keeps every referenced body', async () => {
+    const first = await startS3Endpoint();
+    const s3 = first.client();
+    await s3.send(new CreateBucketCommand({ Bucket: 'swept' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'swept', Key: 'k', Body: 'kept body' }));
+    await first.close(true);
+    writeFileSync(join(first.dataDir, 'tmp', 'half-written-upload'), 'partial');
+    writeFileSync(join(first.dataDir, 'bodies', 'orphan-body'), 'never committed');
+
+    const second = await startS3Endpoint({ dataDir: first.dataDir, credentials: first.credentials });
+    open.push(second);
+    expect(readdirSync(join(first.dataDir, 'tmp'))).toEqual([]);
+    expect(existsSync(join(first.dataDir, 'bodies', 'orphan-body'))).toBe(false);
+    expect(readdirSync(join(first.dataDir, 'bodies'))).toHaveLength(1);
+    const got = await second.client().send(new GetObjectCommand({ Bucket: 'swept', Key: 'k' }));
+    expect(await got.Body?.transformToString()).toBe('kept body');
+  });
+
+  it('names body files by generated ids, never by key', async () => {
+    const endpoint = await startS3Endpoint();
+    open.push(endpoint);
+    const s3 = endpoint.client();
+    await s3.send(new CreateBucketCommand({ Bucket: 'ids' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'ids', Key: '../../escape', Body: 'x' }));
+    const names = readdirSync(join(endpoint.dataDir, 'bodies'));
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(readdirSync(endpoint.dataDir).every((name) => ['bodies', 'tmp'].includes(name) || name.startsWith('s3.sqlite'))).toBe(true);
+  });
+});

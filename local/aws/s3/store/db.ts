@@ -113,8 +113,14 @@ export interface ListingRow {
   modified_ms: number;
 }
 
+/** The database and its prepared statements. */
+export interface S3Database {
+  db: Database.Database;
+  statements: S3Statements;
+}
+
 /** Opens (creating when missing) the metadata database with the schema and the S3 statements. */
-export function openDatabase(file: string) {
+export function openDatabase(file: string): S3Database {
   const db = new Database(file);
   try {
     // WAL + synchronous=NORMAL: a committed transaction survives a crash of this process
@@ -134,10 +140,32 @@ export function openDatabase(file: string) {
   return { db, statements: prepareStatements(db) };
 }
 
-/** The database and its prepared statements. */
-export type S3Database = ReturnType<typeof openDatabase>;
+type Statement<P extends unknown[] | object, R = unknown> = Database.Statement<P, R>;
 
-function prepareStatements(db: Database.Database) {
+/** Every statement the store runs, prepared once at open. */
+export interface S3Statements {
+  allBuckets: Statement<[], BucketRow>;
+  insertBucket: Statement<[string, number, string]>;
+  deleteBucket: Statement<[string]>;
+  setCors: Statement<[string | null, string]>;
+  anyObject: Statement<[string], { key: string }>;
+  getObject: Statement<[string, string], ObjectRow>;
+  upsertObject: Statement<ObjectRow>;
+  deleteObject: Statement<[string, string]>;
+  listObjects: Statement<[string, string, string, string, number], ListingRow>;
+  insertUpload: Statement<UploadRow>;
+  getUpload: Statement<[string], UploadRow>;
+  deleteUpload: Statement<[string]>;
+  bucketUploads: Statement<[string], UploadRow>;
+  getPart: Statement<[string, number], PartRow>;
+  upsertPart: Statement<PartRow>;
+  uploadParts: Statement<[string], PartRow>;
+  deleteParts: Statement<[string]>;
+  referencedBodies: Statement<[], { body_id: string }>;
+}
+
+/** Prepares every statement the store runs (once, at open). */
+function prepareStatements(db: Database.Database): S3Statements {
   const objectColumns =
     'bucket, key, body_id, size, etag, modified_ms, content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, checksum_algorithm, checksum_value, part_sizes';
   return {

@@ -182,21 +182,32 @@ function incompleteBody(detail: string): S3Error {
   return new S3Error(400, 'IncompleteBody', `You did not provide the number of bytes specified by the Content-Length HTTP header: ${detail}`);
 }
 
-/** Iterates a request body, failing with RequestTimeout when it stalls and with IncompleteBody when the client goes away. */
+/**
+ * Iterates a request body, failing with RequestTimeout when it stalls and with IncompleteBody
+ * when the client goes away. The body stream is never destroyed here (that would close the
+ * socket before the error answer is sent); the endpoint closes the connection after answering.
+ */
 async function* readWithIdleTimeout(incoming: IncomingMessage, idleTimeoutMs: number): AsyncGenerator<Buffer> {
-  const timer = setTimeout(() => {
-    incoming.destroy(new S3Error(400, 'RequestTimeout', `Your socket connection to the server was not read from or written to within the timeout period (${idleTimeoutMs} ms).`));
-  }, idleTimeoutMs);
-  try {
-    for await (const chunk of incoming as AsyncIterable<Buffer>) {
-      timer.refresh();
-      yield chunk;
+  const iterator = (incoming as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new S3Error(400, 'RequestTimeout', `Your socket connection to the server was not read from or written to within the timeout period (${idleTimeoutMs} ms).`)),
+        idleTimeoutMs,
+      );
+    });
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await Promise.race([iterator.next(), stalled]);
+    } catch (error) {
+      if (error instanceof S3Error) throw error;
+      throw incompleteBody('the connection closed before the body was complete');
+    } finally {
+      clearTimeout(timer);
     }
-  } catch (error) {
-    if (error instanceof S3Error) throw error;
-    throw incompleteBody('the connection closed before the body was complete');
-  } finally {
-    clearTimeout(timer);
+    if (next.done) break;
+    yield next.value;
   }
   if (!incoming.complete) throw incompleteBody('the connection closed before the body was complete');
 }

@@ -35,7 +35,7 @@ export function parseXmlBody<T extends z.ZodType>(body: Buffer, schema: T): z.in
   if (text.trim() === '') throw malformedXml('expected an XML document, got an empty body');
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw malformedXml('DOCTYPE and ENTITY declarations are not accepted');
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw malformedXml(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  if (valid !== true) throw malformedXml(describeInvalidXml(valid.err));
   let parsed: unknown;
   try {
     parsed = parser.parse(text);
@@ -49,6 +49,15 @@ export function parseXmlBody<T extends z.ZodType>(body: Buffer, schema: T): z.in
     throw malformedXml(`${where === '' ? '' : `at ${where}: `}${issue?.message ?? 'unexpected document'}`);
   }
   return result.data;
+}
+
+function describeInvalidXml(err: { msg: string; line: number; col: number }): string {
+  const unclosed = /^Invalid '\[(.*)\]' found/s.exec(err.msg);
+  if (unclosed) {
+    const names = (unclosed[1] ?? '').split(',').map((n) => n.trim().replace(/^"|"$/g, ''));
+    return `the document ends before the closing tags of ${names.map((n) => `<${n}>`).join(', ')}`;
+  }
+  return `${err.msg} (line ${err.line}, column ${err.col})`;
 }
 
 /** A value of an element that may be present and empty (`<Quiet/>` parses as ''). */

@@ -14,6 +14,8 @@ const NAMES = {
   '#exit': 'exit',
   '#size': 'size',
   '#endedAt': 'ended-at',
+  '#uploadedBytes': 'uploaded-bytes',
+  '#uploads': 'uploads',
 } as const;
 
 type Names = keyof typeof NAMES;
@@ -130,19 +132,22 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
     },
 
     async finishJob(uid, end) {
+      const fields: [Names, string, number | undefined][] = [
+        ['#exit', ':exit', end.exit],
+        ['#endedAt', ':endedAt', end.endedAt],
+        ['#size', ':size', end.size],
+        ['#uploadedBytes', ':uploadedBytes', end.uploadedBytes],
+        ['#uploads', ':uploads', end.uploads],
+      ];
+      const set = fields.filter((field): field is [Names, string, number] => field[2] !== undefined);
       await ddb.send(
         new UpdateCommand({
           TableName,
           Key: { id: jobRecordId(uid) },
-          UpdateExpression: `SET #status = :exited, #exit = :exit, #endedAt = :endedAt${end.size === undefined ? '' : ', #size = :size'}`,
+          UpdateExpression: `SET #status = :exited, ${set.map(([name, value]) => `${name} = ${value}`).join(', ')}`,
           ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeNames: namesFor('#status', '#exit', '#endedAt', ...(end.size === undefined ? [] : ['#size' as const])),
-          ExpressionAttributeValues: {
-            ':exited': 'exited',
-            ':exit': end.exit,
-            ':endedAt': end.endedAt,
-            ...(end.size === undefined ? {} : { ':size': end.size }),
-          },
+          ExpressionAttributeNames: namesFor('#status', ...set.map(([name]) => name)),
+          ExpressionAttributeValues: { ':exited': 'exited', ...Object.fromEntries(set.map(([, value, number]) => [value, number])) },
         }),
       );
     },

@@ -30,11 +30,16 @@ export const JobRecord = z.object({
   exit: z.number().int().optional(),
   size: z.number().int().optional(),
   'ended-at': z.number().int().optional(),
+  'uploaded-bytes': z.number().int().optional(),
+  uploads: z.number().int().optional(),
 });
 export type JobRecord = z.infer<typeof JobRecord>;
 
 /** The fields a new (queued) job's record starts with. */
-export type NewJobRecord = Omit<JobRecord, 'id' | 'status' | 'claimed-at' | 'deadline' | 'cancel-requested' | 'cancel-requested-at' | 'exit' | 'size' | 'ended-at'>;
+export type NewJobRecord = Omit<
+  JobRecord,
+  'id' | 'status' | 'claimed-at' | 'deadline' | 'cancel-requested' | 'cancel-requested-at' | 'exit' | 'size' | 'ended-at' | 'uploaded-bytes' | 'uploads'
+>;
 
 /** Reads a stored item as a job record, or undefined when it is not one. */
 export function parseJobRecord(item: unknown): JobRecord | undefined {

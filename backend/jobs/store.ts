@@ -9,6 +9,9 @@ export interface JobEnd {
   /** The final log's byte length; unknown only for a lost job that pushed to the caller's URLs. */
   size?: number;
   endedAt: number;
+  /** Log bytes the runner uploaded over the job, and in how many uploads (the shipping cost). */
+  uploadedBytes?: number;
+  uploads?: number;
 }
 
 /** Job records: the one place that knows how jobs are stored (DynamoDB, or a fake in tests). */

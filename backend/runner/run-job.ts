@@ -3,7 +3,7 @@ import { jobKeys, type JobEvent } from '../../protocol/index.js';
 import type { Config } from '../config.js';
 import type { LogObjects } from '../jobs/objects.js';
 import type { JobRecord } from '../jobs/record.js';
-import type { JobStore } from '../jobs/store.js';
+import type { JobEnd, JobStore } from '../jobs/store.js';
 import type { Logger } from '../log.js';
 import { LogShipper } from '../shipper/shipper.js';
 import { createBucketSink, createPushSink } from '../shipper/sinks.js';
@@ -69,7 +69,13 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     outcome = outcomeOfFailure(1, 'internal error in the runner');
   }
   const shipped = await shipper.finish(outcome.exit, outcome.line, { deadlineAt: startedAt + remainingMs - 1_000 });
-  await recordEnd(deps, event.uid, { exit: outcome.exit, size: shipped.size, endedAt: now() });
+  await recordEnd(deps, event.uid, {
+    exit: outcome.exit,
+    size: shipped.size,
+    endedAt: now(),
+    uploadedBytes: shipper.uploadedBytes,
+    uploads: shipper.uploads,
+  });
   deps.logger.info('job finished', { uid: event.uid, exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes });
   return { status: 'finished', exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads };
 }
@@ -113,7 +119,7 @@ async function runNamed(deps: RunnerDeps, event: JobEvent, shipper: LogShipper, 
   });
 }
 
-async function recordEnd(deps: RunnerDeps, uid: string, end: { exit: number; size: number; endedAt: number }): Promise<void> {
+async function recordEnd(deps: RunnerDeps, uid: string, end: JobEnd): Promise<void> {
   for (let attempt = 1; attempt <= FINISH_ATTEMPTS; attempt++) {
     try {
       await deps.jobs.finishJob(uid, end);

@@ -38,7 +38,11 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
     },
     async finishJob(uid, end) {
       const record = get(uid);
-      if (record) Object.assign(record, { status: 'exited', exit: end.exit, 'ended-at': end.endedAt, ...(end.size === undefined ? {} : { size: end.size }) });
+      if (!record) return;
+      Object.assign(record, { status: 'exited', exit: end.exit, 'ended-at': end.endedAt });
+      if (end.size !== undefined) record.size = end.size;
+      if (end.uploadedBytes !== undefined) record['uploaded-bytes'] = end.uploadedBytes;
+      if (end.uploads !== undefined) record.uploads = end.uploads;
     },
     async listJobs(authName, limit) {
       return [...records.values()]

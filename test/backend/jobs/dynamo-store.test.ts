@@ -43,9 +43,9 @@ describe('the job store in the local DynamoDB', () => {
     expect(await store.requestCancel(createUid(Date.now()), 'alice', 1)).toBe('not-found');
     expect(await store.requestCancel(uid, 'alice', 1)).toBe('cancelling');
     expect(await store.readCancelRequested(uid)).toBe(true);
-    await store.finishJob(uid, { exit: 130, size: 10, endedAt: 2 });
+    await store.finishJob(uid, { exit: 130, size: 10, endedAt: 2, uploadedBytes: 25, uploads: 3 });
     expect(await store.requestCancel(uid, 'alice', 3)).toBe('already-exited');
-    expect(await store.getJob(uid)).toMatchObject({ status: 'exited', exit: 130, size: 10, 'ended-at': 2 });
+    expect(await store.getJob(uid)).toMatchObject({ status: 'exited', exit: 130, size: 10, 'ended-at': 2, 'uploaded-bytes': 25, uploads: 3 });
   });
 
   it("lists a name's jobs newest first, and the unfinished ones for the sweep", async () => {
@@ -57,6 +57,14 @@ describe('the job store in the local DynamoDB', () => {
     const unfinished = (await store.listUnfinishedJobs()).map((job) => job.uid);
     expect(unfinished).toContain(newer);
     expect(unfinished).not.toContain(older);
+  });
+
+  it('records the end of a lost push-urls job without a size', async () => {
+    const uid = await create();
+    await store.finishJob(uid, { exit: 137, endedAt: 4 });
+    const record = await store.getJob(uid);
+    expect(record).toMatchObject({ status: 'exited', exit: 137, 'ended-at': 4 });
+    expect(record?.size).toBeUndefined();
   });
 
   it('takes a job over only while it is as seen', async () => {

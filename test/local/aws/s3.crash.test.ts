@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCredentials } from '../../../local/aws/credentials.js';
+import { startChildServer } from './s3/child.js';
 import { REGION, startS3Endpoint, type S3TestEndpoint } from './s3/endpoint.js';
 import { signHeaders } from './s3/raw.js';
-
-const CHILD = fileURLToPath(new URL('./s3/crash-child.ts', import.meta.url));
 
 describe('S3 after the process is killed with SIGKILL', () => {
   const open: S3TestEndpoint[] = [];
@@ -21,16 +18,7 @@ describe('S3 after the process is killed with SIGKILL', () => {
   it('keeps every acknowledged write and nothing of an upload cut off by the kill', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-s3-crash-'));
     const credentials = generateCredentials();
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir], {
-      env: { ...process.env, S3_TEST_CREDENTIALS: JSON.stringify(credentials) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const line = await new Promise<string>((resolve, reject) => {
-      child.stdout.once('data', (data: Buffer) => resolve(data.toString()));
-      child.once('exit', (code) => reject(new Error(`Expected the S3 child to start, it exited with ${code}`)));
-    });
-    const { port } = JSON.parse(line) as { port: number };
+    const { child, port, exited } = await startChildServer(dataDir, credentials);
     const s3 = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: REGION, credentials, forcePathStyle: true, maxAttempts: 1 });
     await s3.send(new CreateBucketCommand({ Bucket: 'crash' }));
     for (let i = 0; i < 20; i++) await s3.send(new PutObjectCommand({ Bucket: 'crash', Key: `k${i % 5}`, Body: `version ${i}`, Metadata: { i: String(i) } }));

@@ -1,5 +1,5 @@
-// Runs the S3 service in its own process so a test can kill it with SIGKILL.
-// Usage: node --import tsx crash-child.ts DATA_DIR (credentials in S3_TEST_CREDENTIALS as JSON).
+// Runs the S3 service in its own process, so a test can kill it with SIGKILL or read its memory use.
+// Usage: node --import tsx server-child.ts DATA_DIR (credentials in S3_TEST_CREDENTIALS as JSON).
 import { createS3Service } from '../../../../local/aws/s3/index.js';
 import { startEndpoint } from '../../../../local/aws/server.js';
 

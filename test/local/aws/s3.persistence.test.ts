@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CompleteMultipartUploadCommand,
@@ -13,6 +13,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createS3Service } from '../../../local/aws/s3/index.js';
 import { startS3Endpoint, type S3TestEndpoint } from './s3/endpoint.js';
 
 describe('S3 persistence across a restart', () => {
@@ -70,6 +71,15 @@ describe('S3 persistence across a restart', () => {
     expect(readdirSync(join(first.dataDir, 'bodies'))).toHaveLength(1);
     const got = await second.client().send(new GetObjectCommand({ Bucket: 'swept', Key: 'k' }));
     expect(await got.Body?.transformToString()).toBe('kept body');
+  });
+
+  it('refuses a second service on a data directory that is in use, and opens it once the first is closed', async () => {
+    const first = await startS3Endpoint();
+    await expect(createS3Service({ dataDir: first.dataDir, region: 'us-east-1' })).rejects.toThrow('is another process using this data directory?');
+    await first.close(true);
+    const second = await createS3Service({ dataDir: first.dataDir, region: 'us-east-1' });
+    await second.close();
+    rmSync(first.dataDir, { recursive: true, force: true });
   });
 
   it('names body files by generated ids, never by key', async () => {

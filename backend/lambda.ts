@@ -5,6 +5,7 @@ import { loadConfig } from './config.js';
 import { createBackendDeps, type BackendDeps } from './deps.js';
 import { ApiGatewayV1Event } from './events.js';
 import { createApp } from './http/app.js';
+import { prepareOutputPipes } from './runner/output-pipe.js';
 import { runJob, type InvocationContext } from './runner/run-job.js';
 import { sweepLostJobs } from './sweep/sweep.js';
 
@@ -14,6 +15,7 @@ export type HandlerContext = InvocationContext & { awsRequestId?: string };
 /** A handler over given deps: the same dispatch as `handler`, for the local runtime and tests. */
 export function createHandler(deps: BackendDeps): (event: unknown, context: HandlerContext) => Promise<unknown> {
   const http = handle(createApp(deps));
+  prepareOutputPipes();
   return async (event, context) => {
     if (isApiGatewayEvent(event)) return http(event);
     const job = JobEvent.safeParse(event);

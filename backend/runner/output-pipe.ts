@@ -44,6 +44,11 @@ class FifoPool {
     return path;
   }
 
+  /** Returns an unused FIFO to the pool. */
+  giveBack(path: string | undefined): void {
+    if (path) this.ready.push(path);
+  }
+
   private refill(): Promise<void> {
     if (this.unavailable) return Promise.resolve();
     this.refilling ??= this.makeBatch().finally(() => (this.refilling = undefined));
@@ -67,6 +72,14 @@ class FifoPool {
 }
 
 const pool = new FifoPool();
+
+/** Makes the first batch of FIFOs now (at cold start), so the first job does not wait for mkfifo. */
+export function prepareOutputPipes(): void {
+  void pool.take().then(
+    (path) => pool.giveBack(path),
+    () => undefined,
+  );
+}
 
 /** Opens a fresh single channel for a child's output (a pipe, or a socket pair as fallback). */
 export async function openOutputPipe(): Promise<OutputPipe> {

@@ -72,7 +72,7 @@ export async function runSubprocess(options: SubprocessOptions): Promise<Process
 
 function waitForEnd(child: ChildProcess): Promise<ProcessEnd> {
   return new Promise((resolve) => {
-    child.once('error', (error) => {
+    child.on('error', (error) => {
       if (child.pid === undefined) resolve({ kind: 'not-started', errno: errnoOf(error) ?? 'UNKNOWN', message: messageOf(error) });
     });
     child.once('exit', (code, signal) => {

@@ -9,6 +9,7 @@ import {
   type CancelResponse,
   type ExecResponse,
   type ExecStatusResponse,
+  type JobKeys,
 } from '../../../protocol/index.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { startJob } from '../../jobs/start.js';
@@ -30,6 +31,9 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get(PATHS.exec, async (c) => {
     const query = parseInput(ExecStatusQuery, c.req.query(), 'query');
     const authName = c.get('authName');
+    // Presigning is local CPU work: start it while the record is read, use it if allowed.
+    const presigned = presignJobUrls(jobKeys(authName, query.uid));
+    presigned.catch(() => undefined);
     const record = await deps.jobs.getJob(query.uid);
     // Another name's job answers exactly as a uid that never existed.
     if (!record || record['auth-name'] !== authName) throw new NotFoundError(`No job with uid \`${query.uid}\``);
@@ -43,15 +47,18 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     if (record['push-urls']) {
       throw new BadRequestError(`Expected a job that logs to the bucket, but job \`${query.uid}\` pushes its log to your push-urls: read them there`);
     }
-    const keys = jobKeys(authName, query.uid);
+    return c.json((await presigned) satisfies ExecStatusResponse);
+  });
+
+  async function presignJobUrls(keys: JobKeys) {
     const expiresAt = now() + PRESIGN_TTL_SECONDS * 1000;
     const [url, sizeUrl, exitUrl] = await Promise.all([
       deps.objects.presignGet(keys.log, PRESIGN_TTL_SECONDS),
       deps.objects.presignGet(keys.size, PRESIGN_TTL_SECONDS),
       deps.objects.presignGet(keys.exit, PRESIGN_TTL_SECONDS),
     ]);
-    return c.json({ url, 'size-url': sizeUrl, 'exit-url': exitUrl, 'expires-at': expiresAt } satisfies ExecStatusResponse);
-  });
+    return { url, 'size-url': sizeUrl, 'exit-url': exitUrl, 'expires-at': expiresAt };
+  }
 
   app.delete(PATHS.exec, async (c) => {
     const query = parseInput(CancelQuery, c.req.query(), 'query');

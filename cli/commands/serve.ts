@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolveDataDir } from '../config.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
+import { EXIT_FAILURE } from '../errors.js';
 import { parseNonNegativeInteger } from './exec.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
@@ -23,10 +24,30 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
         const runtime = await startRuntime({ dataDir, port: options.port, awsPort: options.awsPort });
         await waitForStopSignal(context);
         say(context, 'Stopping the local runtime…');
-        await runtime.close();
-        return 0;
+        return closeWithin(context, runtime, CLOSE_DEADLINE_MS);
       });
     });
+}
+
+const CLOSE_DEADLINE_MS = 15_000;
+
+/**
+ * Closes the runtime, keeping the process alive meanwhile: a close that waits for
+ * something without a handle of its own (an unreferenced worker's exit, say) would
+ * otherwise let Node end with exit 13 (unsettled top-level await) halfway through.
+ * A close that takes longer than the deadline is given up with exit status 1.
+ */
+async function closeWithin(context: CliContext, runtime: { close(): Promise<void> }, deadlineMs: number): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), deadlineMs)));
+  try {
+    const outcome = await Promise.race([runtime.close().then(() => 'closed' as const), expired]);
+    if (outcome === 'closed') return 0;
+    say(context, `aws-exec: the local runtime did not stop within ${deadlineMs / 1000} s; exiting anyway`);
+    return EXIT_FAILURE;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

@@ -1,15 +1,22 @@
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { defineCommand } from './define.js';
 
-/** Lists a directory's entries, one per line, sorted; directories end with `/` (as the original's listdir). */
+/**
+ * Lists the files under a directory, recursively, one path per line in lexical order,
+ * skipping hidden entries (as the original's listdir, a walk printing every non-hidden
+ * file). Paths start with the given directory, as `find DIR -type f` prints them. Output
+ * goes out a directory at a time; the walk stops when the job is cancelled.
+ */
 export const listdir = defineCommand({
   name: 'listdir',
-  describe: "List a directory's entries, one per line (directories end with /)",
+  describe: 'List the files under a directory, recursively, one path per line (hidden entries skipped)',
   args: z.object({
     path: z.string().min(1, { error: 'Expected a non-empty path' }).default('.').describe('The directory to list'),
   }),
-  async run(args, { log }) {
+  async run(args, { log, signal }) {
     let entries;
     try {
       entries = await readdir(args.path, { withFileTypes: true });
@@ -17,7 +24,27 @@ export const listdir = defineCommand({
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
       throw new Error(`Expected a readable directory, got \`${args.path}\` (${code})`, { cause: error });
     }
-    const names = entries.map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name)).sort();
-    if (names.length > 0) log(`${names.join('\n')}\n`);
+    await walk(args.path, entries, log, signal);
   },
 });
+
+type Entries = Dirent[];
+
+async function walk(dir: string, entries: Entries, log: (text: string) => void, signal: AbortSignal): Promise<void> {
+  const visible = entries.filter((entry) => !entry.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let files = '';
+  for (const entry of visible) {
+    if (signal.aborted) return;
+    const path = join(dir, entry.name);
+    if (!entry.isDirectory()) {
+      files += `${path}\n`;
+      continue;
+    }
+    if (files) log(files);
+    files = '';
+    // Unreadable subdirectories are skipped, as the original's walk does.
+    const children = await readdir(path, { withFileTypes: true }).catch(() => undefined);
+    if (children) await walk(path, children, log, signal);
+  }
+  if (files) log(files);
+}

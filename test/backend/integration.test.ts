@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobKeys } from '../../protocol/index.js';
@@ -36,10 +39,15 @@ describe('the backend against the local AWS endpoint (S3, DynamoDB, Lambda)', ()
   });
 
   it('runs a registered command by RPC', async () => {
-    const uid = await startJobVia(backend, backend.keys.alice, { 'rpc-name': 'listdir', 'rpc-args': JSON.stringify({ path: '/' }) });
+    const dir = mkdtempSync(join(tmpdir(), 'listdir-rpc-'));
+    writeFileSync(join(dir, 'one.txt'), '1');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'two.txt'), '2');
+    const uid = await startJobVia(backend, backend.keys.alice, { 'rpc-name': 'listdir', 'rpc-args': JSON.stringify({ path: dir }) });
     const job = await followJobLikeGo(backend, backend.keys.alice, uid);
     expect(job.exit).toBe(0);
-    expect(job.log.toString().split('\n')).toContain('tmp/');
+    expect(job.log.toString()).toBe(`${join(dir, 'one.txt')}\n${join(dir, 'sub', 'two.txt')}\n`);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('cancels a running job with exit 130 and a closing line', async () => {

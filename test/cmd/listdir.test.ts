@@ -17,12 +17,27 @@ describe('listdir', () => {
     dir = mkdtempSync(join(tmpdir(), 'listdir-'));
     writeFileSync(join(dir, 'b.txt'), 'b');
     writeFileSync(join(dir, 'a.txt'), 'a');
-    mkdirSync(join(dir, 'sub'));
+    mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'c.txt'), 'c');
+    writeFileSync(join(dir, 'sub', 'deeper', 'd.txt'), 'd');
+    writeFileSync(join(dir, '.hidden'), 'h');
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, '.git', 'config'), 'g');
+    mkdirSync(join(dir, 'empty'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lists the entries sorted, one per line, directories with a slash', async () => {
-    expect(await runListdir({ path: dir })).toEqual({ output: 'a.txt\nb.txt\nsub/\n', exit: undefined });
+  it('lists the files under the directory recursively, sorted, one path per line, hidden ones skipped', async () => {
+    const expected = ['a.txt', 'b.txt', 'sub/c.txt', 'sub/deeper/d.txt'].map((path) => `${join(dir, path)}\n`).join('');
+    expect(await runListdir({ path: dir })).toEqual({ output: expected, exit: undefined });
+  });
+
+  it('stops walking when its signal is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let output = '';
+    await listdir.run({ path: dir }, { log: (chunk) => (output += String(chunk)), signal: controller.signal });
+    expect(output).toBe('');
   });
 
   it('lists the current directory when no path is given', async () => {
@@ -30,7 +45,7 @@ describe('listdir', () => {
   });
 
   it('prints nothing for an empty directory', async () => {
-    expect((await runListdir({ path: join(dir, 'sub') })).output).toBe('');
+    expect((await runListdir({ path: join(dir, 'empty') })).output).toBe('');
   });
 
   it('throws a message naming the path when it is not a directory', async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { S3Error } from './errors.js';
 import { formatHttpDate, header, param } from './http.js';
 import { readMetadata, type ObjectRow } from './store/index.js';
+import { readTaggingHeader, readTags } from './tagging.js';
 
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 const META_PREFIX = 'x-amz-meta-';
@@ -13,7 +14,7 @@ const PartSizes = z.array(z.number().int().nonnegative());
 /** The stored headers of an object, as given on PutObject/CreateMultipartUpload/CopyObject REPLACE. */
 export type ObjectHeaders = Pick<
   ObjectRow,
-  'content_type' | 'content_encoding' | 'content_disposition' | 'content_language' | 'cache_control' | 'expires' | 'metadata'
+  'content_type' | 'content_encoding' | 'content_disposition' | 'content_language' | 'cache_control' | 'expires' | 'metadata' | 'tags'
 >;
 
 /** Reads the headers S3 stores with an object (Content-Type defaults to binary/octet-stream, aws-chunked is not kept). */
@@ -46,6 +47,7 @@ export function readObjectHeaders(headers: IncomingHttpHeaders): ObjectHeaders {
     cache_control: header(headers, 'cache-control') ?? null,
     expires: header(headers, 'expires') ?? null,
     metadata: JSON.stringify(metadata),
+    tags: readTaggingHeader(header(headers, 'x-amz-tagging')),
   };
 }
 
@@ -74,6 +76,7 @@ export function objectResponseHeaders(row: ObjectRow, query: QueryParameterBag, 
   if (row.metadata !== '{}') {
     for (const [name, value] of Object.entries(readMetadata(row))) headers[`${META_PREFIX}${name}`] = value;
   }
+  if (row.tags !== '[]') headers['x-amz-tagging-count'] = String(readTags(row).length);
   if (row.part_sizes !== null) headers['x-amz-mp-parts-count'] = String(partSizesOf(row).length);
   if (withChecksum && row.checksum_algorithm !== null && row.checksum_value !== null) {
     headers[`x-amz-checksum-${row.checksum_algorithm}`] = row.checksum_value;

@@ -11,6 +11,7 @@ import { completeMultipartUpload } from './ops/multipart-complete.js';
 import { listMultipartUploads, listParts } from './ops/multipart-list.js';
 import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './ops/multipart.js';
 import { putObject } from './ops/put-object.js';
+import { deleteObjectTagging, getBucketVersioning, getObjectTagging, putObjectTagging } from './ops/tagging.js';
 import type { Target } from './target.js';
 
 /** An operation and whether it reads the request body (the others get it drained). */
@@ -29,13 +30,19 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'select', 'session', 'tagging', 'torrent', 'versioning', 'versions', 'website',
 ]);
 
+// The subresources of the table above that are served (for one method each).
+const BUCKET_SUBRESOURCES = new Set(['GET versioning']);
+const OBJECT_SUBRESOURCES = new Set(['GET tagging', 'PUT tagging', 'DELETE tagging']);
+
 function route(name: string, run: Operation, readsBody = false): Route {
   return { name, run, readsBody };
 }
 
 /** Picks the S3 operation for a method, address and query, or throws 501/405 saying what is not supported. */
 export function selectRoute(method: string, target: Target, query: QueryParameterBag, hasCopySource: boolean): Route {
+  const implemented = target.key === '' ? BUCKET_SUBRESOURCES : OBJECT_SUBRESOURCES;
   for (const name of Object.keys(query)) {
+    if (implemented.has(`${method} ${name}`)) continue;
     if (UNSUPPORTED_SUBRESOURCES.has(name)) throw notImplemented(`The ?${name} subresource (${method} ${target.key === '' ? 'bucket' : 'object'})`);
   }
   const has = (name: string) => query[name] !== undefined;
@@ -49,6 +56,7 @@ export function selectRoute(method: string, target: Target, query: QueryParamete
       case 'GET':
         if (has('cors')) return route('GetBucketCors', getBucketCors);
         if (has('location')) return route('GetBucketLocation', getBucketLocation);
+        if (has('versioning')) return route('GetBucketVersioning', getBucketVersioning);
         if (has('uploads')) return route('ListMultipartUploads', listMultipartUploads);
         if (query['list-type'] === '2') return route('ListObjectsV2', listObjectsV2);
         if (has('list-type')) throw new S3Error(400, 'InvalidArgument', `Expected list-type=2, got list-type=${String(query['list-type'])}`);
@@ -70,14 +78,17 @@ export function selectRoute(method: string, target: Target, query: QueryParamete
   }
   switch (method) {
     case 'GET':
+      if (has('tagging')) return route('GetObjectTagging', getObjectTagging);
       if (has('uploadId')) return route('ListParts', listParts);
       return route('GetObject', getObject);
     case 'HEAD':
       return route('HeadObject', headObject);
     case 'PUT':
+      if (has('tagging')) return route('PutObjectTagging', putObjectTagging, true);
       if (has('uploadId') || has('partNumber')) return hasCopySource ? route('UploadPartCopy', uploadPartCopy) : route('UploadPart', uploadPart, true);
       return hasCopySource ? route('CopyObject', copyObject) : route('PutObject', putObject, true);
     case 'DELETE':
+      if (has('tagging')) return route('DeleteObjectTagging', deleteObjectTagging);
       if (has('uploadId')) return route('AbortMultipartUpload', abortMultipartUpload);
       return route('DeleteObject', deleteObject);
     case 'POST':

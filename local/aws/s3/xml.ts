@@ -25,6 +25,7 @@ const ARRAY_ELEMENTS = new Set([
   'AllowedMethod',
   'AllowedHeader',
   'ExposeHeader',
+  'Tag',
 ]);
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });

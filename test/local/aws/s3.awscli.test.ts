@@ -84,6 +84,16 @@ describe('S3 with awscli as the client', () => {
     expect(await refused.text()).toContain('SignatureDoesNotMatch');
   });
 
+  it('copies a multipart object to another key server-side, byte-exact', async () => {
+    await aws.run('s3', 'cp', `s3://${BUCKET}/big.bin`, `s3://${BUCKET}/copies/big.bin`);
+    const original = HeadOutput.parse(JSON.parse(await aws.run('s3api', 'head-object', '--bucket', BUCKET, '--key', 'big.bin')));
+    const copy = HeadOutput.parse(JSON.parse(await aws.run('s3api', 'head-object', '--bucket', BUCKET, '--key', 'copies/big.bin')));
+    expect(copy.ContentLength).toBe(original.ContentLength);
+    const target = join(aws.workDir, 'copy.down');
+    await aws.run('s3', 'cp', `s3://${BUCKET}/copies/big.bin`, target);
+    expect(readFileSync(target).equals(readFileSync(join(aws.workDir, 'big.bin')))).toBe(true);
+  });
+
   it('reports a missing key and a missing bucket as errors', async () => {
     const missingKey = await aws.attempt('s3api', 'head-object', '--bucket', BUCKET, '--key', 'nope');
     expect(missingKey.code).not.toBe(0);

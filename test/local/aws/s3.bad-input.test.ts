@@ -63,10 +63,12 @@ describe('S3 with bad input', () => {
   });
 
   it('answers unknown operations with 501 NotImplemented and unknown methods with 405, never 500', async () => {
-    const tagging = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'GET', path: `/${BUCKET}/k`, query: { tagging: '' } });
-    expect(tagging.status).toBe(501);
-    expect(codeOf(tagging.text)).toBe('NotImplemented');
-    expect(tagging.text).toContain('?tagging');
+    const acl = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'GET', path: `/${BUCKET}/k`, query: { acl: '' } });
+    expect(acl.status).toBe(501);
+    expect(codeOf(acl.text)).toBe('NotImplemented');
+    expect(acl.text).toContain('?acl');
+    const bucketTagging = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'GET', path: `/${BUCKET}`, query: { tagging: '' } });
+    expect(bucketTagging.status).toBe(501);
     const versioning = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'PUT', path: `/${BUCKET}`, query: { versioning: '' }, body: '<VersioningConfiguration/>' });
     expect(versioning.status).toBe(501);
     const patch = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'PATCH', path: `/${BUCKET}/k` });

@@ -8,6 +8,7 @@ import { describeMultipart } from './s3/contract/multipart.js';
 import { describeObjects } from './s3/contract/objects.js';
 import { describePayloads } from './s3/contract/payloads.js';
 import { describeRanges } from './s3/contract/ranges.js';
+import { describeTagging } from './s3/contract/tagging.js';
 import { startS3Endpoint, type S3TestEndpoint } from './s3/endpoint.js';
 
 // One S3 contract suite, written against the AWS SDK v3 client, run against the local endpoint.
@@ -31,6 +32,7 @@ describe('S3 contract (AWS SDK v3 against the local endpoint)', () => {
   describeAuth(env);
   describePayloads(env);
   describeAddressing(env);
+  describeTagging(env);
 
   it('logged no unexpected failure while serving the suite', () => {
     expect(endpoint.loggedErrors).toEqual([]);

@@ -116,7 +116,13 @@ export const copyObject: Operation = async (ctx, { req, res, target }) => {
   const keepChecksum = requested === undefined && sourceRow.checksum_value !== null && !sourceRow.checksum_value.includes('-');
   const algorithm = requested ?? (keepChecksum ? readChecksumAlgorithm(sourceRow.checksum_algorithm ?? '') : undefined);
   const copied = await copyBody(ctx, fd, 0, sourceRow.size - 1, algorithm);
-  const headers = directive === 'COPY' ? pickHeaders(sourceRow) : readObjectHeaders(req.headers);
+  const taggingDirective = (header(req.headers, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') {
+    throw invalidArgument(`Expected x-amz-tagging-directive to be COPY or REPLACE, got \`${taggingDirective.slice(0, 50)}\``, 'x-amz-tagging-directive', taggingDirective.slice(0, 50));
+  }
+  const requestHeaders = readObjectHeaders(req.headers);
+  const headers = directive === 'COPY' ? pickHeaders(sourceRow) : requestHeaders;
+  headers.tags = taggingDirective === 'COPY' ? sourceRow.tags : requestHeaders.tags;
   const row = ctx.store.commitObject(target.bucket, target.key, {
     body_id: copied.bodyId,
     size: copied.size,
@@ -132,6 +138,6 @@ export const copyObject: Operation = async (ctx, { req, res, target }) => {
 };
 
 function pickHeaders(row: ObjectRow) {
-  const { content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata } = row;
-  return { content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata };
+  const { content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, tags } = row;
+  return { content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, tags };
 }

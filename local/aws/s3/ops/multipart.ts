@@ -23,6 +23,7 @@ export const StoredUploadHeaders = z.object({
   cache_control: z.string().nullable(),
   expires: z.string().nullable(),
   metadata: z.string(),
+  tags: z.string(),
 });
 
 /** Reads the headers stored with an upload. */

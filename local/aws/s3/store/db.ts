@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS objects (
   checksum_algorithm TEXT,
   checksum_value TEXT,
   part_sizes TEXT,
+  tags TEXT NOT NULL,
   PRIMARY KEY (bucket, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS uploads (
@@ -76,6 +77,8 @@ export interface ObjectRow {
   checksum_value: string | null;
   /** JSON array of part sizes, for objects completed from a multipart upload. */
   part_sizes: string | null;
+  /** JSON array of [key, value] tag pairs. */
+  tags: string;
 }
 
 export interface BucketRow {
@@ -152,6 +155,7 @@ export interface S3Statements {
   getObject: Statement<[string, string], ObjectRow>;
   upsertObject: Statement<ObjectRow>;
   deleteObject: Statement<[string, string]>;
+  setTags: Statement<[string, string, string]>;
   listObjects: Statement<[string, string, string, string, number], ListingRow>;
   insertUpload: Statement<UploadRow>;
   getUpload: Statement<[string], UploadRow>;
@@ -167,7 +171,7 @@ export interface S3Statements {
 /** Prepares every statement the store runs (once, at open). */
 function prepareStatements(db: Database.Database): S3Statements {
   const objectColumns =
-    'bucket, key, body_id, size, etag, modified_ms, content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, checksum_algorithm, checksum_value, part_sizes';
+    'bucket, key, body_id, size, etag, modified_ms, content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, checksum_algorithm, checksum_value, part_sizes, tags';
   return {
     allBuckets: db.prepare<[], BucketRow>('SELECT name, created_ms, region, cors FROM buckets ORDER BY name'),
     insertBucket: db.prepare<[string, number, string]>('INSERT INTO buckets (name, created_ms, region) VALUES (?, ?, ?)'),
@@ -176,9 +180,10 @@ function prepareStatements(db: Database.Database): S3Statements {
     anyObject: db.prepare<[string], { key: string }>('SELECT key FROM objects WHERE bucket = ? LIMIT 1'),
     getObject: db.prepare<[string, string], ObjectRow>(`SELECT ${objectColumns} FROM objects WHERE bucket = ? AND key = ?`),
     upsertObject: db.prepare<ObjectRow>(
-      `INSERT OR REPLACE INTO objects (${objectColumns}) VALUES (@bucket, @key, @body_id, @size, @etag, @modified_ms, @content_type, @content_encoding, @content_disposition, @content_language, @cache_control, @expires, @metadata, @checksum_algorithm, @checksum_value, @part_sizes)`,
+      `INSERT OR REPLACE INTO objects (${objectColumns}) VALUES (@bucket, @key, @body_id, @size, @etag, @modified_ms, @content_type, @content_encoding, @content_disposition, @content_language, @cache_control, @expires, @metadata, @checksum_algorithm, @checksum_value, @part_sizes, @tags)`,
     ),
     deleteObject: db.prepare<[string, string]>('DELETE FROM objects WHERE bucket = ? AND key = ?'),
+    setTags: db.prepare<[string, string, string]>('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
     // Listing: keys >= lowInclusive, > lowExclusive, < high, in UTF-8 byte order (SQLite's BINARY collation).
     listObjects: db.prepare<[string, string, string, string, number], ListingRow>(
       'SELECT key, size, etag, modified_ms FROM objects WHERE bucket = ? AND key >= ? AND key > ? AND key < ? ORDER BY key LIMIT ?',

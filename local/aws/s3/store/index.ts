@@ -163,6 +163,12 @@ export class ObjectStore {
     this.bodies.remove([previous.body_id]);
   }
 
+  /** Replaces an object's tags; 404 NoSuchKey when it does not exist. */
+  setTags(bucket: string, key: string, tags: string): void {
+    this.requireBucket(bucket);
+    if (this.sql.setTags.run(tags, bucket, key).changes === 0) throw noSuchKey(key);
+  }
+
   /** One page of keys in byte order: >= lowInclusive, > lowExclusive, < high. */
   listKeys(bucket: string, lowInclusive: string, lowExclusive: string, high: string, limit: number): ListingRow[] {
     return this.sql.listObjects.all(bucket, lowInclusive, lowExclusive, high, limit);

@@ -3,7 +3,7 @@
 export { handler, createHandler, type HandlerContext } from './lambda.js';
 export { createApp } from './http/app.js';
 export type { AppDeps } from './http/env.js';
-export { runJob, type RunnerDeps, type RunResult, type InvocationContext } from './runner/run-job.js';
+export { runJob, type RunnerDeps, type RunResult, type RunTimings, type InvocationContext } from './runner/run-job.js';
 export { sweepLostJobs, type SweepDeps, type SweepOptions, type SweepResult } from './sweep/sweep.js';
 export { loadConfig, type Config, type ShipConfig } from './config.js';
 export { createAwsClients, type AwsClients, type AwsClientOverrides } from './aws/clients.js';

@@ -26,7 +26,7 @@ export interface OutputPipe {
   closeWriteEnd(): void;
 }
 
-const BATCH = 8;
+const BATCH = 32;
 const execFileAsync = promisify(execFile);
 
 /** Pre-made FIFOs in a private directory (mode 0700), refilled in the background. */

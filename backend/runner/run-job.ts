@@ -32,7 +32,15 @@ export interface InvocationContext {
 /** What a job event came to. */
 export type RunResult =
   | { status: 'skipped'; reason: string }
-  | { status: 'finished'; exit: number; size: number; uploadedBytes: number; uploads: number };
+  | { status: 'finished'; exit: number; size: number; uploadedBytes: number; uploads: number; timings: RunTimings };
+
+/** Where a job's time went, in ms: the claim, the command, the final uploads, the record update. */
+export interface RunTimings {
+  claimMs: number;
+  runMs: number;
+  finishMs: number;
+  recordMs: number;
+}
 
 const FINISH_ATTEMPTS = 5;
 
@@ -48,6 +56,7 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
   const marginMs = Math.min(deps.config.finalShipMarginMs, Math.floor(remainingMs / 4));
   const budgetMs = Math.max(1, remainingMs - marginMs);
   const timeoutMs = event.timeout ? Math.min(event.timeout * 1000, budgetMs) : budgetMs;
+  const clock = performance.now();
   const claimed = await deps.jobs.claimJob(event.uid, event['auth-name'], {
     claimedAt: startedAt,
     deadline: startedAt + timeoutMs + marginMs,
@@ -61,6 +70,7 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     ? createPushSink(deps.fetch, pushUrls)
     : createBucketSink(deps.objects, jobKeys(event['auth-name'], event.uid));
   const shipper = new LogShipper({ sink, capBytes: deps.config.logCapBytes, ship: deps.config.ship, logger: deps.logger, now });
+  const claimedAt = performance.now();
   let outcome: Outcome;
   try {
     outcome = await runCommand(deps, event, claimed, shipper, timeoutMs);
@@ -68,7 +78,9 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     deps.logger.error('the runner failed while the job ran', { uid: event.uid, error });
     outcome = outcomeOfFailure(1, 'internal error in the runner');
   }
+  const ranAt = performance.now();
   const shipped = await shipper.finish(outcome.exit, outcome.line, { deadlineAt: startedAt + remainingMs - 1_000 });
+  const shippedAt = performance.now();
   await recordEnd(deps, event.uid, {
     exit: outcome.exit,
     size: shipped.size,
@@ -76,8 +88,16 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     uploadedBytes: shipper.uploadedBytes,
     uploads: shipper.uploads,
   });
-  deps.logger.info('job finished', { uid: event.uid, exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes });
-  return { status: 'finished', exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads };
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  const timings: RunTimings = {
+    claimMs: round(claimedAt - clock),
+    runMs: round(ranAt - claimedAt),
+    finishMs: round(shippedAt - ranAt),
+    recordMs: round(performance.now() - shippedAt),
+  };
+  const result = { exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads, timings };
+  deps.logger.info('job finished', { uid: event.uid, ...result });
+  return { status: 'finished', ...result };
 }
 
 async function runCommand(deps: RunnerDeps, event: JobEvent, claimed: JobRecord, shipper: LogShipper, timeoutMs: number): Promise<Outcome> {

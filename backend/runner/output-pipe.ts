@@ -56,16 +56,18 @@ class FifoPool {
   }
 
   private async makeBatch(): Promise<void> {
-    if (!this.dir) {
-      const dir = mkdtempSync(join(tmpdir(), 'aws-exec-fifo-'));
-      this.dir = dir;
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    }
-    const paths = Array.from({ length: BATCH }, () => join(this.dir ?? '', `${process.pid}-${++this.serial}`));
     try {
+      if (!this.dir) {
+        const dir = mkdtempSync(join(tmpdir(), 'aws-exec-fifo-'));
+        this.dir = dir;
+        process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      }
+      const dir = this.dir;
+      const paths = Array.from({ length: BATCH }, () => join(dir, `${process.pid}-${++this.serial}`));
       await execFileAsync('mkfifo', ['-m', '600', ...paths]);
       this.ready.push(...paths);
     } catch {
+      // No writable temp dir or no mkfifo: every job uses the socket pair instead.
       this.unavailable = true;
     }
   }
@@ -95,9 +97,12 @@ function openFifo(path: string): OutputPipe {
   return { writeEnd: writeFd, reader, closeWriteEnd: closeOnce(writeFd) };
 }
 
-async function openSocketPair(): Promise<OutputPipe> {
+/** The fallback channel: a connected Unix socket pair (one ordered channel, but /dev/stdout cannot be opened on it). */
+export async function openSocketPair(): Promise<OutputPipe> {
   const server = createServer();
-  const path = join(tmpdir(), `aws-exec-${process.pid}-${Math.random().toString(36).slice(2)}.sock`);
+  const name = `aws-exec-${process.pid}-${Math.random().toString(36).slice(2)}.sock`;
+  // Linux's abstract namespace needs no writable directory.
+  const path = process.platform === 'linux' ? `\0${name}` : join(tmpdir(), name);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(path, resolve));
   try {
     const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
@@ -107,7 +112,7 @@ async function openSocketPair(): Promise<OutputPipe> {
     return { writeEnd: writer, reader, closeWriteEnd: () => writer.destroy() };
   } finally {
     server.close();
-    rmSync(path, { force: true });
+    if (!path.startsWith('\0')) rmSync(path, { force: true });
   }
 }
 

@@ -16,9 +16,12 @@ describe('the registered commands of cmd/index.ts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aws-exec-cli-listdir-'));
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'file.txt'), 'x');
+    writeFileSync(join(dir, 'sub', 'inner.txt'), 'y');
     const result = await runCli(['listdir', '--path', dir]);
     expect(result).toMatchObject({ status: 0, stderr: '' });
-    expect(result.stdout.toString()).toBe('file.txt\nsub/\n');
+    const lines = result.stdout.toString().split('\n');
+    expect(lines).toContain(join(dir, 'file.txt'));
+    expect(lines).toContain(join(dir, 'sub', 'inner.txt'));
   });
 
   it('exit 1 with the command message when they fail', async () => {

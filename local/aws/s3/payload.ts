@@ -27,6 +27,11 @@ export interface PayloadLimits {
   maxBytes: number;
   /** A body that sends nothing for this long fails with RequestTimeout. */
   idleTimeoutMs: number;
+  /**
+   * False when x-amz-checksum-* headers describe something else than the body (on
+   * CompleteMultipartUpload they are the whole object's checksum).
+   */
+  checksumHeadersDescribeBody?: boolean;
 }
 
 const STREAMING_SIGNED = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
@@ -65,7 +70,7 @@ export function openPayload(request: ServiceRequest, limits: PayloadLimits): Pay
     });
   }
   const expectedMd5 = readContentMd5(headers);
-  const checksumSpec = readChecksumSpec(headers, streaming);
+  const checksumSpec = readChecksumSpec(headers, streaming, limits.checksumHeadersDescribeBody ?? true);
   const trailers = new Map<string, string>();
   const raw = readWithIdleTimeout(request.incoming, limits.idleTimeoutMs);
   const decoded = streaming
@@ -160,8 +165,8 @@ interface ChecksumSpec {
   value?: string;
 }
 
-function readChecksumSpec(headers: ServiceRequest['headers'], streaming: boolean): ChecksumSpec | undefined {
-  const present = CHECKSUM_ALGORITHMS.filter((a) => headers[`x-amz-checksum-${a}`] !== undefined);
+function readChecksumSpec(headers: ServiceRequest['headers'], streaming: boolean, fromHeaders: boolean): ChecksumSpec | undefined {
+  const present = fromHeaders ? CHECKSUM_ALGORITHMS.filter((a) => headers[`x-amz-checksum-${a}`] !== undefined) : [];
   if (present.length > 1) throw new S3Error(400, 'InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
   const algorithm = present[0];
   if (algorithm !== undefined) return { algorithm, value: header(headers, `x-amz-checksum-${algorithm}`) ?? '' };

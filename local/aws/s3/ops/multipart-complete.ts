@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { MAX_XML_BODY_BYTES, type Operation } from '../context.js';
-import { checksumBase64, CHECKSUM_ALGORITHMS, readChecksumAlgorithm } from '../checksums.js';
+import { checksumBase64, CHECKSUM_ALGORITHMS, createChecksum, readChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
 import { S3Error } from '../errors.js';
 import { header, sendXml } from '../http.js';
 import { readPayload } from '../payload.js';
@@ -74,6 +75,13 @@ function selectParts(entries: readonly PartEntry[], uploaded: readonly PartRow[]
   return selected;
 }
 
+/** The whole-object checksum a CompleteMultipartUpload may declare in an x-amz-checksum-* header. */
+function readFullObjectChecksum(headers: IncomingHttpHeaders): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+  const algorithm = CHECKSUM_ALGORITHMS.find((a) => headers[`x-amz-checksum-${a}`] !== undefined);
+  if (algorithm === undefined) return undefined;
+  return { algorithm, value: (header(headers, `x-amz-checksum-${algorithm}`) ?? '').trim() };
+}
+
 /** The composite checksum S3 gives a multipart object: the checksum of the parts' checksums, suffixed "-N". */
 function compositeChecksum(algorithmName: string | null, parts: readonly PartRow[]): string | undefined {
   const algorithm = readChecksumAlgorithm(algorithmName ?? '');
@@ -88,7 +96,8 @@ function compositeChecksum(algorithmName: string | null, parts: readonly PartRow
  */
 export const completeMultipartUpload: Operation = async (ctx, { req, res, target }) => {
   const upload = ctx.store.requireUpload(target.bucket, target.key, readUploadId(req.query));
-  const body = await readPayload(req, { maxBytes: MAX_XML_BODY_BYTES, idleTimeoutMs: ctx.bodyIdleTimeoutMs });
+  const body = await readPayload(req, { maxBytes: MAX_XML_BODY_BYTES, idleTimeoutMs: ctx.bodyIdleTimeoutMs, checksumHeadersDescribeBody: false });
+  const fullObject = readFullObjectChecksum(req.headers);
   const entries = parseXmlBody(body, CompleteRequest).CompleteMultipartUpload.Part;
   const parts = selectParts(entries, ctx.store.uploadParts(upload.upload_id), ctx.minPartBytes);
   const fds: number[] = [];
@@ -102,11 +111,18 @@ export const completeMultipartUpload: Operation = async (ctx, { req, res, target
     for (const fd of fds) closeSync(fd);
     throw error;
   }
+  const fullChecksum = fullObject ? createChecksum(fullObject.algorithm) : undefined;
   async function* concatenated(): AsyncGenerator<Buffer> {
     for (let i = 0; i < fds.length; i++) {
       const fd = fds[i]!;
       fds[i] = -1;
-      yield* createReadStream('', { fd, autoClose: true, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>;
+      for await (const chunk of createReadStream('', { fd, autoClose: true, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+        fullChecksum?.update(chunk);
+        yield chunk;
+      }
+    }
+    if (fullObject && fullChecksum && fullChecksum.digest().toString('base64') !== fullObject.value) {
+      throw new S3Error(400, 'BadDigest', `The ${fullObject.algorithm.toUpperCase()} you specified for the whole object did not match the calculated checksum.`);
     }
   }
   let bodyId: string;
@@ -117,18 +133,19 @@ export const completeMultipartUpload: Operation = async (ctx, { req, res, target
   }
   const md5s = Buffer.concat(parts.map((p) => Buffer.from(bareEtag(p.etag), 'hex')));
   const etag = `"${createHash('md5').update(md5s).digest('hex')}-${parts.length}"`;
-  const checksum = compositeChecksum(upload.checksum_algorithm, parts);
+  const checksum = fullObject ? fullObject.value : compositeChecksum(upload.checksum_algorithm, parts);
+  const checksumAlgorithm = fullObject ? fullObject.algorithm : upload.checksum_algorithm;
   ctx.store.completeUpload(upload, {
     body_id: bodyId,
     size: parts.reduce((sum, p) => sum + p.size, 0),
     etag,
     modified_ms: nowSeconds(),
     ...readUploadHeaders(upload),
-    checksum_algorithm: checksum === undefined ? null : upload.checksum_algorithm,
+    checksum_algorithm: checksum === undefined ? null : checksumAlgorithm,
     checksum_value: checksum ?? null,
     part_sizes: JSON.stringify(parts.map((p) => p.size)),
   });
   const location = `http://${header(req.headers, 'host') ?? 'localhost'}/${encodeURIComponent(target.bucket)}/${target.key.split('/').map(encodeURIComponent).join('/')}`;
-  const checksumElement = checksum && upload.checksum_algorithm ? { [`Checksum${upload.checksum_algorithm.toUpperCase()}`]: checksum } : {};
+  const checksumElement = checksum && checksumAlgorithm ? { [`Checksum${checksumAlgorithm.toUpperCase()}`]: checksum } : {};
   sendXml(res, 200, buildXml('CompleteMultipartUploadResult', { Location: location, Bucket: target.bucket, Key: target.key, ETag: etag, ...checksumElement }));
 };

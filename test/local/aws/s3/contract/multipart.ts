@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -91,6 +92,29 @@ export function describeMultipart(env: () => S3TestEndpoint): void {
       await complete([{ PartNumber: 2, ETag: small2.ETag }]);
       const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'checked' }));
       expect(await got.Body?.transformToString()).toBe('small too');
+    });
+
+    it('checks and keeps a whole-object checksum given on CompleteMultipartUpload', async () => {
+      const s3 = env().client();
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'full-checksum' }));
+      const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: 'full-checksum', UploadId, PartNumber: 1, Body: 'whole object' }));
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(Buffer.from('whole object')));
+      const complete = (value: string) =>
+        s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: BUCKET,
+            Key: 'full-checksum',
+            UploadId,
+            ChecksumCRC32: value,
+            ChecksumType: 'FULL_OBJECT',
+            MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+          }),
+        );
+      await expect(complete('AAAAAA==')).rejects.toMatchObject({ Code: 'BadDigest' });
+      await complete(crc.toString('base64'));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'full-checksum', ChecksumMode: 'ENABLED' }));
+      expect(head.ChecksumCRC32).toBe(crc.toString('base64'));
     });
 
     it('aborts an upload, after which its id is unknown (404 NoSuchUpload)', async () => {

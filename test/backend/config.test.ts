@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../backend/config.js';
+import { readPackageVersion } from '../../backend/version.js';
+
+const base = { PROJECT_NAME: 'demo', PROJECT_BUCKET: 'demo-bucket', AWS_LAMBDA_FUNCTION_NAME: 'demo-fn' };
+
+describe('loadConfig', () => {
+  it('reads the required variables and fills in the defaults', () => {
+    const config = loadConfig(base);
+    expect(config).toMatchObject({
+      projectName: 'demo',
+      bucket: 'demo-bucket',
+      table: 'demo',
+      functionName: 'demo-fn',
+      functionTimeoutSeconds: 900,
+      logCapBytes: 32 * 1024 * 1024,
+      authFailDelayMs: 1000,
+      jobTtlSeconds: 30 * 86_400,
+    });
+  });
+
+  it.each(['PROJECT_NAME', 'PROJECT_BUCKET', 'AWS_LAMBDA_FUNCTION_NAME'])('says that %s is required when it is missing or blank', (name) => {
+    expect(() => loadConfig({ ...base, [name]: undefined })).toThrow(`Environment variable ${name} is required`);
+    expect(() => loadConfig({ ...base, [name]: '  ' })).toThrow(`Environment variable ${name} is required`);
+  });
+
+  it('takes the table from PROJECT_TABLE when set', () => {
+    expect(loadConfig({ ...base, PROJECT_TABLE: 'other' }).table).toBe('other');
+  });
+
+  it('reads tunables as integers within their range, saying what came otherwise', () => {
+    expect(loadConfig({ ...base, LOG_CAP_BYTES: '1048576', AUTH_FAIL_DELAY_MS: '0' })).toMatchObject({ logCapBytes: 1048576, authFailDelayMs: 0 });
+    expect(() => loadConfig({ ...base, LOG_CAP_BYTES: '1MB' })).toThrow(/^Expected environment variable LOG_CAP_BYTES to be an integer from \d+ to \d+, got `1MB`$/);
+    expect(() => loadConfig({ ...base, FUNCTION_TIMEOUT_SECONDS: '901' })).toThrow(/FUNCTION_TIMEOUT_SECONDS .* got `901`/);
+    expect(() => loadConfig({ ...base, LOG_SHIP_MIN_INTERVAL_MS: '100', LOG_SHIP_MAX_INTERVAL_MS: '50' })).toThrow(
+      'Expected LOG_SHIP_MAX_INTERVAL_MS (50) to be at least LOG_SHIP_MIN_INTERVAL_MS (100)',
+    );
+  });
+});
+
+describe('readPackageVersion', () => {
+  it("finds the project's package.json above the backend", () => {
+    expect(readPackageVersion()).toMatchObject({ name: 'aws-exec', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+});

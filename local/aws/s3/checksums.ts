@@ -4,6 +4,7 @@ import { crc32 } from 'node:zlib';
 /** The flexible checksum algorithms S3 accepts (`x-amz-checksum-<name>`). */
 export type ChecksumAlgorithm = 'crc32' | 'crc32c' | 'crc64nvme' | 'sha1' | 'sha256';
 
+/** Every flexible checksum algorithm, in the order S3 lists them. */
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'];
 
 /** An incremental checksum whose digest is the raw big-endian bytes S3 base64-encodes. */

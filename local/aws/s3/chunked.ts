@@ -11,6 +11,7 @@ export interface ChunkSigning {
   seedSignature: string;
 }
 
+/** How to decode one aws-chunked body. */
 export interface AwsChunkedOptions {
   /** Set for signed streaming payloads; every chunk then carries a chunk-signature. */
   signing?: ChunkSigning;

@@ -25,7 +25,9 @@ export interface S3Call {
 /** One S3 operation. */
 export type Operation = (ctx: S3Context, call: S3Call) => Promise<void> | void;
 
+/** Largest single PUT or part (S3: 5 GiB). */
 export const MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+/** Largest XML request body read into memory. */
 export const MAX_XML_BODY_BYTES = 2 * 1024 * 1024;
 
 /** The owner element S3 puts in listings. */

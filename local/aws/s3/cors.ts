@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 
+/** The methods a CORS rule may allow (S3 refuses any other). */
 export const CORS_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'] as const;
 
 /** One stored CORS rule (PutBucketCors' CORSRule). */
@@ -12,6 +13,7 @@ export const CorsRule = z.object({
   exposeHeaders: z.array(z.string()),
   maxAgeSeconds: z.number().int().nonnegative().optional(),
 });
+/** One CORS rule as stored and matched. */
 export type CorsRule = z.infer<typeof CorsRule>;
 
 /** A bucket's CORS configuration as stored. */

@@ -12,6 +12,7 @@ import { ObjectStore } from './store/index.js';
 import { readTarget, tryReadTarget } from './target.js';
 import { escapeXml } from './xml.js';
 
+/** Where the S3 service keeps its state, and its limits. */
 export interface S3ServiceOptions {
   dataDir: string;
   region: string;

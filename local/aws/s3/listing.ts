@@ -19,6 +19,7 @@ export function successorOf(prefix: string): string | undefined {
   return undefined;
 }
 
+/** One ListObjects page request. */
 export interface ListQuery {
   bucket: string;
   prefix: string;
@@ -28,6 +29,7 @@ export interface ListQuery {
   after: string;
 }
 
+/** One ListObjects page. */
 export interface ListResult {
   contents: ListingRow[];
   commonPrefixes: string[];

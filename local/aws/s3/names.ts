@@ -1,5 +1,6 @@
 import { S3Error } from './errors.js';
 
+/** Longest object key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

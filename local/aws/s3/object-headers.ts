@@ -6,6 +6,7 @@ import { formatHttpDate, header, param } from './http.js';
 import { readMetadata, type ObjectRow } from './store/index.js';
 import { readTaggingHeader, readTags } from './tagging.js';
 
+/** The Content-Type S3 gives an object stored without one. */
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 const META_PREFIX = 'x-amz-meta-';
 const MAX_METADATA_BYTES = 2 * 1024;

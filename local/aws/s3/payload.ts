@@ -23,6 +23,7 @@ export interface Payload {
   result(): PayloadResult;
 }
 
+/** Limits on reading one request body. */
 export interface PayloadLimits {
   maxBytes: number;
   /** A body that sends nothing for this long fails with RequestTimeout. */

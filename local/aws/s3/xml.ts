@@ -2,6 +2,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { z } from 'zod';
 import { malformedXml } from './errors.js';
 
+/** The namespace of S3's response documents. */
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
 // Values stay strings (a key "0123" must not become a number), whitespace is kept (keys may
@@ -61,8 +62,9 @@ function describeInvalidXml(err: { msg: string; line: number; col: number }): st
   return `${err.msg} (line ${err.line}, column ${err.col})`;
 }
 
-/** A value of an element that may be present and empty (`<Quiet/>` parses as ''). */
+/** A value XMLBuilder can serialize: text, numbers, booleans, elements or repeated elements. */
 export type XmlValue = string | number | boolean | XmlNode | XmlNode[] | string[] | undefined;
+/** A response element's children, for XMLBuilder. */
 export interface XmlNode {
   [name: string]: XmlValue;
 }

@@ -12,6 +12,7 @@ import { buildXml } from '../xml.js';
 import { copyBody, openCopySource, readCopySource, readRequestedChecksum } from './copy-object.js';
 import { nowSeconds } from './put-object.js';
 
+/** Highest part number of a multipart upload. */
 export const MAX_PART_NUMBER = 10_000;
 
 /** The object headers kept with an upload until it completes. */

@@ -81,6 +81,7 @@ export interface ObjectRow {
   tags: string;
 }
 
+/** One bucket's row. */
 export interface BucketRow {
   name: string;
   created_ms: number;
@@ -88,6 +89,7 @@ export interface BucketRow {
   cors: string | null;
 }
 
+/** One unfinished multipart upload's row. */
 export interface UploadRow {
   upload_id: string;
   bucket: string;
@@ -98,6 +100,7 @@ export interface UploadRow {
   checksum_algorithm: string | null;
 }
 
+/** One uploaded part's row. */
 export interface PartRow {
   upload_id: string;
   part_number: number;
@@ -109,6 +112,7 @@ export interface PartRow {
   checksum_value: string | null;
 }
 
+/** The columns a listing shows of an object. */
 export interface ListingRow {
   key: string;
   size: number;

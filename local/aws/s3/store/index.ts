@@ -6,6 +6,7 @@ import { noSuchBucket, noSuchKey, noSuchUpload, preconditionFailed, S3Error } fr
 import { BodyFiles } from './bodies.js';
 import { openDatabase, type ListingRow, type ObjectRow, type PartRow, type S3Database, type UploadRow } from './db.js';
 
+/** The row types, for the operations. */
 export type { ListingRow, ObjectRow, PartRow, UploadRow } from './db.js';
 
 /** A bucket as kept in memory (every request needs it, so it is never read from disk on the hot path). */

@@ -10,6 +10,7 @@ const run = promisify(execFile);
 /** Debian's awscli v2, called by absolute path so no other install is picked up. */
 export const AWS_CLI = '/usr/bin/aws';
 
+/** awscli prepared against one endpoint. */
 export interface AwsCli {
   /** A scratch directory for files to upload and download. */
   workDir: string;

@@ -9,6 +9,7 @@ import { createS3Service, type S3ServiceOptions } from '../../../../local/aws/s3
 import { startEndpoint, type Endpoint } from '../../../../local/aws/server.js';
 import type { Credentials } from '../../../../local/aws/sigv4.js';
 
+/** The region every test client signs for. */
 export const REGION = 'us-east-1';
 
 /** A running local endpoint serving only S3, on a temp data directory, for one test file. */

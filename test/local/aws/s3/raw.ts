@@ -6,6 +6,7 @@ import type { QueryParameterBag } from '@smithy/types';
 import type { Credentials } from '../../../../local/aws/sigv4.js';
 import { REGION } from './endpoint.js';
 
+/** A whole HTTP answer. */
 export interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
@@ -13,6 +14,7 @@ export interface RawResponse {
   text: string;
 }
 
+/** One HTTP request, sent byte for byte as described. */
 export interface RawRequest {
   port: number;
   method: string;

@@ -54,7 +54,7 @@ export function loadConfig(env: Env): Config {
     ship: {
       minIntervalMs: readInteger(env, 'LOG_SHIP_MIN_INTERVAL_MS', 25, 0, 60_000),
       maxIntervalMs: readInteger(env, 'LOG_SHIP_MAX_INTERVAL_MS', 5_000, 1, 600_000),
-      bytesPerSecond: readInteger(env, 'LOG_SHIP_BYTES_PER_SECOND', 4 * 1024 * 1024, 1024, 2 ** 40),
+      bytesPerSecond: readInteger(env, 'LOG_SHIP_BYTES_PER_SECOND', 1024 * 1024, 1024, 2 ** 40),
     },
     authFailDelayMs: readInteger(env, 'AUTH_FAIL_DELAY_MS', 1_000, 0, 60_000),
     authCacheMs: readInteger(env, 'AUTH_CACHE_MS', 30_000, 0, 3_600_000),

@@ -26,7 +26,9 @@ const RETRY_MAX_MS = 5_000;
  * - the first output goes at once, and a line printed after a quiet spell longer than
  *   the interval goes at once too (low latency for interactive output);
  * - the upload rate stays under `bytesPerSecond` (until maxIntervalMs binds), so the
- *   bytes uploaded over a job grow linearly with its duration, never with size²;
+ *   bytes uploaded over a job grow linearly with its duration, never with size²; for a
+ *   steady writer the interval grows with the log, so the number of uploads grows only
+ *   logarithmically with time;
  * - for a fast writer (w bytes/s) each upload is 1 + w/bytesPerSecond times the one
  *   before: the live uploads add up to about size × (1 + bytesPerSecond / w), i.e.
  *   close to 1× the log for output faster than the rate and 2× at the rate;

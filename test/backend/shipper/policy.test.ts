@@ -78,4 +78,10 @@ describe('planShipment', () => {
     // 4x the output (and the time) costs about 4x the uploads' bytes, not 16x.
     expect(large.uploaded / small.uploaded).toBeLessThan(5);
   });
+
+  it('makes a steady writer upload ever less often: 4x the duration costs well under 2x the uploads', async () => {
+    const short = simulateUploadedBytes(10_000 * 100, 10_000, 5);
+    const long = simulateUploadedBytes(10_000 * 400, 10_000, 5);
+    expect(long.uploads / short.uploads).toBeLessThan(2);
+  });
 });

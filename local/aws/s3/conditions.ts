@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { preconditionFailed } from './errors.js';
+import { preconditionFailed, S3Error } from './errors.js';
 import { header, readHttpDateSeconds } from './http.js';
 import { etagListMatches, type ObjectRow, type WriteCondition } from './store/index.js';
-import { S3Error } from './errors.js';
 
 /**
  * Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since in RFC 9110

@@ -13,7 +13,8 @@ const GetOutput = z.object({ ContentRange: z.string(), ContentLength: z.number()
 const HeadOutput = z.object({ ETag: z.string(), ContentLength: z.number() });
 
 // The same behaviours as the SDK contract suite, with Debian's awscli as an independent client and signer.
-describe('S3 with awscli as the client', () => {
+// awscli starts a Python interpreter per call: slow on a busy 2-core machine, hence the long timeout.
+describe('S3 with awscli as the client', { timeout: 120_000 }, () => {
   let endpoint: S3TestEndpoint;
   let aws: AwsCli;
 

@@ -68,5 +68,5 @@ describe('S3 memory use with large bodies', () => {
     expect(received.digest('hex')).toBe(expected.digest('hex'));
     const growth = readPeakRss(pid) - before;
     expect(growth).toBeLessThan(96 * MiB);
-  });
+  }, 180_000);
 });

@@ -13,9 +13,11 @@ const logLengths = Array.from({ length: VERSIONS }, (_, i) => Buffer.byteLength(
 const logVersion = (i: number) => Buffer.from(MASTER, 'utf8').subarray(0, logLengths[i]);
 const logEtags = new Map(logLengths.map((length, i) => [length, `"${createHash('md5').update(logVersion(i)).digest('hex')}"`]));
 
-// Version i of the flip object is one repeated letter, of a length of its own: any mix of two versions shows.
-const flipVersions = Array.from({ length: VERSIONS }, (_, i) => Buffer.alloc(1000 + ((i * 7919) % 50_000), 97 + (i % 26)));
-const flipVersion = (i: number) => flipVersions[i]!;
+// Version i of the flip object is one repeated letter, of a length of its own: any mix of two
+// versions shows. Sizes run from 1 KB to 1 MB, so both the small-body read and the streamed read are used.
+const flipSize = (i: number) => 1000 + ((i * 104_729) % 1_000_000);
+const flipLetter = (i: number) => 97 + (i % 26);
+const flipVersion = (i: number) => Buffer.alloc(flipSize(i), flipLetter(i));
 
 describe('overwrite while reading (torn reads)', () => {
   let endpoint: S3TestEndpoint;
@@ -87,8 +89,8 @@ describe('overwrite while reading (torn reads)', () => {
           const body = Buffer.from(await got.Body!.transformToByteArray());
           reads++;
           const letter = body[0] ?? 0;
-          const version = flipVersions.find((v) => v.length === body.length && v[0] === letter);
-          if (version === undefined || !body.equals(version)) problems.push(`${name}: a body of ${body.length} bytes matching no version`);
+          const version = Array.from({ length: VERSIONS }, (_, i) => i).find((i) => flipSize(i) === body.length && flipLetter(i) === letter);
+          if (version === undefined || !body.equals(flipVersion(version))) problems.push(`${name}: a body of ${body.length} bytes matching no version`);
           else if (got.ETag !== `"${createHash('md5').update(body).digest('hex')}"`) problems.push(`${name}: ETag of another version`);
         } catch (error) {
           problems.push(`${name}: ${String(error)}`);

@@ -127,7 +127,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       await service.handle(request, res);
     } catch (error) {
       const awsError = toAwsError(service, error);
-      if (awsError.status >= 500) logError(`local aws ${service.name}: ${base.method} ${rawPath} failed`, error);
+      if (awsError.status >= 500 && awsError.status !== 501) logError(`local aws ${service.name}: ${base.method} ${rawPath} failed`, error);
       if (res.headersSent) {
         res.destroy();
         return;

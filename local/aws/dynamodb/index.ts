@@ -1,29 +1,102 @@
-// STUB: replaced by the DynamoDB implementation.
-import type { LocalService } from '../service.js';
-import { AwsError } from '../service.js';
-import type { AuthError } from '../sigv4.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { AwsError, type LocalService, type ServiceRequest } from '../service.js';
+import { isEngineError, isEngineOperation, openStore, runEngineOperation, type Store } from './engine.js';
+import { toDynamoDbAuthError } from './errors.js';
+import { recoverTables, waitForTable } from './tables.js';
+import { describeTimeToLive, updateTimeToLive } from './ttl-actions.js';
+import { loadTtlSettings, type TtlSettings } from './ttl-settings.js';
+import { startTtlSweeper } from './ttl-sweep.js';
+import { hideExpiredItems } from './ttl-view.js';
+import { hasDynamoDbTarget, readCall, sendDynamoDbError, sendJson } from './wire.js';
 
 export interface DynamoDbServiceOptions {
   dataDir: string;
   region: string;
+  /** How often items past their TTL are deleted (they are hidden from reads at once). Default 30 s. */
+  ttlSweepIntervalMs?: number;
+  logError?: (message: string, error: unknown) => void;
 }
 
-/** Creates the DynamoDB service, persisted under `dataDir`. */
-export async function createDynamoDbService(_options: DynamoDbServiceOptions): Promise<LocalService> {
+/** The DynamoDB service, with a hook to run the TTL sweep on demand. */
+export interface DynamoDbService extends LocalService {
+  /** Deletes the items past their TTL now; resolves with how many. */
+  sweepExpiredItems(): Promise<number>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Creates the DynamoDB service (JSON 1.0 protocol), persisted under `dataDir`. */
+export async function createDynamoDbService(options: DynamoDbServiceOptions): Promise<DynamoDbService> {
+  const logError = options.logError ?? ((message, error) => console.error(message, error));
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore(join(options.dataDir, 'leveldb'), options.region);
+  const ttl = await loadTtlSettings(store.db, (message) => logError(message, undefined));
+  await recoverTables(store, ttl, (message) => logError(message, undefined));
+  const sweeper = startTtlSweeper(store, ttl, options.ttlSweepIntervalMs ?? 30_000, logError);
+  let closing: Promise<void> | undefined;
+
   return {
     name: 'dynamodb',
     bufferBody: true,
-    maxBodyBytes: 16 * 1024 * 1024,
-    claimsUnsigned: (req) => typeof req.headers['x-amz-target'] === 'string',
+    maxBodyBytes: MAX_BODY_BYTES,
+    claimsUnsigned: (req) => hasDynamoDbTarget(req.headers),
     allowsAnonymous: () => false,
-    authError: (error: AuthError) => new AwsError(400, 'InvalidSignatureException', error.message),
-    async handle() {
-      throw new AwsError(501, 'NotImplemented', 'DynamoDB is not implemented yet');
+    authError: (error) => toDynamoDbAuthError(error),
+    async handle(request: ServiceRequest, res: ServerResponse) {
+      const call = readCall(request.method, request.headers, request.body);
+      let result: Record<string, unknown>;
+      try {
+        result = await runOperation(store, ttl, call.operation, call.body);
+      } catch (error) {
+        if (isEngineError(error)) {
+          sendJson(res, error.statusCode, error.body);
+          return;
+        }
+        if (error instanceof AwsError) throw error;
+        throw new AwsError(500, 'InternalServerError', 'Internal server error', { cause: error });
+      }
+      sendJson(res, 200, result);
     },
-    sendError(_req, res, error) {
-      res.writeHead(error.status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${error.code}`, message: error.message }));
+    sendError: (_request, res, error) => sendDynamoDbError(res, error),
+    sweepExpiredItems: () => sweeper.sweepNow(),
+    close() {
+      closing ??= (async () => {
+        await sweeper.stop();
+        await store.db.close();
+      })();
+      return closing;
     },
-    async close() {},
   };
+}
+
+async function runOperation(
+  store: Store,
+  ttl: TtlSettings,
+  operation: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  switch (operation) {
+    case 'UpdateTimeToLive':
+      return updateTimeToLive(store, ttl, body);
+    case 'DescribeTimeToLive':
+      return describeTimeToLive(store, ttl, body);
+  }
+  if (!isEngineOperation(operation)) {
+    throw new AwsError(400, 'UnknownOperationException', `Expected a DynamoDB operation, got \`${operation}\``);
+  }
+  const result = await runEngineOperation(hideExpiredItems(store, ttl, Date.now()), operation, body);
+  const tableName = typeof body.TableName === 'string' ? body.TableName : '';
+  switch (operation) {
+    case 'CreateTable':
+    case 'UpdateTable':
+      await waitForTable(store, tableName, (table) => table?.TableStatus === 'ACTIVE');
+      break;
+    case 'DeleteTable':
+      await waitForTable(store, tableName, (table) => table === null);
+      if (ttl.attributeOf(tableName) !== undefined) await ttl.disable(tableName);
+      break;
+  }
+  return result;
 }

@@ -1,0 +1,97 @@
+import { BatchGetItemCommand, BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createActiveTable, uniqueTableName } from '../requests.js';
+import type { TargetRef } from './index.js';
+
+/** BatchWriteItem and BatchGetItem, including the shape of their Unprocessed* answers. */
+export function defineBatchContract(target: TargetRef): void {
+  describe('batch operations', () => {
+    const TableName = uniqueTableName('batch');
+    const Other = uniqueTableName('batch2');
+    beforeAll(async () => {
+      for (const name of [TableName, Other]) {
+        await createActiveTable(target().client, {
+          TableName: name,
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        });
+      }
+    });
+
+    it('writes 25 items in one BatchWriteItem and reads them back with BatchGetItem across two tables', async () => {
+      const { doc } = target();
+      const written = await doc.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [TableName]: Array.from({ length: 20 }, (_, i) => ({ PutRequest: { Item: { id: `k${i}`, n: i } } })),
+            [Other]: Array.from({ length: 5 }, (_, i) => ({ PutRequest: { Item: { id: `o${i}`, n: -i } } })),
+          },
+        }),
+      );
+      expect(written.UnprocessedItems).toEqual({});
+
+      const read = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [TableName]: { Keys: [...Array.from({ length: 20 }, (_, i) => ({ id: `k${i}` })), { id: 'absent' }], ConsistentRead: true },
+            [Other]: { Keys: [{ id: 'o1' }, { id: 'o4' }], ProjectionExpression: 'n' },
+          },
+        }),
+      );
+      expect(read.UnprocessedKeys).toEqual({});
+      const got = read.Responses![TableName]!.map((item) => item.n as number).sort((a, b) => a - b);
+      expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(read.Responses![Other]!.map((item) => item.n).sort()).toEqual([-1, -4].sort());
+      for (const item of read.Responses![Other]!) expect(Object.keys(item)).toEqual(['n']);
+    });
+
+    it('mixes puts and deletes in one BatchWriteItem', async () => {
+      const { doc } = target();
+      await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: { id: 'mix-a' } } }, { PutRequest: { Item: { id: 'mix-b' } } }] } }));
+      const answer = await doc.send(
+        new BatchWriteCommand({
+          RequestItems: { [TableName]: [{ DeleteRequest: { Key: { id: 'mix-a' } } }, { PutRequest: { Item: { id: 'mix-c', v: 1 } } }] },
+        }),
+      );
+      expect(answer.UnprocessedItems).toEqual({});
+      expect((await doc.send(new GetCommand({ TableName, Key: { id: 'mix-a' } }))).Item).toBeUndefined();
+      expect((await doc.send(new GetCommand({ TableName, Key: { id: 'mix-b' } }))).Item).toEqual({ id: 'mix-b' });
+      expect((await doc.send(new GetCommand({ TableName, Key: { id: 'mix-c' } }))).Item).toEqual({ id: 'mix-c', v: 1 });
+    });
+
+    it('refuses oversized and duplicate batches with ValidationException', async () => {
+      const { client } = target();
+      const invalid = { name: 'ValidationException', $metadata: { httpStatusCode: 400 } };
+      await expect(
+        client.send(
+          new BatchWriteItemCommand({
+            RequestItems: { [TableName]: Array.from({ length: 26 }, (_, i) => ({ PutRequest: { Item: { id: { S: `x${i}` } } } })) },
+          }),
+        ),
+      ).rejects.toMatchObject(invalid);
+      await expect(
+        client.send(
+          new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: Array.from({ length: 101 }, (_, i) => ({ id: { S: `x${i}` } })) } } }),
+        ),
+      ).rejects.toMatchObject(invalid);
+      await expect(
+        client.send(new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: [{ id: { S: 'same' } }, { id: { S: 'same' } }] } } })),
+      ).rejects.toMatchObject({ ...invalid, message: expect.stringContaining('duplicates') });
+      await expect(
+        client.send(
+          new BatchWriteItemCommand({
+            RequestItems: { [TableName]: [{ PutRequest: { Item: { id: { S: 'twice' } } } }, { DeleteRequest: { Key: { id: { S: 'twice' } } } }] },
+          }),
+        ),
+      ).rejects.toMatchObject({ ...invalid, message: expect.stringContaining('duplicates') });
+    });
+
+    it('answers a batch naming a missing table with ResourceNotFoundException', async () => {
+      const { client } = target();
+      await expect(
+        client.send(new BatchGetItemCommand({ RequestItems: { [uniqueTableName('nope')]: { Keys: [{ id: { S: 'a' } }] } } })),
+      ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    });
+  });
+}

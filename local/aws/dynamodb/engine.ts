@@ -200,10 +200,15 @@ export async function openStore(path: string, region: string): Promise<Store> {
   try {
     await store.db.open();
   } catch (error) {
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    throw new Error(`Expected to open the DynamoDB store at ${path} (is another process using it?): ${reason}`, {
-      cause: error,
-    });
+    const cause = error instanceof Error ? error.cause : undefined;
+    const locked = cause instanceof Error && (cause as NodeJS.ErrnoException).code === 'LEVEL_LOCKED';
+    const reason = cause instanceof Error ? cause.message : String(error);
+    throw new Error(
+      locked
+        ? `Expected to open the DynamoDB store at ${path}, but another process holds it (${reason})`
+        : `Expected to open the DynamoDB store at ${path}: ${reason}`,
+      { cause: error },
+    );
   }
   return store;
 }

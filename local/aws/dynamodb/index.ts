@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { AwsError, type LocalService, type ServiceRequest } from '../service.js';
+import { completeUnprocessedKeys } from './batch-get.js';
 import { isEngineError, isEngineOperation, openStore, runEngineOperation, type Store } from './engine.js';
 import { toDynamoDbAuthError } from './errors.js';
 import { recoverTables, waitForTable } from './tables.js';
@@ -32,8 +33,14 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
   const logError = options.logError ?? ((message, error) => console.error(message, error));
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(join(options.dataDir, 'leveldb'), options.region);
-  const ttl = await loadTtlSettings(store.db, (message) => logError(message, undefined));
-  await recoverTables(store, ttl, (message) => logError(message, undefined));
+  let ttl: TtlSettings;
+  try {
+    ttl = await loadTtlSettings(store.db, (message) => logError(message, undefined));
+    await recoverTables(store, ttl, (message) => logError(message, undefined));
+  } catch (error) {
+    await store.db.close().catch(() => undefined);
+    throw error;
+  }
   const sweeper = startTtlSweeper(store, ttl, options.ttlSweepIntervalMs ?? 30_000, logError);
   let closing: Promise<void> | undefined;
 
@@ -87,6 +94,7 @@ async function runOperation(
     throw new AwsError(400, 'UnknownOperationException', `Expected a DynamoDB operation, got \`${operation}\``);
   }
   const result = await runEngineOperation(hideExpiredItems(store, ttl, Date.now()), operation, body);
+  if (operation === 'BatchGetItem') return completeUnprocessedKeys(body, result);
   const tableName = typeof body.TableName === 'string' ? body.TableName : '';
   switch (operation) {
     case 'CreateTable':

@@ -1,4 +1,4 @@
-import { BatchGetItemCommand, BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, BatchWriteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createActiveTable, uniqueTableName } from '../requests.js';
@@ -85,6 +85,31 @@ export function defineBatchContract(target: TargetRef): void {
           }),
         ),
       ).rejects.toMatchObject({ ...invalid, message: expect.stringContaining('duplicates') });
+    });
+
+    it('returns what does not fit in one answer as UnprocessedKeys, to be asked for again', { timeout: 60_000 }, async () => {
+      const { client } = target();
+      const big = 'b'.repeat(350 * 1024);
+      const ids = Array.from({ length: 50 }, (_, i) => `big-${i}`);
+      for (const id of ids) await client.send(new PutItemCommand({ TableName: Other, Item: { id: { S: id }, big: { S: big } } }));
+
+      const first = await client.send(
+        new BatchGetItemCommand({ RequestItems: { [Other]: { Keys: ids.map((id) => ({ id: { S: id } })), ConsistentRead: true } } }),
+      );
+      const unprocessed = first.UnprocessedKeys?.[Other];
+      expect(unprocessed?.Keys?.length).toBeGreaterThan(0);
+      expect(unprocessed).toMatchObject({ ConsistentRead: true });
+      const received = new Set((first.Responses?.[Other] ?? []).map((item) => item.id?.S));
+      for (const key of unprocessed!.Keys!) expect(received.has(key.id?.S)).toBe(false);
+
+      let pending = first.UnprocessedKeys;
+      for (let round = 0; pending && Object.keys(pending).length > 0; round++) {
+        expect(round).toBeLessThan(100);
+        const next = await client.send(new BatchGetItemCommand({ RequestItems: pending }));
+        for (const item of next.Responses?.[Other] ?? []) received.add(item.id?.S);
+        pending = next.UnprocessedKeys;
+      }
+      expect([...received].sort()).toEqual([...ids].sort());
     });
 
     it('answers a batch naming a missing table with ResourceNotFoundException', async () => {

@@ -4,7 +4,8 @@ import type { ServerResponse } from 'node:http';
 import { AwsError, type LocalService, type ServiceRequest } from '../service.js';
 import { completeUnprocessedKeys } from './batch-get.js';
 import { isEngineError, isEngineOperation, openStore, runEngineOperation, type Store } from './engine.js';
-import { toDynamoDbAuthError } from './errors.js';
+import { toDynamoDbAuthError, validationError } from './errors.js';
+import { isNestedTooDeeply, NESTING_MESSAGE } from './nesting.js';
 import { recoverTables, waitForTable } from './tables.js';
 import { describeTimeToLive, updateTimeToLive } from './ttl-actions.js';
 import { loadTtlSettings, type TtlSettings } from './ttl-settings.js';
@@ -93,6 +94,7 @@ async function runOperation(
   if (!isEngineOperation(operation)) {
     throw new AwsError(400, 'UnknownOperationException', `Expected a DynamoDB operation, got \`${operation}\``);
   }
+  if (isNestedTooDeeply(body)) throw validationError(NESTING_MESSAGE);
   const result = await runEngineOperation(hideExpiredItems(store, ttl, Date.now()), operation, body);
   if (operation === 'BatchGetItem') return completeUnprocessedKeys(body, result);
   const tableName = typeof body.TableName === 'string' ? body.TableName : '';

@@ -81,6 +81,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           PROJECT_NAME: LOCAL_PROJECT,
           PROJECT_BUCKET: LOCAL_PROJECT,
           PROJECT_TABLE: LOCAL_PROJECT,
+          // We run on Node 20 with a locked SDK; its notice about future releases is noise in every worker.
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           ...options.functionEnv,
         },
       });

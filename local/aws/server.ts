@@ -114,7 +114,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         payloadHash = queryValue(query, 'X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD;
       } else if (service.bufferBody) {
         request.body = await readBody(req, service.maxBodyBytes);
-        payloadHash = await sha256Hex(request.body);
+        payloadHash = sha256Hex(request.body);
       } else {
         const declared = req.headers['x-amz-content-sha256'];
         if (typeof declared !== 'string' || declared === '') {
@@ -173,19 +173,44 @@ function toAwsError(service: LocalService, error: unknown): AwsError {
 }
 
 /** Reads a whole request body, refusing one larger than `maxBytes` with 413. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > maxBytes) {
-    throw new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes, got ${declared}`);
+    return Promise.reject(
+      new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes, got ${declared}`),
+    );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      throw new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  // 'data'/'end' listeners rather than `for await`: measurably cheaper per small request.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        reject(new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onAborted = () => onError(new AwsError(400, 'IncompleteBody', 'The request body ended before Content-Length bytes came'));
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
 }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4, getSigningKey } from '@smithy/signature-v4';
@@ -265,23 +265,34 @@ export function scopeOf(claim: SigV4Claim): string {
   return `${claim.scopeDate}/${claim.region}/${claim.service}/aws4_request`;
 }
 
-/** Derives (and caches, inside @smithy/signature-v4) the signing key for a claim. */
+const signingKeys = new Map<string, Promise<Uint8Array>>();
+const MAX_SIGNING_KEYS = 256;
+
+/**
+ * Derives the signing key for a claim with @smithy/signature-v4's derivation, cached per
+ * key pair, day, region and service (the library's own cache still hashes the secret on
+ * every lookup; this one makes a hit a Map read).
+ */
 export function deriveSigningKey(claim: SigV4Claim, credentials: Credentials): Promise<Uint8Array> {
-  return getSigningKey(Sha256, credentials, claim.scopeDate, claim.region, claim.service);
+  const cacheKey = `${credentials.accessKeyId}\n${credentials.secretAccessKey}\n${claim.scopeDate}\n${claim.region}\n${claim.service}`;
+  let key = signingKeys.get(cacheKey);
+  if (key === undefined) {
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    key = getSigningKey(Sha256, credentials, claim.scopeDate, claim.region, claim.service);
+    signingKeys.set(cacheKey, key);
+    key.catch(() => signingKeys.delete(cacheKey));
+  }
+  return key;
 }
 
 /** HMAC-SHA256 of a string with a key, as lowercase hex. */
-export async function hmacHex(key: Uint8Array, data: string): Promise<string> {
-  const hash = new Sha256(key);
-  hash.update(data);
-  return Buffer.from(await hash.digest()).toString('hex');
+export function hmacHex(key: Uint8Array, data: string): string {
+  return createHmac('sha256', key).update(data, 'utf8').digest('hex');
 }
 
 /** SHA-256 of bytes as lowercase hex. */
-export async function sha256Hex(data: Uint8Array | string): Promise<string> {
-  const hash = new Sha256();
-  hash.update(data);
-  return Buffer.from(await hash.digest()).toString('hex');
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 function canonicalHeadersOf(claim: SigV4Claim, headers: IncomingHttpHeaders): HeaderBag {

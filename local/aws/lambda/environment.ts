@@ -222,6 +222,9 @@ export class ExecutionEnvironment {
   /** SIGKILLs the worker and every process it started; resolves once the worker has exited. */
   async kill(): Promise<void> {
     this.killed = true;
+    // Waiting for the exit below must keep the event loop alive, or a process that is only
+    // closing the runtime ends early (an unsettled top-level await, exit code 13).
+    this.setKeepAlive(true);
     // Once the worker has exited its pid may be reused: then only its marker finds what it left behind.
     const running = this.child.pid !== undefined && this.exitDescription === undefined;
     killProcessTree(running ? this.child.pid : undefined, this.marker);

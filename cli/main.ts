@@ -8,6 +8,15 @@ import { registry } from '../cmd/index.js';
 // maintainers; users of the command (auth, serve) would only see it as noise on stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// A reader that goes away (`aws-exec exec -- ... | head`) ends us quietly, as SIGPIPE
+// ends a Unix tool (128 + 13); the job itself is left running and can be tailed again.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+
 const status = await runCli(
   {
     env: process.env,

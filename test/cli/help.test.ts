@@ -48,3 +48,20 @@ describe('aws-exec --help and usage errors', () => {
     expect(result.stderr).toContain('Usage: aws-exec');
   });
 });
+
+describe('aws-exec writing into a closed pipe', () => {
+  it('ends quietly with status 141 (as SIGPIPE would) when its reader goes away', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const repo = join(import.meta.dirname, '../..');
+    const child = spawn(process.execPath, ['--import', join(repo, 'node_modules/tsx/dist/loader.mjs'), join(repo, 'cli/main.ts'), '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    expect(status).toBe(141);
+    expect(stderr).not.toMatch(/EPIPE|at /);
+  });
+});

@@ -42,7 +42,7 @@ export function goExecBody(fields: { argv?: string[]; 'rpc-name'?: string; 'rpc-
 /** A Go-style client of one API and key. */
 export interface GoClient {
   /** Sends any request to the API with this key (or another auth header, or none). */
-  request(method: string, path: string, init?: { body?: string | Buffer; auth?: string | null; headers?: Record<string, string> }): Promise<RawAnswer>;
+  request(method: string, path: string, init?: { body?: string; auth?: string | null; headers?: Record<string, string> }): Promise<RawAnswer>;
   /** POST /api/exec with the Go client's body; the uid, or an error naming the answer. */
   start(fields: Parameters<typeof goExecBody>[0]): Promise<string>;
   /** GET /api/exec?uid=U&range-start=N, parsed. */

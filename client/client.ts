@@ -17,7 +17,7 @@ import type { ClientOptions, PollOptions, ResolvedClientOptions } from './option
 import { toWireRequest } from './request.js';
 import type { JobRequest } from './request.js';
 import { createApiSource, createPushedSource } from './sources.js';
-import type { PushedUrlsInput } from './sources.js';
+import type { ApiJobUrls, PushedUrlsInput } from './sources.js';
 
 /** Options of `tail` and `tailPushed`. */
 export interface TailOptions {
@@ -66,18 +66,11 @@ export function createClient(clientOptions: ClientOptions): AwsExecClient {
   const options = resolveClientOptions(clientOptions);
   const client: AwsExecClient = {
     async start(request, { signal } = {}) {
-      const body = toWireRequest(request);
-      const answer = await callApi(options, { method: 'POST', path: PATHS.exec, body, schema: ExecResponse, signal });
-      return answer.uid;
+      return (await postJob(options, request, signal)).uid;
     },
 
     tail(uid, tailOptions = {}) {
-      checkUid(uid);
-      const from = checkOffset(tailOptions.from);
-      const poll = resolvePolicy(PollPolicy, { ...options.poll, ...tailOptions.poll }, 'poll');
-      const source = createApiSource({ ...options, poll }, uid);
-      const reader = { fetch: options.fetch, retry: options.retry, signal: tailOptions.signal };
-      return new LogTail(uid, from, (onOffset) => followLog(source, { reader, poll, from, onOffset }));
+      return tailJob(options, uid, tailOptions);
     },
 
     tailPushed(urls, tailOptions = {}) {
@@ -122,10 +115,12 @@ async function runJob(client: AwsExecClient, options: ResolvedClientOptions, req
   }
   const deadline = timeout === undefined ? undefined : AbortSignal.timeout(timeout);
   const waitSignal = combineSignals(signal, deadline);
-  const uid = await client.start(request, { signal: waitSignal });
+  const started = await postJob(options, request, waitSignal);
+  const uid = started.uid;
   execOptions.onStart?.(uid);
   try {
-    const tail = client.tail(uid, { signal: waitSignal, poll: { ...options.poll, ...execOptions.poll } });
+    const initial = started.url === undefined ? undefined : { ...started, url: started.url };
+    const tail = tailJob(options, uid, { signal: waitSignal, poll: { ...options.poll, ...execOptions.poll } }, initial);
     return await tail.exit(execOptions.onLog);
   } catch (error) {
     if (!waitSignal?.aborted) throw error;
@@ -133,6 +128,22 @@ async function runJob(client: AwsExecClient, options: ResolvedClientOptions, req
     if (deadline?.aborted && !signal?.aborted) throw new TimeoutError(uid, timeout as number);
     throw error;
   }
+}
+
+/** `POST /api/exec`: the uid, and from our server the URLs to follow the job with. */
+async function postJob(options: ResolvedClientOptions, request: JobRequest, signal: AbortSignal | undefined): Promise<ExecResponse> {
+  const body = toWireRequest(request);
+  return callApi(options, { method: 'POST', path: PATHS.exec, body, schema: ExecResponse, signal });
+}
+
+/** A tail of a job through the API, starting from URLs the POST answer carried when there are some. */
+function tailJob(options: ResolvedClientOptions, uid: string, tailOptions: TailOptions, initial?: ApiJobUrls): LogTail {
+  checkUid(uid);
+  const from = checkOffset(tailOptions.from);
+  const poll = resolvePolicy(PollPolicy, { ...options.poll, ...tailOptions.poll }, 'poll');
+  const source = createApiSource({ ...options, poll }, uid, Date.now, initial);
+  const reader = { fetch: options.fetch, retry: options.retry, signal: tailOptions.signal };
+  return new LogTail(uid, from, (onOffset) => followLog(source, { reader, poll, from, onOffset }));
 }
 
 /** Best-effort cancel after an abort: the caller's error matters more than a failed cancel. */

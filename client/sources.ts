@@ -5,11 +5,46 @@ import { computeRefreshAt, findUrlExpiry } from './expiry.js';
 import type { JobUrls, UrlSource } from './follow.js';
 import type { PollPolicy, ResolvedClientOptions } from './options.js';
 
-/** Follows a job through the API: `GET /api/exec?uid&range-start=N`. */
-export function createApiSource(options: ResolvedClientOptions, uid: string, now: () => number = Date.now): UrlSource & { apiCalls: number } {
+/** The URLs part of a `GET /api/exec` (or, from our server, `POST /api/exec`) answer. */
+export interface ApiJobUrls {
+  url: string;
+  'size-url'?: string | undefined;
+  'exit-url'?: string | undefined;
+  'expires-at'?: number | undefined;
+}
+
+/**
+ * Follows a job through the API: `GET /api/exec?uid&range-start=N`. `initial` are URLs
+ * the POST answer carried already (our server's extension): the first resolve uses them
+ * instead of asking the API.
+ */
+export function createApiSource(
+  options: ResolvedClientOptions,
+  uid: string,
+  now: () => number = Date.now,
+  initial?: ApiJobUrls,
+): UrlSource & { apiCalls: number } {
+  let seed = initial;
+  const toJobUrls = (answer: ApiJobUrls): JobUrls => {
+    const expiry = findUrlExpiry(answer.url, answer['expires-at']);
+    const followsObjects = answer['size-url'] !== undefined;
+    return {
+      logUrl: answer.url,
+      sizeUrl: answer['size-url'],
+      exitUrl: answer['exit-url'],
+      // A `{url}`-only server is asked on every idle poll anyway; its URL is kept while data flows.
+      refreshAt: followsObjects || expiry !== undefined ? computeRefreshAt(expiry, now(), options.poll) : Number.POSITIVE_INFINITY,
+      askWhenIdle: !followsObjects,
+    };
+  };
   const source = {
     apiCalls: 0,
     async resolve(offset: number, signal: AbortSignal | undefined): Promise<JobUrls | { exit: number }> {
+      if (seed !== undefined) {
+        const urls = toJobUrls(seed);
+        seed = undefined;
+        if (now() < urls.refreshAt) return urls;
+      }
       source.apiCalls++;
       const answer = await callApi(options, {
         method: 'GET',
@@ -18,17 +53,7 @@ export function createApiSource(options: ResolvedClientOptions, uid: string, now
         schema: ExecStatusResponse,
         signal,
       });
-      if ('exit' in answer) return { exit: answer.exit };
-      const expiry = findUrlExpiry(answer.url, answer['expires-at']);
-      const followsObjects = answer['size-url'] !== undefined;
-      return {
-        logUrl: answer.url,
-        sizeUrl: answer['size-url'],
-        exitUrl: answer['exit-url'],
-        // A `{url}`-only server is asked on every idle poll anyway; its URL is kept while data flows.
-        refreshAt: followsObjects || expiry !== undefined ? computeRefreshAt(expiry, now(), options.poll) : Number.POSITIVE_INFINITY,
-        askWhenIdle: !followsObjects,
-      };
+      return 'exit' in answer ? { exit: answer.exit } : toJobUrls(answer);
     },
   };
   return source;

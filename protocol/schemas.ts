@@ -58,8 +58,27 @@ export const ExecRequest = z
   });
 export type ExecRequest = z.infer<typeof ExecRequest>;
 
-/** `POST /api/exec` answer. */
-export const ExecResponse = z.object({ uid: Uid });
+/** Presigned GETs of a job's log, size and exit objects, and when they expire (our extension). */
+const JobObjectUrls = {
+  url: z.string(),
+  'size-url': z.string().optional(),
+  'exit-url': z.string().optional(),
+  /** When the URLs stop working, epoch milliseconds. */
+  'expires-at': z.number().int().optional(),
+};
+
+/**
+ * `POST /api/exec` answer: `{uid}` as the original. Beyond it (ignored by clients that do
+ * not know them), a job that logs to the bucket also gets the presigned GETs that
+ * `GET /api/exec` would answer, so a client can follow it without asking the API again.
+ */
+export const ExecResponse = z.object({
+  uid: Uid,
+  url: JobObjectUrls.url.optional(),
+  'size-url': JobObjectUrls['size-url'],
+  'exit-url': JobObjectUrls['exit-url'],
+  'expires-at': JobObjectUrls['expires-at'],
+});
 export type ExecResponse = z.infer<typeof ExecResponse>;
 
 /** `GET /api/exec` query. */
@@ -79,16 +98,7 @@ export type ExecStatusQuery = z.infer<typeof ExecStatusQuery>;
  * original: presigned GETs of the size and exit objects and the URLs' expiry, so that a
  * client can follow the job without asking the API on every poll.
  */
-export const ExecStatusResponse = z.union([
-  z.object({ exit: z.number().int() }),
-  z.object({
-    url: z.string(),
-    'size-url': z.string().optional(),
-    'exit-url': z.string().optional(),
-    /** When the URLs stop working, epoch milliseconds. */
-    'expires-at': z.number().int().optional(),
-  }),
-]);
+export const ExecStatusResponse = z.union([z.object({ exit: z.number().int() }), z.object(JobObjectUrls)]);
 export type ExecStatusResponse = z.infer<typeof ExecStatusResponse>;
 
 /** `DELETE /api/exec` query. */

@@ -25,10 +25,11 @@ export interface StartJobDeps {
  * the Go client treats a 404 log as an error, so the log must exist before the uid is
  * returned), then sends the job event to the function itself. If that send fails and no
  * runner claimed the job meanwhile, the job is closed with exit 1 and the caller gets 502.
+ * `uid` is made here unless the caller made it already (to presign its URLs meanwhile).
  */
-export async function startJob(deps: StartJobDeps, authName: string, job: CheckedJob): Promise<string> {
+export async function startJob(deps: StartJobDeps, authName: string, job: CheckedJob, uid?: string): Promise<string> {
   const now = (deps.now ?? Date.now)();
-  const uid = createUid(now);
+  uid ??= createUid(now);
   const record: NewJobRecord = {
     uid,
     'auth-name': authName,

@@ -51,6 +51,12 @@ describe('the SDK against the local runtime', () => {
     expect(short).toBe(1);
   });
 
+  it('runs a job with a single API call: the POST answer carries the URLs to follow it', async () => {
+    apiCalls.length = 0;
+    expect(await client.exec({ argv: ['sh', '-c', 'echo a; sleep 0.3; echo b'] })).toBe(0);
+    expect(apiCalls).toEqual(['POST /api/exec']);
+  });
+
   it('resumes a finished job from an offset', async () => {
     const uid = await client.start({ argv: ['printf', 'abcdef'] });
     expect(await client.tail(uid).exit()).toBe(0);

@@ -22,6 +22,24 @@ describe('exec', () => {
     expect(server.jobs.get(started)?.request).toEqual({ argv: ['sh', '-c', 'echo out; echo err >&2; exit 3'] });
   });
 
+  it('follows the job with the URLs the POST answer carried, without asking GET /api/exec', async () => {
+    server = await startFakeServer();
+    server.knobs.urlsOnPost = true;
+    server.onStart = (job) => void playJob(server, job.uid, ['one\n', 30, 'two\n'], 5);
+    const chunks: string[] = [];
+    expect(await createTestClient(server).exec({ argv: ['x'] }, { onLog: (chunk) => void chunks.push(text(chunk)) })).toBe(5);
+    expect(chunks.join('')).toBe('one\ntwo\n');
+    expect(server.counters.apiPost).toBe(1);
+    expect(server.counters.apiStatus).toBe(0);
+  });
+
+  it('asks GET /api/exec for URLs when the POST answer is only the uid, as the original server answers', async () => {
+    server = await startFakeServer();
+    server.onStart = (job) => void playJob(server, job.uid, ['one\n'], 0);
+    expect(await createTestClient(server).exec({ argv: ['x'] })).toBe(0);
+    expect(server.counters.apiStatus).toBeGreaterThanOrEqual(1);
+  });
+
   it('sends rpc-name, rpc-args and the job timeout with the protocol wire names', async () => {
     server = await startFakeServer();
     server.onStart = (job) => server.finish(job.uid, 0);

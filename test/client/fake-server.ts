@@ -36,6 +36,8 @@ export interface Knobs {
   delayMs: number;
   /** Status and message of the next POST /api/exec, instead of starting a job. */
   refuseStart?: { status: number; error: string };
+  /** POST /api/exec answers the URLs and expiry beside the uid, as our server does. */
+  urlsOnPost: boolean;
 }
 
 export interface Counters {
@@ -77,6 +79,7 @@ export async function startFakeServer(overrides: Partial<Knobs> = {}): Promise<F
     missingStatus: 403,
     ignoreRange: false,
     delayMs: 0,
+    urlsOnPost: false,
     ...overrides,
   };
   const counters: Counters = { apiPost: 0, apiStatus: 0, apiOther: 0, bucketLog: 0, bucketSize: 0, bucketExit: 0, expiredRefusals: 0, ranges: [] };
@@ -203,7 +206,10 @@ export async function startFakeServer(overrides: Partial<Knobs> = {}): Promise<F
     const parsed = ExecRequest.safeParse(json);
     if (!parsed.success) return sendJson(response, 400, { error: parsed.error.issues[0]?.message ?? 'bad' });
     const job = fake.addJob(parsed.data);
-    sendJson(response, 200, { uid: job.uid });
+    const urls = knobs.urlsOnPost
+      ? { url: fake.signUrl(job.uid, 'log'), 'size-url': fake.signUrl(job.uid, 'size'), 'exit-url': fake.signUrl(job.uid, 'exit'), 'expires-at': Date.now() + knobs.urlTtlMs }
+      : {};
+    sendJson(response, 200, { uid: job.uid, ...urls });
     fake.onStart(job);
   }
 

@@ -13,6 +13,7 @@ import {
 } from '../../../protocol/index.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { startJob } from '../../jobs/start.js';
+import { createUid } from '../../jobs/uid.js';
 import { checkExecRequest } from '../../jobs/validate.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { parseInput, readJsonObject } from '../input.js';
@@ -24,8 +25,14 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.post(PATHS.exec, async (c) => {
     const request = parseInput(ExecRequest, await readJsonObject(c), 'request body');
     const job = checkExecRequest(request, deps.registry, deps.config.functionTimeoutSeconds);
-    const uid = await startJob(deps, c.get('authName'), job);
-    return c.json({ uid } satisfies ExecResponse);
+    const authName = c.get('authName');
+    const uid = createUid(now());
+    // The answer carries the URLs GET /api/exec would give (clients that do not know them
+    // ignore them), saving the follower a round trip; presigning runs while the job starts.
+    const presigned = job.pushUrls ? undefined : presignJobUrls(jobKeys(authName, uid));
+    presigned?.catch(() => undefined);
+    await startJob(deps, authName, job, uid);
+    return c.json({ uid, ...(presigned ? await presigned : {}) } satisfies ExecResponse);
   });
 
   app.get(PATHS.exec, async (c) => {

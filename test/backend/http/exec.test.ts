@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobKeys, MAX_REQUEST_BYTES } from '../../../protocol/index.js';
+import { ExecResponse, jobKeys, MAX_REQUEST_BYTES } from '../../../protocol/index.js';
 import { createTestApp, KEYS } from '../helpers/app.js';
 
 const UID_RE = /^\d{10}\.[0-9a-f-]{36}$/;
@@ -14,6 +14,20 @@ describe('POST /api/exec', () => {
     expect(await jobs.getJob(uid)).toMatchObject({ status: 'queued', 'auth-name': 'alice', argv: ['echo', 'hi'] });
     expect(objects.objects.get(jobKeys('alice', uid).log)?.byteLength).toBe(0);
     expect(invoker.events).toEqual([{ 'event-type': 'exec', 'auth-name': 'alice', uid, argv: ['echo', 'hi'] }]);
+  });
+
+  it('answers the presigned GETs of the log, size and exit objects beside the uid, as GET /api/exec would', async () => {
+    const { call } = createTestApp();
+    const response = await call('POST', '/api/exec', { body: { argv: ['echo', 'hi'] } });
+    const answer = (await response.json()) as Record<string, unknown>;
+    const keys = jobKeys('alice', String(answer.uid));
+    expect(answer).toMatchObject({
+      url: expect.stringContaining(keys.log),
+      'size-url': expect.stringContaining(keys.size),
+      'exit-url': expect.stringContaining(keys.exit),
+      'expires-at': expect.any(Number),
+    });
+    expect(ExecResponse.safeParse(answer).success).toBe(true);
   });
 
   it('accepts rpc-args as a JSON string or as an object and sends them on as a string', async () => {
@@ -105,6 +119,7 @@ describe('POST /api/exec', () => {
     expect(puts).toEqual([{ url: urls.log, bytes: 0 }]);
     expect(invoker.events[0]?.['push-urls']).toEqual(urls);
     expect(objects.objects.size).toBe(0);
+    expect(Object.keys((await response.json()) as object)).toEqual(['uid']);
   });
 
   it('answers 400 when the push-urls log refuses the PUT', async () => {

@@ -31,8 +31,8 @@ const MIN_FINAL_ATTEMPTS = 3;
 
 /**
  * Ships a job's output while it runs and writes the final objects when it ends: at most
- * one upload in flight, paced by `planShipment`; at the end the final log, then `exit`,
- * then `size` (last, each once). `uploadedBytes` counts the log bytes sent, for
+ * one log upload in flight, paced by `planShipment`; at the end the final log and `exit`
+ * side by side, then `size` (last, each once). `uploadedBytes` counts the log bytes sent, for
  * measuring the shipping cost.
  */
 export class LogShipper {
@@ -60,10 +60,14 @@ export class LogShipper {
     this.pump();
   }
 
-  /** Appends the closing line (if any), uploads the final log, then exit, then size. */
+  /**
+   * Appends the closing line (if any) and uploads the final log and exit together (no
+   * reader looks at exit before size), then size strictly after both.
+   */
   async finish(exit: number, closingLine: string | undefined, options: FinishOptions): Promise<ShipResult> {
     this.finished = true;
     clearTimeout(this.timer);
+    const exitWritten = this.retryUntil(options.deadlineAt, 'exit', () => this.options.sink.putExit(String(exit)));
     await this.inFlight;
     if (closingLine !== undefined) {
       this.buffer.append(Buffer.from(`${this.buffer.atLineStart ? '' : '\n'}${closingLine}\n`));
@@ -80,7 +84,7 @@ export class LogShipper {
     // If the final log could not be written, size names what the object holds, so that
     // readers end instead of waiting for bytes that will never come.
     const size = this.shippedBytes;
-    await this.retryUntil(options.deadlineAt, 'exit', () => this.options.sink.putExit(String(exit)));
+    await exitWritten;
     await this.retryUntil(options.deadlineAt, 'size', () => this.options.sink.putSize(String(size)));
     return { size, complete };
   }

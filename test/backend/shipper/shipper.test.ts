@@ -40,7 +40,7 @@ describe('LogShipper', () => {
     await shipper.finish(0, undefined, deadline());
   });
 
-  it('writes the final log, then exit, then size last, each once', async () => {
+  it('writes the final log and exit, then size last, each once', async () => {
     const sink = recordingSink();
     const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
     shipper.append(Buffer.from('a\n'));
@@ -48,13 +48,29 @@ describe('LogShipper', () => {
     const result = await shipper.finish(3, '[aws-exec] done', deadline());
     const whats = sink.writes.map((write) => write.what);
     expect(whats.filter((what) => what === 'exit')).toHaveLength(1);
-    expect(whats.at(-2)).toBe('exit');
     expect(whats.at(-1)).toBe('size');
     const finalLog = sink.writes.filter((write) => write.what === 'log').at(-1)?.body.toString();
     expect(finalLog).toBe('a\nb\n[aws-exec] done\n');
-    expect(sink.writes.at(-2)?.body.toString()).toBe('3');
+    expect(sink.writes.find((write) => write.what === 'exit')?.body.toString()).toBe('3');
     expect(sink.writes.at(-1)?.body.toString()).toBe(String(Buffer.byteLength(finalLog ?? '')));
     expect(result).toEqual({ size: Buffer.byteLength(finalLog ?? ''), complete: true });
+  });
+
+  it('writes exit while the final log uploads, and starts size only once both are stored', async () => {
+    const events: string[] = [];
+    const slow = (what: string, ms: number) => async () => {
+      events.push(`${what} start`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      events.push(`${what} done`);
+    };
+    const sink: LogSink = { putLog: slow('log', 30), putExit: slow('exit', 60), putSize: slow('size', 1) };
+    const shipper = new LogShipper({ sink, capBytes: 4096, ship, logger: silentLogger });
+    shipper.append(Buffer.from('first\n'));
+    shipper.append(Buffer.from('second\n'));
+    await shipper.finish(0, undefined, deadline());
+    expect(events.indexOf('exit start')).toBeLessThan(events.indexOf('log done'));
+    expect(events.slice(-2)).toEqual(['size start', 'size done']);
+    expect(events.filter((event) => event === 'size start')).toHaveLength(1);
   });
 
   it('starts the closing line on a new line when the output did not end with one', async () => {

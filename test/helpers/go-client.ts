@@ -1,7 +1,10 @@
-// A client of the job API written the way the original Go aws-exec client speaks it:
-// plain HTTP, the `auth` header, every request field sent (unset ones as null or ""),
-// GET /api/exec for a presigned log URL or the exit code, and Range reads of the log.
-// Hand-written on purpose: it is the wire protocol under test, so no SDK may stand in.
+// A client of the job API written the way the original Go aws-exec client (exec/exec.go
+// of nathants/aws-exec) speaks it: plain HTTP, the `auth` header, every request field sent
+// (unset ones as null or ""), GET /api/exec for a presigned log URL or the exit code, and
+// `Range: bytes=N-` reads of the log where 200/206 is data, 403/416 nothing yet and any
+// other status an error. One liberty: it waits 20-250 ms when nothing is new, where the
+// Go client sleeps a fixed second. Hand-written on purpose: it is the wire protocol under
+// test, so no SDK may stand in.
 
 /** Where the API is and whose key to use. */
 export interface GoClientOptions {
@@ -58,10 +61,13 @@ export interface GoClient {
 /** Builds a Go-style client. */
 export function createGoClient(options: GoClientOptions): GoClient {
   const request: GoClient['request'] = async (method, path, init = {}) => {
-    const headers: Record<string, string> = { ...init.headers };
+    // As Go's net/http sends it: its user agent, and no content-type (a string body given
+    // to fetch would get `text/plain`; bytes get none).
+    const headers: Record<string, string> = { 'user-agent': 'Go-http-client/1.1', ...init.headers };
     const auth = init.auth === undefined ? options.auth : init.auth;
     if (auth !== null) headers.auth = auth;
-    const response = await fetch(`${options.url}${path}`, { method, headers, ...(init.body !== undefined ? { body: init.body } : {}) });
+    const body = init.body === undefined ? {} : { body: new TextEncoder().encode(init.body) };
+    const response = await fetch(`${options.url}${path}`, { method, headers, ...body });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
 

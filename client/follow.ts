@@ -35,11 +35,19 @@ export interface FollowOptions {
   now?: () => number;
 }
 
+/** What the next poll reads: the log, the size object (to see whether the job ended), or both at once. */
+type Probe = 'log' | 'size' | 'both';
+
 /**
  * Follows one job's log: yields each new chunk of bytes and returns the exit code.
  * URLs are reused until their refresh time, so a job that runs longer does not cost
  * more API calls; the job is over when the size object exists and the offset has
  * reached it (size is written last), and then the exit object holds the code.
+ *
+ * Polls: an idle poll reads the log and the size object at once; right after new data
+ * only the size object is checked, after `quickDelayMs` (a job usually ends soon after
+ * its last output, and size follows the final log within milliseconds); the log is then
+ * read again after `minDelayMs`, and idle polls back off from there to the ceiling.
  */
 export async function* followLog(source: UrlSource, options: FollowOptions): AsyncGenerator<Uint8Array, number, undefined> {
   const { reader, poll } = options;
@@ -48,6 +56,7 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
   let offset = options.from;
   let urls: JobUrls | undefined;
   let finalSize: number | undefined;
+  let probe: Probe = 'both';
   for (;;) {
     throwIfAborted(reader.signal);
     if (urls === undefined || now() >= urls.refreshAt) {
@@ -55,26 +64,47 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
       if ('exit' in resolved) return resolved.exit;
       urls = resolved;
     }
-    const bytes = await readLogFrom(reader, urls.logUrl, offset);
-    if (bytes.length > 0) {
+    const sizeUrl = finalSize === undefined && probe !== 'log' ? urls.sizeUrl : undefined;
+    const readsLog = probe !== 'size' || sizeUrl === undefined;
+    const [bytes, size] = await Promise.all([
+      readsLog ? readLogFrom(reader, urls.logUrl, offset) : undefined,
+      sizeUrl === undefined ? undefined : readIntegerObject(reader, sizeUrl, 'size'),
+    ]);
+    finalSize ??= size;
+    if (bytes !== undefined && bytes.length > 0) {
       offset += bytes.length;
       options.onOffset?.(offset);
       yield bytes;
-      const pause = delay.reset();
-      if (finalSize === undefined || offset < finalSize) await sleep(pause, reader.signal);
+    }
+    const gotData = bytes !== undefined && bytes.length > 0;
+    if (finalSize !== undefined && offset < finalSize) {
+      // The log is complete (size is written after it): read the rest now.
+      probe = 'log';
+      if (gotData) delay.reset();
       continue;
     }
-    if (finalSize === undefined && urls.sizeUrl !== undefined) {
-      finalSize = await readIntegerObject(reader, urls.sizeUrl, 'size');
-      if (finalSize !== undefined && offset < finalSize) continue; // the log is complete: read the rest now
-    }
-    if (finalSize !== undefined && offset >= finalSize) {
+    if (finalSize !== undefined) {
       const code = urls.exitUrl === undefined ? undefined : await readIntegerObject(reader, urls.exitUrl, 'exit');
       if (code !== undefined) return code;
       urls = undefined; // no exit URL (or not readable yet): the API answers `{exit}` at this offset
-    } else if (urls.askWhenIdle) {
-      urls = undefined;
+      await sleep(delay.next(), reader.signal);
+      continue;
     }
+    if (gotData) {
+      // Whether the job has just ended is seen soonest through the size object.
+      probe = urls.sizeUrl === undefined ? 'log' : 'size';
+      await sleep(probe === 'size' ? delay.quick() : delay.reset(), reader.signal);
+      if (probe === 'size') delay.reset();
+      continue;
+    }
+    if (probe === 'size') {
+      // The job goes on: the next log read after the minimum delay.
+      probe = 'log';
+      await sleep(delay.next(), reader.signal);
+      continue;
+    }
+    if (urls.askWhenIdle) urls = undefined;
+    probe = 'both';
     await sleep(delay.next(), reader.signal);
   }
 }

@@ -19,8 +19,14 @@ export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
 /** Adaptive polling: fast right after new data, backing off to a ceiling while idle. */
 export const PollPolicy = z.object({
-  /** Delay after new data and the first idle delay. */
+  /** Delay after new data before the log is read again, and where idle delays grow from after data. */
   minDelayMs: z.number().min(0).default(20),
+  /**
+   * The first idle delay of a tail (growing by `factor` from there), and the pause before
+   * checking whether a job ended right after new data came: most jobs end soon after their
+   * last output, and a short job is often over within a few of these.
+   */
+  quickDelayMs: z.number().min(0).default(2),
   /** Ceiling of the idle delay (a benchmark matching a 20 ms peer sets 20). */
   maxDelayMs: z.number().min(0).default(1_000),
   /** Growth of the idle delay per empty poll. */

@@ -23,6 +23,29 @@ describe('tail', () => {
     expect(tail.offset).toBe(joined.length);
   });
 
+  it('sees a job that ended right after its output at once, without waiting the poll delay', async () => {
+    server = await startFakeServer();
+    const job = server.addJob();
+    const client = createTestClient(server, { poll: { quickDelayMs: 1, minDelayMs: 120_000, maxDelayMs: 120_000 } });
+    const tail = client.tail(job.uid);
+    const played = playJob(server, job.uid, [20, 'last words\n'], 7);
+    const { bytes, exitCode } = await tail.collect();
+    await played;
+    expect(text(bytes)).toBe('last words\n');
+    expect(exitCode).toBe(7);
+  });
+
+  it('reads the log and the size of a finished job side by side, then the exit code', async () => {
+    server = await startFakeServer();
+    const job = server.addJob();
+    await playJob(server, job.uid, ['done\n'], 0);
+    const before = { ...server.counters };
+    expect(await createTestClient(server).tail(job.uid).exit()).toBe(0);
+    expect(server.counters.bucketLog - before.bucketLog).toBe(1);
+    expect(server.counters.bucketSize - before.bucketSize).toBe(1);
+    expect(server.counters.bucketExit - before.bucketExit).toBe(1);
+  });
+
   it('costs the same number of API calls for a short and a long job by reusing the presigned URLs', async () => {
     server = await startFakeServer();
     const client = createTestClient(server);

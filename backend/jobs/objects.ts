@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { putToPresignedUrl } from '../aws/presigned-put.js';
 import { awsErrorName } from '../errors.js';
 
 /** The bucket's job objects: the one place that knows they live in S3. */
@@ -10,7 +11,16 @@ export interface LogObjects {
   readObject(key: string): Promise<Uint8Array | undefined>;
   /** A presigned GET of an object, valid for `expiresInSeconds`. */
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * A writer of one object for a while (a running job's log, exit and size): each call
+   * replaces the object whole, as putObject does, but more cheaply (see presigned-put.ts).
+   */
+  openWriter(key: string, expiresInSeconds: number): Promise<(body: Uint8Array | string) => Promise<void>>;
 }
+
+const CONTENT_TYPE = 'text/plain; charset=utf-8';
+/** How long one upload through a writer may take. */
+const WRITER_PUT_TIMEOUT_MS = 60_000;
 
 /** Job objects in the project's bucket. */
 export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogObjects {
@@ -23,7 +33,7 @@ export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogO
           Key: key,
           Body: body,
           ContentLength: typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
-          ContentType: 'text/plain; charset=utf-8',
+          ContentType: CONTENT_TYPE,
         }),
       );
     },
@@ -37,5 +47,9 @@ export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogO
       }
     },
     presignGet: (key, expiresIn) => getSignedUrl(s3, new GetObjectCommand({ Bucket, Key: key }), { expiresIn }),
+    async openWriter(key, expiresIn) {
+      const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket, Key: key, ContentType: CONTENT_TYPE }), { expiresIn });
+      return (body) => putToPresignedUrl(url, body, { 'content-type': CONTENT_TYPE }, WRITER_PUT_TIMEOUT_MS);
+    },
   };
 }

@@ -6,7 +6,7 @@ import type { JobRecord } from '../jobs/record.js';
 import type { JobEnd, JobStore } from '../jobs/store.js';
 import type { Logger } from '../log.js';
 import { LogShipper } from '../shipper/shipper.js';
-import { createBucketSink, createPushSink } from '../shipper/sinks.js';
+import { createBucketSink, createPushSink, type LogSink } from '../shipper/sinks.js';
 import { startJobControl, type JobControl } from './control.js';
 import { outcomeOfFailure, outcomeOfProcess, outcomeOfStop, type Outcome } from './outcome.js';
 import { runRpc } from './rpc.js';
@@ -43,6 +43,8 @@ export interface RunTimings {
 }
 
 const FINISH_ATTEMPTS = 5;
+/** How much longer than the invocation's remaining time the bucket writers stay valid. */
+const WRITER_SLACK_MS = 60_000;
 
 /**
  * Runs one job event: claims the uid (at most one run per uid), runs the command while
@@ -57,6 +59,11 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
   const budgetMs = Math.max(1, remainingMs - marginMs);
   const timeoutMs = event.timeout ? Math.min(event.timeout * 1000, budgetMs) : budgetMs;
   const clock = performance.now();
+  const pushUrls = event['push-urls'];
+  // The bucket's writers are made (presigned) while the claim is in flight; they last the job and its final writes.
+  const writersSeconds = Math.ceil((remainingMs + WRITER_SLACK_MS) / 1000);
+  const opening = pushUrls ? undefined : createBucketSink(deps.objects, jobKeys(event['auth-name'], event.uid), writersSeconds);
+  opening?.catch(() => undefined);
   const claimed = await deps.jobs.claimJob(event.uid, event['auth-name'], {
     claimedAt: startedAt,
     deadline: startedAt + timeoutMs + marginMs,
@@ -65,10 +72,7 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     deps.logger.info('job already claimed or unknown; not running it again', { uid: event.uid });
     return { status: 'skipped', reason: 'already claimed' };
   }
-  const pushUrls = event['push-urls'];
-  const sink = pushUrls
-    ? createPushSink(deps.fetch, pushUrls)
-    : createBucketSink(deps.objects, jobKeys(event['auth-name'], event.uid));
+  const sink = pushUrls ? createPushSink(deps.fetch, pushUrls) : await openBucketSink(deps, event, opening);
   const shipper = new LogShipper({ sink, capBytes: deps.config.logCapBytes, ship: deps.config.ship, logger: deps.logger, now });
   const claimedAt = performance.now();
   let outcome: Outcome;
@@ -98,6 +102,24 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
   const result = { exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads, timings };
   deps.logger.info('job finished', { uid: event.uid, ...result });
   return { status: 'finished', ...result };
+}
+
+/**
+ * The writers opened during the claim; if opening failed (presigning is local, so hardly
+ * ever), writes go through putObject instead, so the job still runs and its end is written.
+ */
+async function openBucketSink(deps: RunnerDeps, event: JobEvent, opening: Promise<LogSink> | undefined): Promise<LogSink> {
+  const keys = jobKeys(event['auth-name'], event.uid);
+  try {
+    if (opening) return await opening;
+  } catch (error) {
+    deps.logger.warn('could not open the job object writers; writing through the SDK', { uid: event.uid, error });
+  }
+  return {
+    putLog: (body) => deps.objects.putObject(keys.log, body),
+    putExit: (text) => deps.objects.putObject(keys.exit, text),
+    putSize: (text) => deps.objects.putObject(keys.size, text),
+  };
 }
 
 async function runCommand(deps: RunnerDeps, event: JobEvent, claimed: JobRecord, shipper: LogShipper, timeoutMs: number): Promise<Outcome> {

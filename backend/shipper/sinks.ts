@@ -11,13 +11,14 @@ export interface LogSink {
   putSize(text: string): Promise<void>;
 }
 
-/** Ships to the project's bucket under the job's keys. */
-export function createBucketSink(objects: LogObjects, keys: JobKeys): LogSink {
-  return {
-    putLog: (body) => objects.putObject(keys.log, body),
-    putExit: (text) => objects.putObject(keys.exit, text),
-    putSize: (text) => objects.putObject(keys.size, text),
-  };
+/** Ships to the project's bucket under the job's keys, through writers opened once for the job's duration. */
+export async function createBucketSink(objects: LogObjects, keys: JobKeys, expiresInSeconds: number): Promise<LogSink> {
+  const [putLog, putExit, putSize] = await Promise.all([
+    objects.openWriter(keys.log, expiresInSeconds),
+    objects.openWriter(keys.exit, expiresInSeconds),
+    objects.openWriter(keys.size, expiresInSeconds),
+  ]);
+  return { putLog, putExit, putSize };
 }
 
 const PUSH_TIMEOUT_MS = 60_000;

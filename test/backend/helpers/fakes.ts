@@ -82,6 +82,7 @@ export function createMemoryObjects(): LogObjects & {
     },
     readObject: async (key: string) => objects.get(key),
     presignGet: async (key: string, expiresIn: number) => `https://objects.test/${key}?X-Amz-Expires=${expiresIn}`,
+    openWriter: async (key: string) => (body: Uint8Array | string) => state.putObject(key, body),
   };
   return state;
 }

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3LogObjects, type LogObjects } from '../../../backend/jobs/objects.js';
+import { startTestAws, type TestAws } from '../helpers/local-aws.js';
+
+describe('job objects in the local S3', () => {
+  let aws: TestAws;
+  let objects: LogObjects;
+  beforeAll(async () => {
+    aws = await startTestAws();
+    objects = createS3LogObjects({ s3: aws.clients.s3, bucket: aws.bucket });
+  });
+  afterAll(async () => aws.close());
+
+  it('replaces an object whole on each write through a writer, byte-exact, as putObject does', async () => {
+    const write = await objects.openWriter('jobs/alice/1/log.txt', 600);
+    await write('first\n');
+    const bytes = new Uint8Array([0xff, 0x00, 0xc3, 0x0a]);
+    await write(bytes);
+    expect(await objects.readObject('jobs/alice/1/log.txt')).toEqual(bytes);
+    await write('');
+    expect(await objects.readObject('jobs/alice/1/log.txt')).toEqual(new Uint8Array());
+  });
+
+  it('keeps writing over reused connections, and from many writers at once', async () => {
+    const writers = await Promise.all(Array.from({ length: 8 }, (_, i) => objects.openWriter(`jobs/alice/many/${i}`, 600)));
+    for (let round = 0; round < 3; round++) await Promise.all(writers.map((write, i) => write(`${i}:${round}`)));
+    const read = await Promise.all(writers.map((_, i) => objects.readObject(`jobs/alice/many/${i}`)));
+    expect(read.map((body) => Buffer.from(body ?? []).toString())).toEqual(writers.map((_, i) => `${i}:2`));
+  });
+
+  it('rejects a write the store refuses, saying what came', async () => {
+    const other = createS3LogObjects({ s3: aws.clients.s3, bucket: 'no-such-bucket' });
+    const write = await other.openWriter('x', 600);
+    await expect(write('x')).rejects.toThrow(/Expected 2xx from a presigned PUT of \/no-such-bucket\/x, got 404: [\s\S]*NoSuchBucket/);
+  });
+});

@@ -20,6 +20,13 @@ export interface RuntimeOptions {
   awsPort?: number;
   /** Most jobs and requests running at once (the function's concurrency, default 64). */
   concurrency?: number;
+  /**
+   * Most jobs and requests one worker process runs at once (default 16): the backend's
+   * handler is async and keeps no per-invocation state in globals, so a worker serves many
+   * invocations, as Lambda Managed Instances do. 50 jobs at once then need 4 workers, not 50
+   * (each is a Node process of about 80 MB that takes 100+ ms of CPU to start).
+   */
+  environmentConcurrency?: number;
   /** Extra environment for the backend function (e.g. LOG_CAP_BYTES). */
   functionEnv?: Record<string, string>;
   /** Where the runtime says what it does (default: stdout). */
@@ -40,6 +47,7 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_AWS_PORT = 4566;
 export const DEFAULT_DATA_DIR = '.aws-exec';
 const FIRST_AUTH_NAME = 'local';
+const DEFAULT_ENVIRONMENT_CONCURRENCY = 16;
 
 /** Finds the backend's Lambda module: compiled JavaScript, or the TypeScript source under tsx. */
 function resolveBackendModule(): string {
@@ -76,6 +84,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         timeoutSeconds: MAX_FUNCTION_TIMEOUT_SECONDS,
         memoryMb: 1024,
         concurrency: options.concurrency ?? 64,
+        environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
         maxRetryAttempts: 2,
         env: {
           PROJECT_NAME: LOCAL_PROJECT,

@@ -66,6 +66,13 @@ export const FunctionConfigSchema = z.strictObject({
   memoryMb: z.number().int().min(128).max(10240).default(128),
   /** Most invocations running at once; invocations beyond it queue, first come first served (default 10). */
   concurrency: z.number().int().min(1).max(1000).default(10),
+  /**
+   * Most invocations one execution environment runs at once (default 1, as classic Lambda;
+   * more, as Lambda Managed Instances' multi-concurrent environments): for async handlers
+   * that keep no per-invocation state in globals. Fewer worker processes, no cold start
+   * while one is busy; the invocations share the worker's CPU and its fate on a timeout.
+   */
+  environmentConcurrency: z.number().int().min(1).max(1000).default(1),
   /** How many times a failed asynchronous (Event) invocation is retried, 0 to 2 (default 2). */
   maxRetryAttempts: z.number().int().min(0).max(2).default(2),
 });

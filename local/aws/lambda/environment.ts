@@ -38,6 +38,7 @@ export class EnvironmentInitError extends Error {
 
 interface Pending {
   requestId: string;
+  log: InvocationLog;
   resolve(outcome: InvocationOutcome): void;
 }
 
@@ -66,18 +67,24 @@ const OUT_OF_MEMORY_MESSAGE = 'JavaScript heap out of memory';
 /** How long output may still arrive after a worker exited. */
 const OUTPUT_DRAIN_MS = 200;
 
-/** One warm worker process running a function's handler, one invocation at a time. */
+/**
+ * One warm worker process running a function's handler: one invocation at a time, or up
+ * to the function's `environmentConcurrency` at once (as Lambda Managed Instances run
+ * multi-concurrent environments). While several run, the worker's output goes to the log
+ * of each, and a timeout or crash of one ends them all (they share the process).
+ */
 export class ExecutionEnvironment {
   /** Inherited by every process the environment starts, so that all of them can be found and killed. */
   readonly marker = randomUUID();
   readonly child: ChildProcess;
   /** Called once when the worker process exits, for whatever reason. */
   onExit: (() => void) | undefined;
-  private pending: Pending | undefined;
-  private log: InvocationLog | undefined;
+  private readonly pending = new Map<string, Pending>();
+  /** The log of the environment's start (before any invocation). */
+  private initLog: InvocationLog | undefined;
   private fatal: FunctionErrorBody | undefined;
-  /** Why the runtime itself ended the environment (the function timeout), reported instead of the exit. */
-  private ending: FunctionErrorBody | undefined;
+  /** Why the runtime itself ended the environment (an invocation's timeout), reported to that invocation instead of the exit. */
+  private ending: { requestId: string; error: FunctionErrorBody } | undefined;
   private outOfMemory = false;
   private stderrTail = '';
   private killed = false;
@@ -118,7 +125,7 @@ export class ExecutionEnvironment {
           clearTimeout(timer);
           this.prefixers.stdout.flush();
           this.prefixers.stderr.flush();
-          this.failPending(this.crashError());
+          this.failPending();
           resolve();
           this.onExit?.();
         };
@@ -134,13 +141,18 @@ export class ExecutionEnvironment {
   /** Forks a worker, loads the handler and resolves once it is ready; rejects with EnvironmentInitError. */
   static async start(spec: EnvironmentSpec, log: InvocationLog): Promise<ExecutionEnvironment> {
     const environment = new ExecutionEnvironment(spec);
-    environment.log = log;
+    environment.initLog = log;
     try {
       await environment.waitUntilReady();
     } finally {
-      environment.log = undefined;
+      environment.initLog = undefined;
     }
     return environment;
+  }
+
+  /** How many invocations run in it right now. */
+  get load(): number {
+    return this.pending.size;
   }
 
   get pid(): number | undefined {
@@ -188,34 +200,41 @@ export class ExecutionEnvironment {
 
   /** Runs one invocation; the environment is killed (and the outcome says so) when it exceeds `timeoutMs`. */
   invoke(message: InvokeMessage, log: InvocationLog, timeoutMs: number): Promise<InvocationOutcome> {
-    if (this.pending) throw new Error(`Expected an idle execution environment, but ${this.pending.requestId} is still running`);
+    const limit = this.spec.config.environmentConcurrency;
+    if (this.pending.size >= limit) {
+      throw new Error(`Expected an execution environment with room for another invocation, but ${this.pending.size} of ${limit} are running`);
+    }
     if (!this.alive) {
       return Promise.resolve({ ok: false, error: this.crashError(message.requestId), environmentLost: true });
     }
-    this.log = log;
-    this.fatal = undefined;
-    this.setKeepAlive(true);
+    if (this.pending.size === 0) {
+      this.fatal = undefined;
+      this.setKeepAlive(true);
+    }
     return new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => {
-        this.ending = {
-          errorType: 'Sandbox.Timedout',
-          errorMessage: `RequestId: ${message.requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+        this.ending ??= {
+          requestId: message.requestId,
+          error: {
+            errorType: 'Sandbox.Timedout',
+            errorMessage: `RequestId: ${message.requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+          },
         };
         void this.kill();
       }, timeoutMs);
-      this.pending = {
+      this.pending.set(message.requestId, {
         requestId: message.requestId,
+        log,
         resolve: (outcome) => {
           clearTimeout(timer);
           resolve(outcome);
         },
-      };
+      });
       this.child.send(message, (error) => {
         if (error) void this.kill();
       });
     }).finally(() => {
-      this.log = undefined;
-      this.setKeepAlive(false);
+      if (this.pending.size === 0) this.setKeepAlive(false);
     });
   }
 
@@ -240,26 +259,28 @@ export class ExecutionEnvironment {
       return;
     }
     if ((message.type !== 'result' && message.type !== 'error') || this.killed) return;
-    if (this.pending?.requestId !== message.requestId) return;
+    if (!this.pending.has(message.requestId)) return;
     const outcome: InvocationOutcome =
       message.type === 'result' ? { ok: true, payload: message.payload } : { ok: false, error: message.error, environmentLost: false };
     // Output the handler wrote before answering may still be in the pipes: let it reach the log first.
-    setImmediate(() => this.settle(outcome));
+    setImmediate(() => this.settle(message.requestId, outcome));
   }
 
-  private settle(outcome: InvocationOutcome): void {
-    const pending = this.pending;
+  private settle(requestId: string, outcome: InvocationOutcome): void {
+    const pending = this.pending.get(requestId);
     if (!pending) return;
-    this.pending = undefined;
+    this.pending.delete(requestId);
     pending.resolve(outcome);
   }
 
-  private failPending(error: FunctionErrorBody): void {
-    if (this.pending) this.settle({ ok: false, error, environmentLost: true });
+  private failPending(): void {
+    for (const requestId of [...this.pending.keys()]) {
+      this.settle(requestId, { ok: false, error: this.crashError(requestId), environmentLost: true });
+    }
   }
 
-  private crashError(requestId = this.pending?.requestId): FunctionErrorBody {
-    if (this.ending) return this.ending;
+  private crashError(requestId?: string): FunctionErrorBody {
+    if (this.ending && (requestId === undefined || this.ending.requestId === requestId)) return this.ending.error;
     if (this.fatal) return this.fatal;
     const prefix = requestId === undefined ? '' : `RequestId: ${requestId} `;
     return {
@@ -270,7 +291,8 @@ export class ExecutionEnvironment {
 
   private capture(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     this.prefixers[stream].write(chunk);
-    this.log?.append(chunk);
+    this.initLog?.append(chunk);
+    for (const pending of this.pending.values()) pending.log.append(chunk);
     if (stream === 'stderr') {
       // Searching the chunk with the end of the previous one spots V8's message even when split.
       const window = this.stderrTail + chunk.toString('latin1');

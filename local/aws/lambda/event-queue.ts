@@ -32,9 +32,9 @@ export class EventQueue {
     return { active: this.running.size, retrying: this.timers.size };
   }
 
-  /** Accepts an event; it starts as soon as a slot is free. */
+  /** Accepts an event; it starts as soon as a slot is free, after the caller has had its answer (202). */
   enqueue(functionName: string, request: InvocationRequest): void {
-    this.attempt(functionName, request, 0);
+    this.attempt(functionName, request, 0, true);
   }
 
   /** Drops pending retries; running attempts end when their environments are killed. */
@@ -51,11 +51,16 @@ export class EventQueue {
     }
   }
 
-  private attempt(functionName: string, request: InvocationRequest, retry: number): void {
+  private attempt(functionName: string, request: InvocationRequest, retry: number, deferred = false): void {
     if (this.closed) return;
-    const done = this.deps
-      .run(functionName, request)
-      .then((finished) => this.afterAttempt(functionName, request, retry, finished))
+    // Deferred to the next turn of the loop, so that the 202 is written before any work
+    // for the event (finding or starting an environment, sending it the payload).
+    const turn = deferred ? new Promise<void>((resolve) => setImmediate(resolve)) : Promise.resolve();
+    const done = turn
+      .then(() => (this.closed ? undefined : this.deps.run(functionName, request)))
+      .then((finished) => {
+        if (finished) this.afterAttempt(functionName, request, retry, finished);
+      })
       .catch((error: unknown) => {
         if (!this.closed) this.deps.logError(`local lambda: event ${request.requestId} for ${functionName} could not run`, error);
       })

@@ -26,17 +26,32 @@ export class PoolClosedError extends Error {
   }
 }
 
+/** An environment being started, and how many invocations wait for it. */
+interface Starting {
+  generation: number;
+  waiting: number;
+  ready: Promise<ExecutionEnvironment>;
+}
+
 /**
  * The execution environments of one function: at most `concurrency` invocations run at
- * once (the rest wait, first come first served), each in an environment of its own; a
- * finished environment stays warm for the next invocation until it has idled too long.
+ * once (the rest wait, first come first served). Each runs in an environment with room
+ * for it — one invocation per environment as on classic Lambda, or up to
+ * `environmentConcurrency` — the least loaded first (the most recently used among equals,
+ * as on AWS), else in a new one; an environment left without work stays warm for the next
+ * invocation until it has idled too long.
  */
 export class FunctionPool {
   private generation = 0;
-  /** Warm environments, most recently used last (it is reused first, as on AWS). */
-  private readonly idle: ExecutionEnvironment[] = [];
+  /** Live environments of the current configuration, least recently used first. */
+  private readonly warm: ExecutionEnvironment[] = [];
+  private readonly generations = new Map<ExecutionEnvironment, number>();
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private readonly environments = new Set<ExecutionEnvironment>();
+  /** Environments being started, and how many invocations already wait for each. */
+  private readonly starting: Starting[] = [];
+  /** Invocations promised a place in an environment that have not reached it yet. */
+  private readonly reserved = new Map<ExecutionEnvironment, number>();
   private readonly slots: Semaphore;
   private closed = false;
 
@@ -57,39 +72,38 @@ export class FunctionPool {
     return { running: this.slots.active, waiting: this.slots.waiting, environments: this.environments.size };
   }
 
-  /** Switches to a new configuration: idle environments stop now, busy ones when their invocation ends. */
+  /** Switches to a new configuration: idle environments stop now, busy ones when their invocations end. */
   replaceConfig(config: ResolvedFunctionConfig): void {
     this.config = config;
     this.generation += 1;
     this.slots.setLimit(config.concurrency);
-    for (const environment of this.idle.splice(0)) void this.discard(environment);
+    for (const environment of this.warm.splice(0)) {
+      if (environment.load === 0) void this.discard(environment);
+    }
   }
 
-  /** Runs one invocation once a slot is free, in a warm environment or a new one. */
+  /** Runs one invocation once a slot is free, in a warm environment with room for it or a new one. */
   async run(request: InvocationRequest, log: InvocationLog): Promise<InvocationOutcome> {
     const release = await this.slots.acquire();
     try {
       const config = this.config;
-      const generation = this.generation;
-      let environment = this.takeIdle();
+      let environment = this.pickWarm(config.environmentConcurrency);
       if (!environment) {
         try {
-          environment = await this.deps.startEnvironment(config, log);
+          environment = await this.joinStarting(config, log);
         } catch (error) {
           if (error instanceof EnvironmentInitError) return { ok: false, error: error.body, environmentLost: true };
           throw error;
         }
-        this.track(environment);
       }
+      this.clearIdleTimer(environment);
       const timeoutMs = config.timeoutSeconds * 1000;
       const outcome = await environment.invoke(
         { type: 'invoke', ...request, deadlineMs: Date.now() + timeoutMs },
         log,
         timeoutMs,
       );
-      const reusable = environment.alive && !this.closed && generation === this.generation && (outcome.ok || !outcome.environmentLost);
-      if (reusable) this.park(environment);
-      else await this.discard(environment);
+      this.afterInvocation(environment, outcome);
       return outcome;
     } finally {
       release();
@@ -100,24 +114,82 @@ export class FunctionPool {
   async close(): Promise<void> {
     this.closed = true;
     this.slots.close(new PoolClosedError(this.config.name));
-    this.idle.splice(0);
+    this.warm.splice(0);
     await Promise.all([...this.environments].map((environment) => this.discard(environment)));
   }
 
-  private takeIdle(): ExecutionEnvironment | undefined {
-    while (this.idle.length > 0) {
-      const environment = this.idle.pop()!;
-      this.clearIdleTimer(environment);
-      if (environment.alive) return environment;
+  /** The least loaded live environment with room for one more invocation (most recently used among equals). */
+  private pickWarm(limit: number): ExecutionEnvironment | undefined {
+    let best: ExecutionEnvironment | undefined;
+    let bestLoad = Number.POSITIVE_INFINITY;
+    for (let index = this.warm.length - 1; index >= 0; index--) {
+      const environment = this.warm[index] as ExecutionEnvironment;
+      const load = environment.load + (this.reserved.get(environment) ?? 0);
+      if (!environment.alive || load >= limit) continue;
+      if (load < bestLoad) {
+        best = environment;
+        bestLoad = load;
+      }
     }
-    return undefined;
+    if (best) this.touch(best);
+    return best;
   }
 
-  private park(environment: ExecutionEnvironment): void {
-    this.idle.push(environment);
+  /**
+   * Waits for an environment being started that has room left, or starts one: a burst of
+   * invocations shares the new environments instead of each starting its own.
+   */
+  private async joinStarting(config: ResolvedFunctionConfig, log: InvocationLog): Promise<ExecutionEnvironment> {
+    let entry = this.starting.find((candidate) => candidate.generation === this.generation && candidate.waiting < config.environmentConcurrency);
+    if (!entry) {
+      const created: Starting = { generation: this.generation, waiting: 0, ready: this.deps.startEnvironment(config, log) };
+      this.starting.push(created);
+      void created.ready.then(
+        (environment) => {
+          this.starting.splice(this.starting.indexOf(created), 1);
+          this.track(environment);
+          this.reserved.set(environment, created.waiting);
+        },
+        () => this.starting.splice(this.starting.indexOf(created), 1),
+      );
+      entry = created;
+    }
+    entry.waiting += 1;
+    const environment = await entry.ready;
+    // track() ran first (its callback was attached before this await): hand back the reservation.
+    const left = (this.reserved.get(environment) ?? 1) - 1;
+    if (left > 0) this.reserved.set(environment, left);
+    else this.reserved.delete(environment);
+    return environment;
+  }
+
+  /** Moves an environment to the most recently used end. */
+  private touch(environment: ExecutionEnvironment): void {
+    const index = this.warm.indexOf(environment);
+    if (index !== -1) this.warm.splice(index, 1);
+    this.warm.push(environment);
+  }
+
+  private afterInvocation(environment: ExecutionEnvironment, outcome: InvocationOutcome): void {
+    const current = this.generations.get(environment) === this.generation;
+    const healthy = environment.alive && !this.closed && current && (outcome.ok || !outcome.environmentLost);
+    if (!healthy) {
+      const index = this.warm.indexOf(environment);
+      if (index !== -1) this.warm.splice(index, 1);
+      // A dead environment is cleared at once; a retired one once its other invocations are done.
+      if (!environment.alive || environment.load === 0) void this.discard(environment);
+      return;
+    }
+    if (environment.load === 0) this.startIdleTimer(environment);
+  }
+
+  private startIdleTimer(environment: ExecutionEnvironment): void {
+    this.clearIdleTimer(environment);
     const timer = setTimeout(() => {
-      const index = this.idle.indexOf(environment);
-      if (index !== -1) this.idle.splice(index, 1);
+      this.idleTimers.delete(environment);
+      if (environment.load > 0) return;
+      const index = this.warm.indexOf(environment);
+      if (index !== -1) this.warm.splice(index, 1);
       void this.discard(environment);
     }, this.deps.idleTimeoutMs);
     timer.unref();
@@ -126,21 +198,23 @@ export class FunctionPool {
 
   private track(environment: ExecutionEnvironment): void {
     this.environments.add(environment);
+    this.generations.set(environment, this.generation);
+    this.warm.push(environment);
     environment.onExit = () => {
-      const index = this.idle.indexOf(environment);
-      if (index !== -1) {
-        this.idle.splice(index, 1);
-        // It died while idle (a late timer threw, or it was killed from outside): clear what it left behind.
-        void this.discard(environment);
-      }
+      const index = this.warm.indexOf(environment);
+      if (index !== -1) this.warm.splice(index, 1);
+      // It died (a late timer threw, or it was killed from outside): clear what it left behind.
+      if (environment.load === 0) void this.discard(environment);
       this.clearIdleTimer(environment);
     };
   }
 
   private async discard(environment: ExecutionEnvironment): Promise<void> {
     this.clearIdleTimer(environment);
+    this.reserved.delete(environment);
     await environment.kill();
     this.environments.delete(environment);
+    this.generations.delete(environment);
   }
 
   private clearIdleTimer(environment: ExecutionEnvironment): void {

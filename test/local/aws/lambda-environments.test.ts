@@ -165,6 +165,32 @@ describe('Lambda execution environments', () => {
     expect(new Set(spans.map((span) => span.pid)).size).toBeLessThanOrEqual(2);
   });
 
+  it('runs up to environmentConcurrency invocations at once in one environment, and a burst beyond shares new ones', async () => {
+    harness.lambda.registerFunction({ name: 'multi', module: fixture('sleep.mjs'), concurrency: 20, environmentConcurrency: 4, timeoutSeconds: 60 });
+    const first = await invokeJson('multi', { ms: 1 });
+    const warmPid = (first.body as { pid: number }).pid;
+    const four = await Promise.all(Array.from({ length: 4 }, () => invokeJson('multi', { ms: 300 })));
+    const spans = four.map((result) => result.body as { start: number; end: number; pid: number });
+    expect(new Set(spans.map((span) => span.pid))).toEqual(new Set([warmPid]));
+    const latest = Math.min(...spans.map((span) => span.end));
+    expect(spans.every((span) => span.start < latest)).toBe(true);
+    // 12 at once: the warm environment takes 4, and the other 8 share new environments of 4 rather than starting one each.
+    const burst = await Promise.all(Array.from({ length: 12 }, () => invokeJson('multi', { ms: 300 })));
+    const pids = burst.map((result) => (result.body as { pid: number }).pid);
+    expect(new Set(pids).size).toBe(3);
+    for (const pid of new Set(pids)) expect(pids.filter((other) => other === pid)).toHaveLength(4);
+  });
+
+  it('fails every invocation of a multi-concurrent environment that dies, the timed-out one as Sandbox.Timedout', async () => {
+    harness.lambda.registerFunction({ name: 'multi-timeout', module: fixture('sleep.mjs'), concurrency: 4, environmentConcurrency: 4, timeoutSeconds: 1 });
+    const [slow, other] = await Promise.all([invokeJson('multi-timeout', { ms: 5_000 }), invokeJson('multi-timeout', { ms: 1_500 })]);
+    expect(slow.body).toMatchObject({ errorType: 'Sandbox.Timedout' });
+    expect(other.functionError).toBe('Unhandled');
+    expect((other.body as FunctionError).errorType).toMatch(/Sandbox.Timedout|Runtime.ExitError/);
+    const after = await invokeJson('multi-timeout', { ms: 1 });
+    expect(after.functionError).toBeUndefined();
+  });
+
   it('waits for a callback handler’s timers unless callbackWaitsForEmptyEventLoop is turned off', async () => {
     harness.lambda.registerFunction({ name: 'callback', module: fixture('callback.cjs'), timeoutSeconds: 30 });
     const waited = await invokeJson('callback', { lingerMs: 200 });

@@ -17,6 +17,7 @@ describe('Lambda function registration', () => {
       timeoutSeconds: 3,
       memoryMb: 128,
       concurrency: 10,
+      environmentConcurrency: 1,
       maxRetryAttempts: 2,
     });
   });

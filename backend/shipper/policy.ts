@@ -11,6 +11,8 @@ export interface ShipState {
   lastAttemptAt: number | undefined;
   /** Failed uploads since the last success. */
   failures: number;
+  /** The live view has reached its limit (the head of a capped log) and will not grow any more. */
+  liveComplete?: boolean;
 }
 
 /** Upload now, wait that long and ask again, or nothing to do until more output comes. */
@@ -33,11 +35,17 @@ const RETRY_MAX_MS = 5_000;
  *   before: the live uploads add up to about size × (1 + bytesPerSecond / w), i.e.
  *   close to 1× the log for output faster than the rate and 2× at the rate;
  * - a failed upload is retried after a backoff (100 ms doubling to 5 s); nothing is
- *   lost, as the next upload carries the whole log.
+ *   lost, as the next upload carries the whole log;
+ * - once the live view is complete (a log past the cap ships only its head while the job
+ *   runs), it goes at once: one more upload of at most the head, so a big fast log moves
+ *   as a few big PUTs that readers can fetch while the job runs on.
  */
 export function planShipment(state: ShipState, config: ShipConfig): ShipDecision {
   if (state.liveBytes <= state.shippedBytes) return { kind: 'idle' };
   if (state.lastAttemptAt === undefined) return { kind: 'ship' };
+  // A complete head is uploaded at once: it is the last live upload this job makes, so readers
+  // can fetch it while the job runs on instead of getting the whole log at the end.
+  if (state.liveComplete && state.failures === 0) return { kind: 'ship' };
   const pause = state.failures > 0 ? retryDelayMs(state.failures) : shipIntervalMs(state.liveBytes, config);
   const due = state.lastAttemptAt + pause;
   return state.now >= due ? { kind: 'ship' } : { kind: 'wait', ms: due - state.now };

@@ -98,6 +98,7 @@ export class LogShipper {
         shippedBytes: this.shippedBytes,
         lastAttemptAt: this.lastAttemptAt,
         failures: this.failures,
+        liveComplete: this.buffer.liveLength >= this.buffer.headLimit,
       },
       this.options.ship,
     );

@@ -84,4 +84,12 @@ describe('planShipment', () => {
     const long = simulateUploadedBytes(10_000 * 400, 10_000, 5);
     expect(long.uploads / short.uploads).toBeLessThan(2);
   });
+
+  it('ships a complete head at once, whatever the interval, but not while uploads fail', () => {
+    const head = { now: 1_010, liveBytes: 24 << 20, shippedBytes: 4096, lastAttemptAt: 1_000, liveComplete: true };
+    expect(planShipment(state(head), config)).toEqual({ kind: 'ship' });
+    expect(planShipment(state({ ...head, liveComplete: false }), config).kind).toBe('wait');
+    expect(planShipment(state({ ...head, failures: 1 }), config).kind).toBe('wait');
+    expect(planShipment(state({ ...head, shippedBytes: 24 << 20 }), config)).toEqual({ kind: 'idle' });
+  });
 });

@@ -60,10 +60,6 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
   const timeoutMs = event.timeout ? Math.min(event.timeout * 1000, budgetMs) : budgetMs;
   const clock = performance.now();
   const pushUrls = event['push-urls'];
-  // The bucket's writers are made (presigned) while the claim is in flight; they last the job and its final writes.
-  const writersSeconds = Math.ceil((remainingMs + WRITER_SLACK_MS) / 1000);
-  const opening = pushUrls ? undefined : createBucketSink(deps.objects, jobKeys(event['auth-name'], event.uid), writersSeconds);
-  opening?.catch(() => undefined);
   const claimed = await deps.jobs.claimJob(event.uid, event['auth-name'], {
     claimedAt: startedAt,
     deadline: startedAt + timeoutMs + marginMs,
@@ -72,7 +68,8 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     deps.logger.info('job already claimed or unknown; not running it again', { uid: event.uid });
     return { status: 'skipped', reason: 'already claimed' };
   }
-  const sink = pushUrls ? createPushSink(deps.fetch, pushUrls) : await openBucketSink(deps, event, opening);
+  // The bucket's writers (presigned URLs, valid past the invocation's end) are made while the command starts.
+  const sink = pushUrls ? createPushSink(deps.fetch, pushUrls) : openBucketSink(deps, event, Math.ceil((remainingMs + WRITER_SLACK_MS) / 1000));
   const shipper = new LogShipper({ sink, capBytes: deps.config.logCapBytes, ship: deps.config.ship, logger: deps.logger, now });
   const claimedAt = performance.now();
   let outcome: Outcome;
@@ -105,20 +102,25 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
 }
 
 /**
- * The writers opened during the claim; if opening failed (presigning is local, so hardly
- * ever), writes go through putObject instead, so the job still runs and its end is written.
+ * A sink whose writers are being opened: each write waits for them, so the command can
+ * start meanwhile. If opening fails (presigning is local, so hardly ever), writes go
+ * through putObject instead, so the job still runs and its end is written.
  */
-async function openBucketSink(deps: RunnerDeps, event: JobEvent, opening: Promise<LogSink> | undefined): Promise<LogSink> {
+function openBucketSink(deps: RunnerDeps, event: JobEvent, expiresInSeconds: number): LogSink {
   const keys = jobKeys(event['auth-name'], event.uid);
-  try {
-    if (opening) return await opening;
-  } catch (error) {
-    deps.logger.warn('could not open the job object writers; writing through the SDK', { uid: event.uid, error });
-  }
-  return {
+  const direct: LogSink = {
     putLog: (body) => deps.objects.putObject(keys.log, body),
     putExit: (text) => deps.objects.putObject(keys.exit, text),
     putSize: (text) => deps.objects.putObject(keys.size, text),
+  };
+  const ready = createBucketSink(deps.objects, keys, expiresInSeconds).catch((error: unknown) => {
+    deps.logger.warn('could not open the job object writers; writing through the SDK', { uid: event.uid, error });
+    return direct;
+  });
+  return {
+    putLog: async (body) => (await ready).putLog(body),
+    putExit: async (text) => (await ready).putExit(text),
+    putSize: async (text) => (await ready).putSize(text),
   };
 }
 

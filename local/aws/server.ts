@@ -75,21 +75,26 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
-    const base: Omit<ServiceRequest, 'query' | 'caller'> = {
+    // One object in its final shape (no spreads, no properties added later): this is per request.
+    const request: ServiceRequest = {
       method: req.method ?? 'GET',
       rawPath,
       rawQuery,
+      query: {},
       headers: req.headers,
       host: (req.headers.host ?? '').toLowerCase(),
       incoming: req,
+      body: undefined,
+      caller: null,
     };
     let service = pickUnsignedService(req);
     try {
       const query = parseQuery(rawQuery);
+      request.query = query;
       const claim = readClaim(req.headers, query);
       if (claim === null) {
         if (service.allowsAnonymous(req)) {
-          await service.handle({ ...base, query, caller: null }, res);
+          await service.handle(request, res);
           return;
         }
         throw new AuthError('missing', 'Expected a SigV4-signed request (Authorization header or presigned URL)');
@@ -108,13 +113,13 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         throw new AuthError('unknown-key', `The access key \`${claim.accessKeyId}\` does not exist in our records`);
       }
       checkClaimTime(claim, Date.now(), maxSkewMs);
-      const request: ServiceRequest = { ...base, query, caller: null };
       let payloadHash: string;
       if (claim.kind === 'query') {
         payloadHash = queryValue(query, 'X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD;
       } else if (service.bufferBody) {
-        request.body = await readBody(req, service.maxBodyBytes);
-        payloadHash = sha256Hex(request.body);
+        const body = await readBody(req, service.maxBodyBytes);
+        request.body = body;
+        payloadHash = sha256Hex(body);
       } else {
         const declared = req.headers['x-amz-content-sha256'];
         if (typeof declared !== 'string' || declared === '') {
@@ -122,12 +127,12 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         }
         payloadHash = declared;
       }
-      const signingKey = await verifySignature(claim, { method: base.method, rawPath, query, headers: req.headers }, payloadHash, credentials);
+      const signingKey = await verifySignature(claim, request, payloadHash, credentials);
       request.caller = { claim, credentials, signingKey, payloadHash };
       await service.handle(request, res);
     } catch (error) {
       const awsError = toAwsError(service, error);
-      if (awsError.status >= 500 && awsError.status !== 501) logError(`local aws ${service.name}: ${base.method} ${rawPath} failed`, error);
+      if (awsError.status >= 500 && awsError.status !== 501) logError(`local aws ${service.name}: ${request.method} ${rawPath} failed`, error);
       if (res.headersSent) {
         res.destroy();
         return;
@@ -140,7 +145,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         res.setHeader('connection', 'close');
         res.once('finish', () => req.destroy());
       }
-      service.sendError(base, res, awsError);
+      service.sendError(request, res, awsError);
     }
   }
 
@@ -180,37 +185,33 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes, got ${declared}`),
     );
   }
-  // 'data'/'end' listeners rather than `for await`: measurably cheaper per small request.
+  // 'data'/'end' listeners rather than `for await`: measurably cheaper per small request. They
+  // stay attached once settled (removing them cost more than they do, and a late 'error' keeps a listener).
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        cleanup();
-        reject(new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
+    let settled = false;
+    const fail = (error: Error) => {
+      settled = true;
+      chunks.length = 0;
       reject(error);
     };
-    const onAborted = () => onError(new AwsError(400, 'IncompleteBody', 'The request body ended before Content-Length bytes came'));
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > maxBytes) fail(new AwsError(413, 'RequestEntityTooLarge', `Expected a request body of at most ${maxBytes} bytes`));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.on('error', (error: Error) => {
+      if (!settled) fail(error);
+    });
+    req.on('aborted', () => {
+      if (!settled) fail(new AwsError(400, 'IncompleteBody', 'The request body ended before Content-Length bytes came'));
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4, getSigningKey } from '@smithy/signature-v4';
@@ -228,9 +228,11 @@ export function checkClaimTime(claim: SigV4Claim, nowMs: number, maxSkewMs: numb
 }
 
 /**
- * Recomputes a request's signature with @smithy/signature-v4's canonical request,
- * string-to-sign and signing-key derivation (the SDK's own code), so the verifier
- * and the clients can never disagree on the algorithm.
+ * Recomputes a request's canonical request with @smithy/signature-v4's own code (path
+ * escaping, query and header canonicalization), so the verifier and the clients can never
+ * disagree on the algorithm. The string to sign around it is a fixed four-line format,
+ * hashed here with node:crypto synchronously: the library's `createStringToSign` is async
+ * and goes through its Hash wrapper, which cost more than the rest of the check.
  */
 class CanonicalSigner extends SignatureV4 {
   constructor(uriEscapePath: boolean) {
@@ -244,15 +246,9 @@ class CanonicalSigner extends SignatureV4 {
     });
   }
 
-  async computeSignature(
-    request: HttpRequest,
-    canonicalHeaders: HeaderBag,
-    payloadHash: string,
-    claim: SigV4Claim,
-    signingKey: Uint8Array,
-  ): Promise<string> {
+  computeSignature(request: HttpRequest, canonicalHeaders: HeaderBag, payloadHash: string, claim: SigV4Claim, signingKey: Uint8Array): string {
     const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
-    const stringToSign = await this.createStringToSign(claim.amzDate, scopeOf(claim), canonicalRequest, ALGORITHM);
+    const stringToSign = `${ALGORITHM}\n${claim.amzDate}\n${scopeOf(claim)}\n${sha256Hex(canonicalRequest)}`;
     return hmacHex(signingKey, stringToSign);
   }
 }
@@ -265,24 +261,37 @@ export function scopeOf(claim: SigV4Claim): string {
   return `${claim.scopeDate}/${claim.region}/${claim.service}/aws4_request`;
 }
 
-const signingKeys = new Map<string, Promise<Uint8Array>>();
+/** Derived signing keys, and the derivations still running (the library's derivation is async). */
+const signingKeys = new Map<string, Uint8Array>();
+const derivingKeys = new Map<string, Promise<Uint8Array>>();
 const MAX_SIGNING_KEYS = 256;
+
+function signingKeyCacheKey(claim: SigV4Claim, credentials: Credentials): string {
+  return `${credentials.accessKeyId}\n${credentials.secretAccessKey}\n${claim.scopeDate}\n${claim.region}\n${claim.service}`;
+}
 
 /**
  * Derives the signing key for a claim with @smithy/signature-v4's derivation, cached per
  * key pair, day, region and service (the library's own cache still hashes the secret on
- * every lookup; this one makes a hit a Map read).
+ * every lookup; this one makes a hit a Map read, without waiting for a promise).
  */
-export function deriveSigningKey(claim: SigV4Claim, credentials: Credentials): Promise<Uint8Array> {
-  const cacheKey = `${credentials.accessKeyId}\n${credentials.secretAccessKey}\n${claim.scopeDate}\n${claim.region}\n${claim.service}`;
-  let key = signingKeys.get(cacheKey);
-  if (key === undefined) {
-    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
-    key = getSigningKey(Sha256, credentials, claim.scopeDate, claim.region, claim.service);
-    signingKeys.set(cacheKey, key);
-    key.catch(() => signingKeys.delete(cacheKey));
+export async function deriveSigningKey(claim: SigV4Claim, credentials: Credentials): Promise<Uint8Array> {
+  const cacheKey = signingKeyCacheKey(claim, credentials);
+  const cached = signingKeys.get(cacheKey);
+  if (cached !== undefined) return cached;
+  let deriving = derivingKeys.get(cacheKey);
+  if (deriving === undefined) {
+    deriving = getSigningKey(Sha256, credentials, claim.scopeDate, claim.region, claim.service);
+    derivingKeys.set(cacheKey, deriving);
   }
-  return key;
+  try {
+    const key = await deriving;
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(cacheKey, key);
+    return key;
+  } finally {
+    derivingKeys.delete(cacheKey);
+  }
 }
 
 /** HMAC-SHA256 of a string with a key, as lowercase hex. */
@@ -290,10 +299,13 @@ export function hmacHex(key: Uint8Array, data: string): string {
   return createHmac('sha256', key).update(data, 'utf8').digest('hex');
 }
 
-/** SHA-256 of bytes as lowercase hex. */
+/** SHA-256 of bytes as lowercase hex (one-shot `crypto.hash`: no Hash object per call). */
 export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
+
+/** Characters that make a header value differ from its canonical form (SigV4 trims and folds whitespace). */
+const NON_CANONICAL_VALUE = /[\r\n\t]| {2}|^ | $/;
 
 function canonicalHeadersOf(claim: SigV4Claim, headers: IncomingHttpHeaders): HeaderBag {
   const canonical: HeaderBag = {};
@@ -302,10 +314,12 @@ function canonicalHeadersOf(claim: SigV4Claim, headers: IncomingHttpHeaders): He
     if (value === undefined) {
       throw new AuthError('mismatch', `The request lists ${name} as a signed header but does not send it`);
     }
-    canonical[name] = value
-      .replace(/[\r\n]/g, ' ')
-      .replace(/[ \t]+/g, ' ')
-      .replace(/^ | $/g, '');
+    canonical[name] = NON_CANONICAL_VALUE.test(value)
+      ? value
+          .replace(/[\r\n]/g, ' ')
+          .replace(/[ \t]+/g, ' ')
+          .replace(/^ | $/g, '')
+      : value;
   }
   if (!('host' in canonical)) throw new AuthError('malformed', 'Expected the host header to be signed');
   return canonical;
@@ -324,26 +338,17 @@ export async function verifySignature(
   credentials: Credentials,
 ): Promise<Uint8Array> {
   const signer = claim.service === 's3' ? s3Signer : defaultSigner;
-  const query: QueryParameterBag = {};
-  for (const [key, value] of Object.entries(parts.query)) {
-    if (key.toLowerCase() !== 'x-amz-signature') query[key] = value;
-  }
+  const signingKey = signingKeys.get(signingKeyCacheKey(claim, credentials)) ?? (await deriveSigningKey(claim, credentials));
+  // The canonical query leaves X-Amz-Signature out by itself (smithy's getCanonicalQuery).
   const request: HttpRequest = {
     method: parts.method,
     protocol: 'http:',
     hostname: '',
     path: parts.rawPath,
-    query,
+    query: parts.query,
     headers: {},
   };
-  const signingKey = await deriveSigningKey(claim, credentials);
-  const expected = await signer.computeSignature(
-    request,
-    canonicalHeadersOf(claim, parts.headers),
-    payloadHash,
-    claim,
-    signingKey,
-  );
+  const expected = signer.computeSignature(request, canonicalHeadersOf(claim, parts.headers), payloadHash, claim, signingKey);
   if (!safeEqualHex(expected, claim.signature)) {
     throw new AuthError(
       'mismatch',

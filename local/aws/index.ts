@@ -43,7 +43,11 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const credentials = loadOrCreateCredentials(dataDir);
   let endpointUrl = '';
   const s3 = await createS3Service({ dataDir: join(dataDir, 's3'), region });
-  const dynamodb = await createDynamoDbService({ dataDir: join(dataDir, 'dynamodb'), region });
+  const dynamodb = await createDynamoDbService({
+    dataDir: join(dataDir, 'dynamodb'),
+    region,
+    ...(options.logError ? { logError: options.logError } : {}),
+  });
   const lambda = createLambdaService({
     region,
     credentials,

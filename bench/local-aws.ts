@@ -1,0 +1,174 @@
+/**
+ * Benchmark of the local AWS endpoint, side by side with plain dynalite, in one run:
+ *   npm run bench:aws          (builds, then: node --import tsx bench/local-aws.ts)
+ *   node --import tsx bench/local-aws.ts [--rounds 3] [--seconds 2] [--only s3Get16,ddbGetOurs] [--cpu-prof DIR]
+ *
+ * The endpoint runs from compiled dist/ in its own process (its RSS and CPU are its own);
+ * plain dynalite runs as its own HTTP server in another. The load comes from forked client
+ * processes holding AWS SDK v3 clients: the SDK costs about 0.9 ms of CPU per request on
+ * this 2-core machine, so the clients are often the limit, and the table says for each
+ * figure whether the server, the clients or the machine was. Each figure is the median of
+ * the rounds; before each phase the script waits (a little) for other processes to leave
+ * the cores alone. A measurement, not a test: exits 0 even when a target is missed.
+ * `--cpu-prof DIR` writes a V8 CPU profile of the endpoint into DIR.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeLimit, forkLoadProcess, measure, waitForQuietMachine, type Figure, type Sample } from './local-aws/measure.js';
+import { formatMiB, formatTable, median } from './local-aws/report.js';
+import { startDynaliteProcess, startEndpointProcess, type ServerProcess } from './local-aws/servers.js';
+
+const figures = {
+  s3Put1: { label: 'S3 PutObject 1 KB, c1', phase: 's3-put-1k', target: 'ours', concurrency: 1, processes: 1, unit: 'ops/s' },
+  s3Get1: { label: 'S3 GetObject 1 KB, c1', phase: 's3-get-1k', target: 'ours', concurrency: 1, processes: 1, unit: 'ops/s' },
+  s3Put16: { label: 'S3 PutObject 1 KB, c16 (1 client)', phase: 's3-put-1k', target: 'ours', concurrency: 16, processes: 1, unit: 'ops/s' },
+  s3Get16: { label: 'S3 GetObject 1 KB, c16 (1 client)', phase: 's3-get-1k', target: 'ours', concurrency: 16, processes: 1, unit: 'ops/s' },
+  s3Get16Two: { label: 'S3 GetObject 1 KB, c16 (2 clients x 8)', phase: 's3-get-1k', target: 'ours', concurrency: 16, processes: 2, unit: 'ops/s' },
+  s3PutLarge: { label: 'S3 PutObject 10 MB, c1', phase: 's3-put-10m', target: 'ours', concurrency: 1, processes: 1, unit: 'MiB/s' },
+  s3GetLarge: { label: 'S3 GetObject 10 MB, c1', phase: 's3-get-10m', target: 'ours', concurrency: 1, processes: 1, unit: 'MiB/s' },
+  s3Range: { label: 'S3 presigned Range GET (fetch), c16', phase: 's3-range-get', target: 'ours', concurrency: 16, processes: 1, unit: 'ops/s' },
+  ddbPutOurs: { label: 'DynamoDB PutItem, ours, c16', phase: 'ddb-put', target: 'ours', concurrency: 16, processes: 1, unit: 'ops/s' },
+  ddbPutDynalite: { label: 'DynamoDB PutItem, plain dynalite, c16', phase: 'ddb-put', target: 'dynalite', concurrency: 16, processes: 1, unit: 'ops/s' },
+  ddbGetOurs: { label: 'DynamoDB GetItem, ours, c16', phase: 'ddb-get', target: 'ours', concurrency: 16, processes: 1, unit: 'ops/s' },
+  ddbGetDynalite: { label: 'DynamoDB GetItem, plain dynalite, c16', phase: 'ddb-get', target: 'dynalite', concurrency: 16, processes: 1, unit: 'ops/s' },
+} satisfies Record<string, Figure>;
+type FigureId = keyof typeof figures;
+const ALL_IDS = Object.keys(figures) as FigureId[];
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '2' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const ROUNDS = Number(args.rounds);
+const PHASE_MS = Number(args.seconds) * 1000;
+const WARMUP_MS = 400;
+/** How long an idle endpoint is left alone before its RSS is read at rest (V8's memory reducer runs about 8 s after start). */
+const SETTLE_MS = 11_000;
+/** Most any one phase waits for other processes to quieten, and most the whole run does. */
+const QUIET_WAIT_MS = 3000;
+const QUIET_WAIT_TOTAL_MS = 20_000;
+const MIB = 1048576;
+
+function selectFigures(): FigureId[] {
+  if (args.only === undefined) return ALL_IDS;
+  const wanted = args.only.split(',').map((id) => id.trim());
+  const unknown = wanted.filter((id) => !(ALL_IDS as string[]).includes(id));
+  if (unknown.length > 0) throw new Error(`Expected --only to list figures among ${ALL_IDS.join(', ')}, got ${unknown.join(', ')}`);
+  return ALL_IDS.filter((id) => wanted.includes(id));
+}
+
+interface Memory {
+  startRss: number;
+  idleRss: number;
+  peakRss: number;
+}
+
+async function main(): Promise<void> {
+  const ids = selectFigures();
+  const root = mkdtempSync(join(tmpdir(), 'aws-exec-bench-'));
+  const profileDir = args['cpu-prof'] === undefined ? undefined : resolve(args['cpu-prof']);
+  const nodeOptions = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const endpoint = await startEndpointProcess(join(root, 'endpoint'), nodeOptions);
+  const started = performance.now();
+  const loaders = [forkLoadProcess(), forkLoadProcess()];
+  let dynalite: ServerProcess | undefined;
+  try {
+    dynalite = await startDynaliteProcess(join(root, 'dynalite'));
+    await new Promise((done) => setTimeout(done, 1000 - (performance.now() - started)));
+    const startRss = endpoint.readRss();
+    console.error(`endpoint started; leaving it idle for ${SETTLE_MS / 1000} s before reading its RSS at rest…`);
+    await new Promise((done) => setTimeout(done, SETTLE_MS - (performance.now() - started)));
+    const idleRss = endpoint.readRss();
+
+    const servers = { ours: endpoint, dynalite };
+    const connect = { endpoint: { url: endpoint.url, credentials: endpoint.credentials }, dynalite };
+    await Promise.all(loaders.map((loader, worker) => loader.send({ type: 'connect', worker, ...connect })));
+    await loaders[0]!.send({ type: 'create' });
+    await Promise.all(loaders.map((loader) => loader.send({ type: 'fill', phases: ids.map((id) => figures[id].phase) })));
+    console.error(`warming up (${ids.length} phases of ${WARMUP_MS} ms)…`);
+    for (const id of ids) await measure(figures[id], loaders, servers, WARMUP_MS);
+
+    const samples = Object.fromEntries(ids.map((id) => [id, [] as Sample[]])) as Partial<Record<FigureId, Sample[]>>;
+    let waitedMs = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Every other round runs the figures in reverse, so that no figure always follows the same one.
+      for (const id of round % 2 === 1 ? ids : [...ids].reverse()) {
+        waitedMs += await waitForQuietMachine(Math.min(QUIET_WAIT_MS, QUIET_WAIT_TOTAL_MS - waitedMs));
+        const sample = await measure(figures[id], loaders, servers, PHASE_MS);
+        samples[id]?.push(sample);
+        const errors = sample.errors > 0 ? ` ${sample.errors} errors (${sample.firstError ?? ''})` : '';
+        console.error(`round ${round} ${figures[id].label}: ${sample.value.toFixed(0)} ${figures[id].unit}, others ${sample.otherCores.toFixed(2)} cores${errors}`);
+      }
+    }
+    printReport(samples, { startRss, idleRss, peakRss: endpoint.readPeakRss() });
+  } finally {
+    for (const loader of loaders) if (loader.child.connected) loader.child.disconnect();
+    await Promise.all([endpoint.stop(), dynalite?.stop()]);
+    rmSync(root, { recursive: true, force: true });
+    if (profileDir !== undefined) console.log(`\nCPU profile of the endpoint written to ${profileDir}`);
+  }
+}
+
+function printReport(samples: Partial<Record<FigureId, Sample[]>>, memory: Memory): void {
+  const valueOf = (id: FigureId) => median((samples[id] ?? []).map((s) => s.value));
+  const versus = (ours: FigureId, theirs: FigureId) =>
+    samples[ours] && samples[theirs]
+      ? { text: `>= dynalite (${valueOf(theirs).toFixed(0)})`, met: valueOf(ours) >= valueOf(theirs) }
+      : undefined;
+  const goals: Partial<Record<FigureId, { text: string; met: boolean }>> = {
+    s3Get16: { text: '>= 600 ops/s', met: valueOf('s3Get16') >= 600 },
+    s3Get16Two: { text: '>= 600 ops/s', met: valueOf('s3Get16Two') >= 600 },
+    ...(versus('ddbPutOurs', 'ddbPutDynalite') ? { ddbPutOurs: versus('ddbPutOurs', 'ddbPutDynalite') } : {}),
+    ...(versus('ddbGetOurs', 'ddbGetDynalite') ? { ddbGetOurs: versus('ddbGetOurs', 'ddbGetDynalite') } : {}),
+  };
+  const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
+  const header = ['figure', 'value', 'target', 'met?', 'rounds', 'server CPU/op', 'server busy', 'client CPU/op', 'others', 'limit', 'errors'];
+  const rows = (Object.keys(samples) as FigureId[]).map((id) => {
+    const figure: Figure = figures[id];
+    const list = samples[id] ?? [];
+    const goal = goals[id];
+    const middle = (pick: (s: Sample) => number) => median(list.map(pick));
+    return [
+      figure.label,
+      `${valueOf(id).toFixed(figure.unit === 'ops/s' ? 0 : 1)} ${figure.unit}`,
+      goal?.text ?? '',
+      goal === undefined ? '' : goal.met ? 'yes' : 'NO',
+      list.map((s) => s.value.toFixed(0)).join(' '),
+      `${middle((s) => s.serverCpuMicrosPerOp).toFixed(0)} µs`,
+      percent(middle((s) => s.serverBusy)),
+      `${middle((s) => s.clientCpuMicrosPerOp).toFixed(0)} µs`,
+      middle((s) => s.otherCores).toFixed(2),
+      describeLimit(list),
+      String(list.reduce((sum, s) => sum + s.errors, 0)),
+    ];
+  });
+  const memoryRow = (label: string, bytes: number, limitMiB: number | undefined) => [
+    label,
+    formatMiB(bytes),
+    limitMiB === undefined ? '' : `< ${limitMiB} MiB`,
+    limitMiB === undefined ? '' : bytes < limitMiB * MIB ? 'yes' : 'NO',
+  ];
+  rows.push(memoryRow('Endpoint RSS 1 s after start', memory.startRss, undefined));
+  rows.push(memoryRow(`Endpoint RSS idle (${SETTLE_MS / 1000} s after start)`, memory.idleRss, 80));
+  rows.push(memoryRow('Endpoint RSS peak under the benchmark (VmHWM)', memory.peakRss, 200));
+  console.log(`\n${ROUNDS} rounds of ${PHASE_MS / 1000} s per figure; value = median of the rounds; c = requests in flight.`);
+  console.log(formatTable(header, rows));
+  console.log(
+    [
+      '',
+      "server CPU/op: the server process's CPU time (user+system, /proc/PID/stat) per request; 1e6 / it = what the",
+      "  server could serve with one core to itself. client CPU/op: the SDK client processes' CPU per request.",
+      'others: cores used meanwhile by every other process on the machine (they share its 2 cores).',
+      'limit: "server" / "client" = that process used >= 85% of a core; "both cores" = server and clients together',
+      '  filled the 2 cores ("cores (shared)" when others took >= 0.25 of a core); "latency" = nothing was saturated.',
+    ].join('\n'),
+  );
+}
+
+await main();

@@ -143,7 +143,8 @@ function tailJob(options: ResolvedClientOptions, uid: string, tailOptions: TailO
   const poll = resolvePolicy(PollPolicy, { ...options.poll, ...tailOptions.poll }, 'poll');
   const source = createApiSource({ ...options, poll }, uid, Date.now, initial);
   const reader = { fetch: options.fetch, retry: options.retry, signal: tailOptions.signal };
-  return new LogTail(uid, from, (onOffset) => followLog(source, { reader, poll, from, onOffset }));
+  const justStarted = initial !== undefined;
+  return new LogTail(uid, from, (onOffset) => followLog(source, { reader, poll, from, onOffset, justStarted }));
 }
 
 /** Best-effort cancel after an abort: the caller's error matters more than a failed cancel. */

@@ -32,6 +32,8 @@ export interface FollowOptions {
   from: number;
   /** Called with the offset after each chunk, before it is yielded. */
   onOffset?: (offset: number) => void;
+  /** The job was started a moment ago: the first poll waits the first idle delay (its objects cannot have changed yet). */
+  justStarted?: boolean;
   now?: () => number;
 }
 
@@ -57,6 +59,7 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
   let urls: JobUrls | undefined;
   let finalSize: number | undefined;
   let probe: Probe = 'both';
+  if (options.justStarted) await sleep(delay.next(), reader.signal);
   for (;;) {
     throwIfAborted(reader.signal);
     if (urls === undefined || now() >= urls.refreshAt) {

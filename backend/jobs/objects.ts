@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { putToPresignedUrl } from '../aws/presigned-put.js';
+import { createKeyPresigner } from '../aws/presigner.js';
 import { awsErrorName } from '../errors.js';
 
 /** The bucket's job objects: the one place that knows they live in S3. */
@@ -25,6 +25,7 @@ const WRITER_PUT_TIMEOUT_MS = 60_000;
 /** Job objects in the project's bucket. */
 export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogObjects {
   const { s3, bucket: Bucket } = deps;
+  const presign = createKeyPresigner(s3, Bucket);
   return {
     async putObject(key, body) {
       await s3.send(
@@ -46,9 +47,9 @@ export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogO
         throw error;
       }
     },
-    presignGet: (key, expiresIn) => getSignedUrl(s3, new GetObjectCommand({ Bucket, Key: key }), { expiresIn }),
+    presignGet: (key, expiresIn) => presign('GET', key, expiresIn),
     async openWriter(key, expiresIn) {
-      const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket, Key: key, ContentType: CONTENT_TYPE }), { expiresIn });
+      const url = await presign('PUT', key, expiresIn);
       return (body) => putToPresignedUrl(url, body, { 'content-type': CONTENT_TYPE }, WRITER_PUT_TIMEOUT_MS);
     },
   };

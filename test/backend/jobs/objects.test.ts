@@ -33,4 +33,22 @@ describe('job objects in the local S3', () => {
     const write = await other.openWriter('x', 600);
     await expect(write('x')).rejects.toThrow(/Expected 2xx from a presigned PUT of \/no-such-bucket\/x, got 404: [\s\S]*NoSuchBucket/);
   });
+
+  it('presigns GET URLs that read the object, a Range of it, and answer 404 for a key not written yet', async () => {
+    const write = await objects.openWriter('jobs/alice/2/log.txt', 600);
+    await write('hello world');
+    const url = await objects.presignGet('jobs/alice/2/log.txt', 600);
+    expect(url).toMatch(/X-Amz-Signature=/);
+    expect(await (await fetch(url)).text()).toBe('hello world');
+    const ranged = await fetch(url, { headers: { Range: 'bytes=6-' } });
+    expect(ranged.status).toBe(206);
+    expect(await ranged.text()).toBe('world');
+    expect((await fetch(await objects.presignGet('jobs/alice/2/size', 600))).status).toBe(404);
+  });
+
+  it('presigns URLs that stop working once they expire', async () => {
+    const url = await objects.presignGet('jobs/alice/2/log.txt', 1);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await fetch(url)).status).toBe(403);
+  });
 });

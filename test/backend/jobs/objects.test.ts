@@ -21,6 +21,14 @@ describe('job objects in the local S3', () => {
     expect(await objects.readObject('jobs/alice/1/log.txt')).toEqual(new Uint8Array());
   });
 
+  it('writes an object whole with putObject, empty or not, and reads it back', async () => {
+    await objects.putObject('jobs/alice/3/log.txt', '');
+    expect(await objects.readObject('jobs/alice/3/log.txt')).toEqual(new Uint8Array());
+    await objects.putObject('jobs/alice/3/log.txt', new Uint8Array([1, 2, 3]));
+    expect(await objects.readObject('jobs/alice/3/log.txt')).toEqual(new Uint8Array([1, 2, 3]));
+    expect(await objects.readObject('jobs/alice/3/missing')).toBeUndefined();
+  });
+
   it('keeps writing over reused connections, and from many writers at once', async () => {
     const writers = await Promise.all(Array.from({ length: 8 }, (_, i) => objects.openWriter(`jobs/alice/many/${i}`, 600)));
     for (let round = 0; round < 3; round++) await Promise.all(writers.map((write, i) => write(`${i}:${round}`)));

@@ -49,7 +49,8 @@ type Probe = 'log' | 'size' | 'both';
  * Polls: an idle poll reads the log and the size object at once; right after new data
  * only the size object is checked, after `quickDelayMs` (a job usually ends soon after
  * its last output, and size follows the final log within milliseconds); the log is then
- * read again after `minDelayMs`, and idle polls back off from there to the ceiling.
+ * read again after `minDelayMs`, and idle polls back off from there to the ceiling. No
+ * pause is shorter than the reads before it took.
  */
 export async function* followLog(source: UrlSource, options: FollowOptions): AsyncGenerator<Uint8Array, number, undefined> {
   const { reader, poll } = options;
@@ -69,10 +70,15 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
     }
     const sizeUrl = finalSize === undefined && probe !== 'log' ? urls.sizeUrl : undefined;
     const readsLog = probe !== 'size' || sizeUrl === undefined;
+    const readStarted = now();
     const [bytes, size] = await Promise.all([
       readsLog ? readLogFrom(reader, urls.logUrl, offset) : undefined,
       sizeUrl === undefined ? undefined : readIntegerObject(reader, sizeUrl, 'size'),
     ]);
+    // A busy server answers slowly: never wait less than the last reads took, so that a
+    // follower's polls load the server at most half of the time.
+    const readMs = now() - readStarted;
+    const pause = (ms: number) => sleep(Math.max(ms, readMs), reader.signal);
     finalSize ??= size;
     if (bytes !== undefined && bytes.length > 0) {
       offset += bytes.length;
@@ -90,24 +96,24 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
       const code = urls.exitUrl === undefined ? undefined : await readIntegerObject(reader, urls.exitUrl, 'exit');
       if (code !== undefined) return code;
       urls = undefined; // no exit URL (or not readable yet): the API answers `{exit}` at this offset
-      await sleep(delay.next(), reader.signal);
+      await pause(delay.next());
       continue;
     }
     if (gotData) {
       // Whether the job has just ended is seen soonest through the size object.
       probe = urls.sizeUrl === undefined ? 'log' : 'size';
-      await sleep(probe === 'size' ? delay.quick() : delay.reset(), reader.signal);
+      await pause(probe === 'size' ? delay.quick() : delay.reset());
       if (probe === 'size') delay.reset();
       continue;
     }
     if (probe === 'size') {
       // The job goes on: the next log read after the minimum delay.
       probe = 'log';
-      await sleep(delay.next(), reader.signal);
+      await pause(delay.next());
       continue;
     }
     if (urls.askWhenIdle) urls = undefined;
     probe = 'both';
-    await sleep(delay.next(), reader.signal);
+    await pause(delay.next());
   }
 }

@@ -35,6 +35,18 @@ describe('tail', () => {
     expect(exitCode).toBe(7);
   });
 
+  it('never pauses less than its reads took, so a slow server is polled less often', async () => {
+    server = await startFakeServer();
+    const job = server.addJob();
+    const client = createTestClient(server, { poll: { quickDelayMs: 1, minDelayMs: 1, maxDelayMs: 1 } });
+    server.knobs.delayMs = 50;
+    const played = playJob(server, job.uid, [600], 0);
+    expect(await client.tail(job.uid).exit()).toBe(0);
+    await played;
+    // Reads take 50 ms: with 1 ms pauses the tail reads the log 9 times here, with pauses as long as the reads 5.
+    expect(server.counters.bucketLog).toBeLessThanOrEqual(7);
+  });
+
   it('reads the log and the size of a finished job side by side, then the exit code', async () => {
     server = await startFakeServer();
     const job = server.addJob();

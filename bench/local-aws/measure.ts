@@ -83,7 +83,7 @@ async function measureMachineCores(ms: number): Promise<number> {
  */
 export async function waitForQuietMachine(budgetMs: number): Promise<number> {
   const started = performance.now();
-  while (performance.now() - started < budgetMs && (await measureMachineCores(200)) > QUIET_CORES) {
+  while (performance.now() - started < budgetMs && (await measureMachineCores(100)) > QUIET_CORES) {
     await new Promise((done) => setTimeout(done, 300));
   }
   return performance.now() - started;

@@ -24,7 +24,7 @@ import {
   type BigJobResult,
 } from './jobs/ours.js';
 import { findPeerProblem, peerBigJob, peerEcho, peerLineLatency, startPeer } from './jobs/peer.js';
-import { readRuntimeMemory, startBenchRuntime } from './jobs/runtime.js';
+import { cpuPerJob, readRuntimeCpu, readRuntimeMemory, startBenchRuntime } from './jobs/runtime.js';
 import { mib, ms, num, printTable, quantile, summarize, type Row } from './jobs/stats.js';
 
 const ECHO_ROUNDS = 60;
@@ -65,7 +65,10 @@ async function measureOurs(): Promise<OursResult> {
     const idle = readRuntimeMemory(runtime.pid);
 
     log(`figure 1: echo hi × ${ECHO_ROUNDS}, beside a bare spawn…`);
-    const echo = await measureEcho(client, ONLY.has('1') ? ECHO_ROUNDS : 15);
+    const rounds = ONLY.has('1') ? ECHO_ROUNDS : 15;
+    const cpuBefore = readRuntimeCpu(runtime.pid);
+    const echo = await measureEcho(client, rounds);
+    const cpu = cpuPerJob(cpuBefore, readRuntimeCpu(runtime.pid), rounds);
     const ours1 = summarize(echo.ours);
     const bare1 = summarize(echo.bare);
     const ratio1 = ours1.p50 / bare1.p50;
@@ -73,6 +76,10 @@ async function measureOurs(): Promise<OursResult> {
       { figure: ROW.bare, ours: `${ms(bare1.p50)} / ${ms(bare1.p95)}` },
       { figure: ROW.echo, ours: `${ms(ours1.p50)} / ${ms(ours1.p95)}` },
       { figure: ROW.echoRatio, ours: `${num(ratio1)}x`, target: '<= 5x', met: ratio1 <= 5 },
+      {
+        figure: '1. CPU per echo job: main / workers / client',
+        ours: `${ms(cpu.main)} / ${ms(cpu.workers)} / ${ms(echo.clientCpuMs)}`,
+      },
     );
 
     if (ONLY.has('2')) {
@@ -196,6 +203,8 @@ async function main(): Promise<void> {
     }
   }
   if (peerRows) for (const row of ours.rows) row.peer = peerRows.get(row.figure) ?? '';
+  // Rows in figure order (figure 4 runs last, as it takes a minute).
+  ours.rows.sort((a, b) => Number.parseInt(a.figure, 10) - Number.parseInt(b.figure, 10));
   console.log('');
   printTable(ours.rows, peerRows ? 'BullMQ (peer)' : undefined);
   console.log('');

@@ -33,15 +33,19 @@ export async function execEcho(client: AwsExecClient): Promise<number> {
   return elapsed;
 }
 
-/** Figure 1: `echo hi` through the SDK, interleaved with a bare spawn of the same. */
-export async function measureEcho(client: AwsExecClient, rounds: number): Promise<{ ours: number[]; bare: number[] }> {
+/** Figure 1: `echo hi` through the SDK, interleaved with a bare spawn of the same; also the client's CPU per job (ms). */
+export async function measureEcho(client: AwsExecClient, rounds: number): Promise<{ ours: number[]; bare: number[]; clientCpuMs: number }> {
   const ours: number[] = [];
   const bare: number[] = [];
+  let clientCpuMs = 0;
   for (let round = 0; round < rounds; round++) {
     bare.push((await spawnBare(ECHO)).ms);
+    const before = process.cpuUsage();
     ours.push(await execEcho(client));
+    const used = process.cpuUsage(before);
+    clientCpuMs += (used.user + used.system) / 1000;
   }
-  return { ours, bare };
+  return { ours, bare, clientCpuMs: clientCpuMs / rounds };
 }
 
 /** Figure 2: a job prints its own print time on each line; the tailing client records when it sees each. */

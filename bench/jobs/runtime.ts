@@ -92,3 +92,31 @@ export function listChildren(pid: number): number[] {
 export function readRuntimeMemory(pid: number): { main: number; workers: number[] } {
   return { main: readRss(pid), workers: listChildren(pid).map(readRss) };
 }
+
+/** CPU time (user + system, ms) a process used, with that of its children it has waited for (0 if it is gone). */
+export function readCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime (fields 14-17, in clock ticks of 10 ms).
+    return [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used so far by the runtime's main process and by its workers (with the jobs they ran). */
+export function readRuntimeCpu(pid: number): { main: number; workers: Map<number, number> } {
+  return { main: readCpuMs(pid), workers: new Map(listChildren(pid).map((child) => [child, readCpuMs(child)])) };
+}
+
+/** CPU per job (ms) between two readings, split by process. */
+export function cpuPerJob(
+  before: ReturnType<typeof readRuntimeCpu>,
+  after: ReturnType<typeof readRuntimeCpu>,
+  jobs: number,
+): { main: number; workers: number } {
+  let workers = 0;
+  for (const [pid, used] of after.workers) workers += used - (before.workers.get(pid) ?? 0);
+  return { main: (after.main - before.main) / jobs, workers: workers / jobs };
+}

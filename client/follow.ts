@@ -47,7 +47,7 @@ type Probe = 'log' | 'size' | 'both';
  * reached it (size is written last), and then the exit object holds the code.
  *
  * Polls: an idle poll reads the log and the size object at once; right after new data
- * only the size object is checked, after `quickDelayMs` (a job usually ends soon after
+ * only the size and exit objects are checked, after `quickDelayMs` (a job usually ends soon after
  * its last output, and size follows the final log within milliseconds); the log is then
  * read again after `minDelayMs`, and idle polls back off from there to the ceiling. No
  * pause is shorter than the reads before it took.
@@ -59,6 +59,8 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
   let offset = options.from;
   let urls: JobUrls | undefined;
   let finalSize: number | undefined;
+  /** The exit code, once read with the size object present (size is written after exit). */
+  let knownExit: number | undefined;
   let probe: Probe = 'both';
   if (options.justStarted) await sleep(delay.next(), reader.signal);
   for (;;) {
@@ -70,11 +72,15 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
     }
     const sizeUrl = finalSize === undefined && probe !== 'log' ? urls.sizeUrl : undefined;
     const readsLog = probe !== 'size' || sizeUrl === undefined;
+    // The check right after new data reads exit beside size: when the job has ended, both are there.
+    const exitUrl = probe === 'size' && sizeUrl !== undefined ? urls.exitUrl : undefined;
     const readStarted = now();
-    const [bytes, size] = await Promise.all([
+    const [bytes, size, exit] = await Promise.all([
       readsLog ? readLogFrom(reader, urls.logUrl, offset) : undefined,
       sizeUrl === undefined ? undefined : readIntegerObject(reader, sizeUrl, 'size'),
+      exitUrl === undefined ? undefined : readIntegerObject(reader, exitUrl, 'exit'),
     ]);
+    if (size !== undefined) knownExit ??= exit;
     // A busy server answers slowly: never wait less than the last reads took, so that a
     // follower's polls load the server at most half of the time.
     const readMs = now() - readStarted;
@@ -93,7 +99,7 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
       continue;
     }
     if (finalSize !== undefined) {
-      const code = urls.exitUrl === undefined ? undefined : await readIntegerObject(reader, urls.exitUrl, 'exit');
+      const code = knownExit ?? (urls.exitUrl === undefined ? undefined : await readIntegerObject(reader, urls.exitUrl, 'exit'));
       if (code !== undefined) return code;
       urls = undefined; // no exit URL (or not readable yet): the API answers `{exit}` at this offset
       await pause(delay.next());

@@ -28,7 +28,7 @@ export function createBackendDeps(config: Config, clients: AwsClients, options: 
   return {
     config,
     auth: createAuthLookup({ ddb: clients.ddb, table: config.table, cacheMs: config.authCacheMs }),
-    jobs: createDynamoJobStore({ ddb: clients.ddb, table: config.table }),
+    jobs: createDynamoJobStore({ ddb: clients.ddb, table: config.table, ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}) }),
     objects: createS3LogObjects({ s3: clients.s3, bucket: config.bucket }),
     invoker: createLambdaInvoker({ lambda: clients.lambda, functionName: config.functionName }),
     registry: options.registry ?? defaultRegistry,

@@ -2,12 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoCalls, type DynamoCalls } from './dynamo-calls.js';
 
 /** The AWS clients the backend uses, built once per process and injected everywhere. */
 export interface AwsClients {
   s3: S3Client;
   ddb: DynamoDBDocumentClient;
   lambda: LambdaClient;
+  /** The DynamoDB writes every job makes, outside the SDK's stack (same endpoint, credentials, signature). */
+  dynamoCalls?: DynamoCalls;
 }
 
 /** Explicit settings that win over the environment (tests, and callers that hold them already). */
@@ -37,8 +40,9 @@ export function createAwsClients(env: Record<string, string | undefined>, overri
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(common), {
+  const raw = new DynamoDBClient(common);
+  const ddb = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { s3, ddb, lambda: new LambdaClient(common) };
+  return { s3, ddb, lambda: new LambdaClient(common), dynamoCalls: createDynamoCalls(raw) };
 }

@@ -1,4 +1,12 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type PutCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { DynamoCalls } from '../aws/dynamo-calls.js';
 import { scanItems } from '../aws/scan.js';
 import { awsErrorName } from '../errors.js';
 import { JOB_ID_PREFIX, jobRecordId, parseJobRecord, type JobRecord } from './record.js';
@@ -28,9 +36,15 @@ function isConditionFailure(error: unknown): boolean {
   return awsErrorName(error) === 'ConditionalCheckFailedException';
 }
 
-/** Job records in the project's DynamoDB table (key: `id` only). */
-export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table: string }): JobStore {
+/**
+ * Job records in the project's DynamoDB table (key: `id` only). With `calls`, the writes
+ * every job makes (create, claim, end) skip the SDK's stack (see aws/signed-calls.ts).
+ */
+export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table: string; calls?: DynamoCalls }): JobStore {
   const { ddb, table: TableName } = deps;
+  const put = (input: PutCommandInput) => (deps.calls ? deps.calls.call('PutItem', input as Record<string, unknown>) : ddb.send(new PutCommand(input)));
+  const update = (input: UpdateCommandInput) =>
+    deps.calls ? deps.calls.call('UpdateItem', input as Record<string, unknown>) : ddb.send(new UpdateCommand(input));
 
   const getJob = async (uid: string) => {
     const found = await ddb.send(new GetCommand({ TableName, Key: { id: jobRecordId(uid) }, ConsistentRead: true }));
@@ -60,36 +74,32 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
 
   return {
     async createJob(record) {
-      await ddb.send(
-        new PutCommand({
-          TableName,
-          Item: { ...record, id: jobRecordId(record.uid), status: 'queued' },
-          ConditionExpression: 'attribute_not_exists(id)',
-        }),
-      );
+      await put({
+        TableName,
+        Item: { ...record, id: jobRecordId(record.uid), status: 'queued' },
+        ConditionExpression: 'attribute_not_exists(id)',
+      });
     },
 
     getJob,
 
     async claimJob(uid, authName, claim) {
       try {
-        const result = await ddb.send(
-          new UpdateCommand({
-            TableName,
-            Key: { id: jobRecordId(uid) },
-            UpdateExpression: 'SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline',
-            ConditionExpression: '#status = :queued AND #authName = :authName',
-            ExpressionAttributeNames: namesFor('#status', '#claimedAt', '#deadline', '#authName'),
-            ExpressionAttributeValues: {
-              ':running': 'running',
-              ':queued': 'queued',
-              ':claimedAt': claim.claimedAt,
-              ':deadline': claim.deadline,
-              ':authName': authName,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
+        const result = await update({
+          TableName,
+          Key: { id: jobRecordId(uid) },
+          UpdateExpression: 'SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline',
+          ConditionExpression: '#status = :queued AND #authName = :authName',
+          ExpressionAttributeNames: namesFor('#status', '#claimedAt', '#deadline', '#authName'),
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':queued': 'queued',
+            ':claimedAt': claim.claimedAt,
+            ':deadline': claim.deadline,
+            ':authName': authName,
+          },
+          ReturnValues: 'ALL_NEW',
+        });
         return parseJobRecord(result.Attributes);
       } catch (error) {
         if (isConditionFailure(error)) return undefined;
@@ -140,16 +150,14 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
         ['#uploads', ':uploads', end.uploads],
       ];
       const set = fields.filter((field): field is [Names, string, number] => field[2] !== undefined);
-      await ddb.send(
-        new UpdateCommand({
-          TableName,
-          Key: { id: jobRecordId(uid) },
-          UpdateExpression: `SET #status = :exited, ${set.map(([name, value]) => `${name} = ${value}`).join(', ')}`,
-          ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeNames: namesFor('#status', ...set.map(([name]) => name)),
-          ExpressionAttributeValues: { ':exited': 'exited', ...Object.fromEntries(set.map(([, value, number]) => [value, number])) },
-        }),
-      );
+      await update({
+        TableName,
+        Key: { id: jobRecordId(uid) },
+        UpdateExpression: `SET #status = :exited, ${set.map(([name, value]) => `${name} = ${value}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(id)',
+        ExpressionAttributeNames: namesFor('#status', ...set.map(([name]) => name)),
+        ExpressionAttributeValues: { ':exited': 'exited', ...Object.fromEntries(set.map(([, value, number]) => [value, number])) },
+      });
     },
 
     async listJobs(authName, limit) {

@@ -50,7 +50,7 @@ type Probe = 'log' | 'size' | 'both';
  * only the size and exit objects are checked, after `quickDelayMs` (a job usually ends soon after
  * its last output, and size follows the final log within milliseconds); the log is then
  * read again after `minDelayMs`, and idle polls back off from there to the ceiling. No
- * pause is shorter than the reads before it took.
+ * pause after reads that brought nothing is shorter than those reads took.
  */
 export async function* followLog(source: UrlSource, options: FollowOptions): AsyncGenerator<Uint8Array, number, undefined> {
   const { reader, poll } = options;
@@ -81,10 +81,11 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
       exitUrl === undefined ? undefined : readIntegerObject(reader, exitUrl, 'exit'),
     ]);
     if (size !== undefined) knownExit ??= exit;
-    // A busy server answers slowly: never wait less than the last reads took, so that a
-    // follower's polls load the server at most half of the time.
-    const readMs = now() - readStarted;
-    const pause = (ms: number) => sleep(Math.max(ms, readMs), reader.signal);
+    // A busy server answers slowly: after reads that brought nothing new, never wait less
+    // than they took, so that a follower's polls load the server at most half of the time.
+    // (Reads that brought data took the time of the download, not of a busy server.)
+    const emptyReadMs = bytes !== undefined && bytes.length > 0 ? 0 : now() - readStarted;
+    const pause = (ms: number) => sleep(Math.max(ms, emptyReadMs), reader.signal);
     finalSize ??= size;
     if (bytes !== undefined && bytes.length > 0) {
       offset += bytes.length;

@@ -4,8 +4,9 @@ import { spawn } from 'node:child_process';
 /** `echo hi`: the smallest job. */
 export const ECHO = ['echo', 'hi'];
 
-/** 64 MiB of output: the throughput job. */
+/** How many bytes the throughput job writes. */
 export const BIG_BYTES = 64 * 1024 * 1024;
+/** The throughput job: 64 MiB of 64-byte lines, as fast as a pipe takes them. */
 export const BIG = ['sh', '-c', `yes 'aws-exec benchmark output, a line of 64 bytes: 0123456789abcdefghij' | head -c ${BIG_BYTES}`];
 
 /** Prints `count` lines, each its own print time in ns since the epoch, `gapSeconds` apart. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readLocalJson, type LocalJson } from '../../local/local-json.js';
 
+/** The repository's root (the runtime is started from its dist/). */
 export const REPO = resolve(import.meta.dirname, '../..');
 const CLI = join(REPO, 'dist/cli/main.js');
 

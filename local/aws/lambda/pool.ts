@@ -125,7 +125,7 @@ export class FunctionPool {
     for (let index = this.warm.length - 1; index >= 0; index--) {
       const environment = this.warm[index] as ExecutionEnvironment;
       const load = environment.load + (this.reserved.get(environment) ?? 0);
-      if (!environment.alive || load >= limit) continue;
+      if (!environment.alive || load >= limit || this.generations.get(environment) !== this.generation) continue;
       if (load < bestLoad) {
         best = environment;
         bestLoad = load;
@@ -147,7 +147,7 @@ export class FunctionPool {
       void created.ready.then(
         (environment) => {
           this.starting.splice(this.starting.indexOf(created), 1);
-          this.track(environment);
+          this.track(environment, created.generation);
           this.reserved.set(environment, created.waiting);
         },
         () => this.starting.splice(this.starting.indexOf(created), 1),
@@ -196,10 +196,11 @@ export class FunctionPool {
     this.idleTimers.set(environment, timer);
   }
 
-  private track(environment: ExecutionEnvironment): void {
+  /** Keeps a new environment, started with the configuration of `generation`. */
+  private track(environment: ExecutionEnvironment, generation: number): void {
     this.environments.add(environment);
-    this.generations.set(environment, this.generation);
-    this.warm.push(environment);
+    this.generations.set(environment, generation);
+    if (generation === this.generation) this.warm.push(environment);
     environment.onExit = () => {
       const index = this.warm.indexOf(environment);
       if (index !== -1) this.warm.splice(index, 1);

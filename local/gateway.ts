@@ -28,6 +28,7 @@ export interface Gateway {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const TIMEOUT_MS = 29_000;
+const DRAIN_FACTOR = 4;
 
 /**
  * Starts the local API gateway: each HTTP request becomes the payload-1.0 event AWS API
@@ -55,9 +56,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readLimitedBody(req, maxBodyBytes);
     if (body === null) {
-      res.setHeader('connection', 'close');
+      if (!req.complete) {
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+      }
       sendGatewayError(res, 413, 'Request Too Long');
-      res.once('finish', () => req.destroy());
       return;
     }
     const event = buildProxyEvent(req, body);
@@ -127,17 +130,23 @@ function sendGatewayError(res: ServerResponse, status: number, message: string, 
   res.end(body);
 }
 
-/** Reads the whole body, or returns null (reading no further) once it passes `maxBytes`. */
+/**
+ * Reads the whole body, or returns null once it passes `maxBytes`. An oversize body is
+ * still read (and dropped) up to DRAIN_FACTOR times the limit before the 413 goes out:
+ * a client that is still sending when the answer comes often sees only a reset
+ * connection instead of the 413. Past that the connection is closed.
+ */
 async function readLimitedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return null;
+  const drainLimit = maxBytes * DRAIN_FACTOR;
+  if (Number(req.headers['content-length'] ?? 0) > drainLimit) return null;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) return null;
-    chunks.push(chunk);
+    if (size > drainLimit) return null;
+    if (size <= maxBytes) chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size);
+  return size > maxBytes ? null : Buffer.concat(chunks, size);
 }
 
 function parseJson(payload: Buffer): unknown {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 /** A job id: unix seconds, a dot, a random UUID (sorts by start time). */
 export const Uid = z
-  .string()
+  .string({ error: (issue) => (issue.input === undefined ? 'Expected a job uid, got none' : 'Expected a job uid (a string)') })
   .regex(/^\d{10}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
     error: 'Expected a job uid like `1700000000.<uuid>`',
   });

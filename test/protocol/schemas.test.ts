@@ -64,3 +64,9 @@ describe('truncationMarker', () => {
     expect(truncationMarker(1234)).toBe('\n[... 1234 bytes truncated ...]\n');
   });
 });
+
+describe('ExecStatusQuery without a uid', () => {
+  it('says that a uid was expected and none came', () => {
+    expect(ExecStatusQuery.safeParse({}).error?.issues[0]?.message).toBe('Expected a job uid, got none');
+  });
+});

@@ -1,15 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { authRecordId, MAX_FUNCTION_TIMEOUT_SECONDS } from '../protocol/index.js';
-import { createAuthKey, removeAuthKey } from '../backend/auth/admin.js';
+import { MAX_FUNCTION_TIMEOUT_SECONDS } from '../protocol/index.js';
 import { startLocalAws, LOCAL_HOST, type LocalAws } from './aws/index.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { readLocalJson, writeLocalJson, type LocalJson } from './local-json.js';
-import { ensureBucket, ensureTable } from './provision.js';
+import { provisionInChild } from './provision-child.js';
 
 export interface RuntimeOptions {
   /** Where all state lives (default `.aws-exec` in the working directory). */
@@ -46,7 +42,6 @@ export const LOCAL_PROJECT = 'aws-exec';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_AWS_PORT = 4566;
 export const DEFAULT_DATA_DIR = '.aws-exec';
-const FIRST_AUTH_NAME = 'local';
 const DEFAULT_ENVIRONMENT_CONCURRENCY = 16;
 
 /** Finds the backend's Lambda module: compiled JavaScript, or the TypeScript source under tsx. */
@@ -71,90 +66,71 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const aws = await startLocalAws({ dataDir, port: options.awsPort ?? DEFAULT_AWS_PORT });
   let gateway: Gateway | undefined;
   try {
-    const clientConfig = { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials, forcePathStyle: true };
-    const s3 = new S3Client(clientConfig);
-    const ddbClient = new DynamoDBClient(clientConfig);
-    const ddb = DynamoDBDocumentClient.from(ddbClient);
-    try {
-      await ensureBucket(s3, LOCAL_PROJECT);
-      await ensureTable(ddbClient, LOCAL_PROJECT);
-      aws.lambda.registerFunction({
-        name: LOCAL_PROJECT,
-        module: resolveBackendModule(),
-        timeoutSeconds: MAX_FUNCTION_TIMEOUT_SECONDS,
-        memoryMb: 1024,
-        concurrency: options.concurrency ?? 64,
-        environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
-        maxRetryAttempts: 2,
-        env: {
-          PROJECT_NAME: LOCAL_PROJECT,
-          PROJECT_BUCKET: LOCAL_PROJECT,
-          PROJECT_TABLE: LOCAL_PROJECT,
-          // We run on Node 20 with a locked SDK; its notice about future releases is noise in every worker.
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          ...options.functionEnv,
-        },
-      });
-      const auth = await ensureFirstAuthKey({ ddb, table: LOCAL_PROJECT }, readLocalJson(dataDir)?.auth);
-      await sweepLostJobs(aws, startedAt, log);
-      gateway = await startGateway({
-        host: LOCAL_HOST,
-        port: options.port ?? DEFAULT_PORT,
-        invoke: async (event) => {
-          const result = await aws.lambda.invoke(LOCAL_PROJECT, event, 'RequestResponse');
-          return { payload: result.payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
-        },
-      });
-      const config: LocalJson = {
-        url: gateway.url,
-        auth,
-        awsEndpoint: aws.endpoint,
-        region: aws.region,
-        accessKeyId: aws.credentials.accessKeyId,
-        secretAccessKey: aws.credentials.secretAccessKey,
-        bucket: LOCAL_PROJECT,
-        table: LOCAL_PROJECT,
-        functionName: LOCAL_PROJECT,
-        pid: process.pid,
-      };
-      writeLocalJson(dataDir, config);
-      printBanner(log, config, dataDir);
-      const openGateway = gateway;
-      return {
-        url: gateway.url,
-        dataDir,
-        config,
-        aws,
-        async close() {
-          await openGateway.close();
-          await aws.close();
-        },
-      };
-    } finally {
-      s3.destroy();
-      ddbClient.destroy();
-    }
+    aws.lambda.registerFunction({
+      name: LOCAL_PROJECT,
+      module: resolveBackendModule(),
+      timeoutSeconds: MAX_FUNCTION_TIMEOUT_SECONDS,
+      memoryMb: 1024,
+      concurrency: options.concurrency ?? 64,
+      environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
+      maxRetryAttempts: 2,
+      env: {
+        PROJECT_NAME: LOCAL_PROJECT,
+        PROJECT_BUCKET: LOCAL_PROJECT,
+        PROJECT_TABLE: LOCAL_PROJECT,
+        // We run on Node 20 with a locked SDK; its notice about future releases is noise in every worker.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...options.functionEnv,
+      },
+    });
+    const recordedAuth = readLocalJson(dataDir)?.auth;
+    const { auth } = await provisionInChild({
+      endpoint: aws.endpoint,
+      region: aws.region,
+      credentials: aws.credentials,
+      bucket: LOCAL_PROJECT,
+      table: LOCAL_PROJECT,
+      ...(recordedAuth !== undefined ? { recordedAuth } : {}),
+    });
+    await sweepLostJobs(aws, startedAt, log);
+    gateway = await startGateway({
+      host: LOCAL_HOST,
+      port: options.port ?? DEFAULT_PORT,
+      invoke: async (event) => {
+        const result = await aws.lambda.invoke(LOCAL_PROJECT, event, 'RequestResponse');
+        return { payload: result.payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
+      },
+    });
+    const config: LocalJson = {
+      url: gateway.url,
+      auth,
+      awsEndpoint: aws.endpoint,
+      region: aws.region,
+      accessKeyId: aws.credentials.accessKeyId,
+      secretAccessKey: aws.credentials.secretAccessKey,
+      bucket: LOCAL_PROJECT,
+      table: LOCAL_PROJECT,
+      functionName: LOCAL_PROJECT,
+      pid: process.pid,
+    };
+    writeLocalJson(dataDir, config);
+    printBanner(log, config, dataDir);
+    const openGateway = gateway;
+    return {
+      url: gateway.url,
+      dataDir,
+      config,
+      aws,
+      async close() {
+        await openGateway.close();
+        await aws.close();
+      },
+    };
   } catch (error) {
     await gateway?.close();
     await aws.close();
     throw error;
   }
-}
-
-/** Keeps the key recorded in local.json while it is valid; otherwise (re)creates the `local` key. */
-async function ensureFirstAuthKey(
-  deps: { ddb: DynamoDBDocumentClient; table: string },
-  recorded: string | undefined,
-): Promise<string> {
-  if (recorded !== undefined) {
-    const item = await deps.ddb.send(
-      new GetCommand({ TableName: deps.table, Key: { id: await authRecordId(recorded) }, ConsistentRead: true }),
-    );
-    if (item.Item !== undefined) return recorded;
-  }
-  await removeAuthKey(deps, FIRST_AUTH_NAME);
-  const created = await createAuthKey(deps, FIRST_AUTH_NAME);
-  return created.key;
 }
 
 /** Asks the backend to finish the jobs whose runner died with a previous run of the runtime. */

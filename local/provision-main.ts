@@ -1,0 +1,62 @@
+// The provisioning step of the local runtime, run once per start in a short-lived child
+// process (`provisionInChild` below forks it) so that the AWS SDK it needs never loads into
+// the runtime's long-lived process: that keeps the runtime's resident memory small.
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { authRecordId } from '../protocol/index.js';
+import { createAuthKey, removeAuthKey } from '../backend/auth/admin.js';
+import { ensureBucket, ensureTable } from './provision.js';
+import { ProvisionRequest, type ProvisionResult } from './provision-child.js';
+
+const FIRST_AUTH_NAME = 'local';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** Creates the bucket and table unless they exist, and makes sure a first auth key works. */
+async function provision(request: ProvisionRequest): Promise<ProvisionResult> {
+  const clientConfig = {
+    endpoint: request.endpoint,
+    region: request.region,
+    credentials: request.credentials,
+    forcePathStyle: true,
+  };
+  const s3 = new S3Client(clientConfig);
+  const ddbClient = new DynamoDBClient(clientConfig);
+  const ddb = DynamoDBDocumentClient.from(ddbClient);
+  try {
+    await ensureBucket(s3, request.bucket);
+    await ensureTable(ddbClient, request.table);
+    return { auth: await ensureFirstAuthKey({ ddb, table: request.table }, request.recordedAuth) };
+  } finally {
+    s3.destroy();
+    ddbClient.destroy();
+  }
+}
+
+/** Keeps the key recorded in local.json while it is valid; otherwise (re)creates the `local` key. */
+async function ensureFirstAuthKey(
+  deps: { ddb: DynamoDBDocumentClient; table: string },
+  recorded: string | undefined,
+): Promise<string> {
+  if (recorded !== undefined) {
+    const item = await deps.ddb.send(
+      new GetCommand({ TableName: deps.table, Key: { id: await authRecordId(recorded) }, ConsistentRead: true }),
+    );
+    if (item.Item !== undefined) return recorded;
+  }
+  await removeAuthKey(deps, FIRST_AUTH_NAME);
+  return (await createAuthKey(deps, FIRST_AUTH_NAME)).key;
+}
+
+process.once('message', (message: unknown) => {
+  const request = ProvisionRequest.safeParse(message);
+  if (!request.success) {
+    process.send?.({ error: `Expected a provisioning request: ${request.error.message}` }, () => process.exit(2));
+    return;
+  }
+  provision(request.data).then(
+    (result) => process.send?.(result, () => process.exit(0)),
+    (error: unknown) => process.send?.({ error: error instanceof Error ? error.message : String(error) }, () => process.exit(1)),
+  );
+});

@@ -123,7 +123,10 @@ async function main(): Promise<void> {
     const idleRss = endpoint.readRss();
 
     const servers = { ours: endpoint, dynalite };
-    const connect = { endpoint: { url: endpoint.url, credentials: endpoint.credentials }, dynalite };
+    const connect = {
+      endpoint: { url: endpoint.url, credentials: endpoint.credentials },
+      dynalite: { url: dynalite.url, credentials: dynalite.credentials },
+    };
     await Promise.all(loaders.map((loader, worker) => loader.send({ type: 'connect', worker, ...connect })));
     await loaders[0]!.send({ type: 'create' });
     await Promise.all(loaders.map((loader) => loader.send({ type: 'fill', phases: ids.map((id) => figures[id].phase) })));

@@ -4,6 +4,9 @@ import { spawn } from 'node:child_process';
 /** `echo hi`: the smallest job. */
 export const ECHO = ['echo', 'hi'];
 
+/** A job that takes a second: what running jobs side by side is about (figure 5). */
+export const SECOND = ['sh', '-c', 'sleep 1; echo hi'];
+
 /** How many bytes the throughput job writes. */
 export const BIG_BYTES = 64 * 1024 * 1024;
 /** The throughput job: 64 MiB of 64-byte lines, as fast as a pipe takes them. */

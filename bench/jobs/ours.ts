@@ -23,13 +23,18 @@ export function createCountingClient(config: LocalJson, poll?: PollOptions): { c
 }
 
 /** Runs `echo hi` through the runtime; resolves with the elapsed ms (checking exit 0 and the output). */
-export async function execEcho(client: AwsExecClient): Promise<number> {
+export function execEcho(client: AwsExecClient): Promise<number> {
+  return execJob(client, ECHO);
+}
+
+/** Runs a job that prints `hi` through the runtime; resolves with the elapsed ms (checking exit 0 and the output). */
+export async function execJob(client: AwsExecClient, argv: readonly string[]): Promise<number> {
   const started = performance.now();
   let text = '';
   const decoder = createLogDecoder();
-  const code = await client.exec({ argv: ECHO }, { onLog: (chunk) => void (text += decoder.write(chunk)) });
+  const code = await client.exec({ argv: [...argv] }, { onLog: (chunk) => void (text += decoder.write(chunk)) });
   const elapsed = performance.now() - started;
-  if (code !== 0 || text !== 'hi\n') throw new Error(`Expected exit 0 and "hi\\n" from echo hi, got ${code} and ${JSON.stringify(text)}`);
+  if (code !== 0 || text !== 'hi\n') throw new Error(`Expected exit 0 and "hi\\n" from ${argv.join(' ')}, got ${code} and ${JSON.stringify(text)}`);
   return elapsed;
 }
 
@@ -124,9 +129,9 @@ export async function countRequests(config: LocalJson, seconds: number): Promise
   return counts;
 }
 
-/** Figure 5: `concurrency` echo jobs at once; resolves with the wall time. */
-export async function measureConcurrent(client: AwsExecClient, concurrency: number): Promise<number> {
+/** Figure 5: `concurrency` jobs of `argv` at once; resolves with the wall time. */
+export async function measureConcurrent(client: AwsExecClient, concurrency: number, argv: readonly string[] = ECHO): Promise<number> {
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, () => execEcho(client)));
+  await Promise.all(Array.from({ length: concurrency }, () => execJob(client, argv)));
   return performance.now() - started;
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildProxyEvent, ProxyResultV1 } from './gateway-event.js';
+import { closeServer, listenOn } from './listen.js';
 
 /** What invoking the backend returns: the function's payload, or that it failed. */
 export interface GatewayInvokeResult {
@@ -29,6 +29,7 @@ export interface Gateway {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const TIMEOUT_MS = 29_000;
 const DRAIN_FACTOR = 4;
+const DRAIN_IDLE_MS = 250;
 
 /**
  * Starts the local API gateway: each HTTP request becomes the payload-1.0 event AWS API
@@ -84,23 +85,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     writeProxyResult(res, parsed.data, requestId);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOn(server, options.host, options.port, 'the API (--port)');
   return {
     server,
     port,
     url: `http://${options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
@@ -132,21 +122,41 @@ function sendGatewayError(res: ServerResponse, status: number, message: string, 
 
 /**
  * Reads the whole body, or returns null once it passes `maxBytes`. An oversize body is
- * still read (and dropped) up to DRAIN_FACTOR times the limit before the 413 goes out:
- * a client that is still sending when the answer comes often sees only a reset
- * connection instead of the 413. Past that the connection is closed.
+ * still read (and dropped) up to DRAIN_FACTOR times the limit, while it keeps coming,
+ * before the 413 goes out: a client that is still sending when the answer comes often
+ * sees only a reset connection instead of the 413. Past that, or once the client pauses
+ * for DRAIN_IDLE_MS, the answer goes out and the connection is closed.
  */
-async function readLimitedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+function readLimitedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   const drainLimit = maxBytes * DRAIN_FACTOR;
-  if (Number(req.headers['content-length'] ?? 0) > drainLimit) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > drainLimit) return null;
-    if (size <= maxBytes) chunks.push(chunk);
-  }
-  return size > maxBytes ? null : Buffer.concat(chunks, size);
+  if (Number(req.headers['content-length'] ?? 0) > drainLimit) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let idle: NodeJS.Timeout | undefined;
+    const finish = (body: Buffer | null) => {
+      clearTimeout(idle);
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      resolve(body);
+    };
+    const armIdle = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => finish(null), DRAIN_IDLE_MS);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+      else if (size > drainLimit) finish(null);
+      else armIdle();
+    };
+    const onEnd = () => finish(size > maxBytes ? null : Buffer.concat(chunks, size));
+    const onError = (error: Error) => {
+      clearTimeout(idle);
+      reject(error);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) armIdle();
+  });
 }
 
 function parseJson(payload: Buffer): unknown {

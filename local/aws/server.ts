@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AuthError,
   checkClaimTime,
@@ -12,6 +11,7 @@ import {
   type Credentials,
 } from './sigv4.js';
 import { AwsError, type LocalService, type ServiceName, type ServiceRequest } from './service.js';
+import { closeServer, listenOn } from '../listen.js';
 
 export interface EndpointOptions {
   host: string;
@@ -149,23 +149,13 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOn(server, options.host, options.port, 'the local AWS endpoint (--aws-port)');
   return {
     server,
     port,
     url: `http://${options.host}:${port}`,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
       await Promise.all(options.services.map((s) => s.close()));
     },
   };

@@ -88,3 +88,16 @@ describe('local API gateway', () => {
     expect(res.status).toBe(504);
   });
 });
+
+describe('local API gateway on a port in use', () => {
+  it('says the port is in use and what to pass instead', async () => {
+    const first = await startGateway({ host: '127.0.0.1', port: 0, invoke: async () => ({ payload: Buffer.from('{}') }) });
+    try {
+      await expect(startGateway({ host: '127.0.0.1', port: first.port, invoke: async () => ({ payload: Buffer.from('{}') }) })).rejects.toThrow(
+        `Expected port ${first.port} on 127.0.0.1 to be free for the API (--port), but it is in use (pass another port; 0 picks a free one)`,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+});

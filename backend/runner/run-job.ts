@@ -80,15 +80,16 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     outcome = outcomeOfFailure(1, 'internal error in the runner');
   }
   const ranAt = performance.now();
-  const shipped = await shipper.finish(outcome.exit, outcome.line, { deadlineAt: startedAt + remainingMs - 1_000 });
+  // The final writes must be done before the invocation's end.
+  const deadlineAt = startedAt + remainingMs - 1_000;
+  const shipped = await shipper.finish(outcome.exit, outcome.line, { deadlineAt });
   const shippedAt = performance.now();
-  await recordEnd(deps, event.uid, {
-    exit: outcome.exit,
-    size: shipped.size,
-    endedAt: now(),
-    uploadedBytes: shipper.uploadedBytes,
-    uploads: shipper.uploads,
-  });
+  await recordEnd(
+    deps,
+    event.uid,
+    { exit: outcome.exit, size: shipped.size, endedAt: now(), uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads },
+    deadlineAt,
+  );
   const round = (ms: number) => Math.round(ms * 10) / 10;
   const timings: RunTimings = {
     claimMs: round(claimedAt - clock),
@@ -163,14 +164,25 @@ async function runNamed(deps: RunnerDeps, event: JobEvent, shipper: LogShipper, 
   });
 }
 
-async function recordEnd(deps: RunnerDeps, uid: string, end: JobEnd): Promise<void> {
-  for (let attempt = 1; attempt <= FINISH_ATTEMPTS; attempt++) {
+/**
+ * Records the job's end, retrying with backoff; no pause after the last attempt, and none
+ * that would end past `deadlineAt`. Exit and size are already written, so a record left
+ * unfinished is only a stale status, which the sweep closes.
+ */
+async function recordEnd(deps: RunnerDeps, uid: string, end: JobEnd, deadlineAt: number): Promise<void> {
+  const now = deps.now ?? Date.now;
+  for (let attempt = 1; ; attempt++) {
     try {
       await deps.jobs.finishJob(uid, end);
       return;
     } catch (error) {
+      const pauseMs = 100 * 2 ** attempt;
+      if (attempt >= FINISH_ATTEMPTS || now() + pauseMs > deadlineAt) {
+        deps.logger.error('could not record the job end; giving up', { uid, attempt, error });
+        return;
+      }
       deps.logger.warn('could not record the job end', { uid, attempt, error });
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
 }

@@ -189,4 +189,21 @@ describe('runJob', () => {
     expect(log.toString()).toBe(expectedHead + marker + expectedTail);
     if (result.status === 'finished') expect(result.uploadedBytes / log.length).toBeLessThanOrEqual(3);
   });
+  it('stops retrying the record update at the invocation deadline, with exit and size already written', async () => {
+    const { deps, jobs, start, text } = setup();
+    const { event, keys } = await start({ argv: ['true'] });
+    let attempts = 0;
+    jobs.finishJob = () => {
+      attempts++;
+      return Promise.reject(new Error('table unavailable'));
+    };
+    const started = Date.now();
+    // 2 s left, so the writes must end within 1 s: attempts at about 0, 200 and 600 ms; the next pause (800 ms) would pass it.
+    const result = await runJob(deps, event, contextWithRemaining(2_000));
+    expect(result).toMatchObject({ status: 'finished', exit: 0, size: 0 });
+    expect(text(keys.exit)).toBe('0');
+    expect(text(keys.size)).toBe('0');
+    expect(Date.now() - started).toBeLessThan(1_200);
+    expect(attempts).toBe(3);
+  });
 });

@@ -358,7 +358,8 @@ export async function verifySignature(
   return signingKey;
 }
 
-function safeEqualHex(a: string, b: string): boolean {
+/** Compares two signatures in constant time. */
+export function safeEqualHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);

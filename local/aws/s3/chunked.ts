@@ -1,5 +1,5 @@
-import { createHash, createHmac, type Hash } from 'node:crypto';
-import { EMPTY_SHA256 } from '../sigv4.js';
+import { createHash, type Hash } from 'node:crypto';
+import { EMPTY_SHA256, hmacHex, safeEqualHex, sha256Hex } from '../sigv4.js';
 import { S3Error } from './errors.js';
 
 /** What is needed to verify aws-chunked chunk signatures (STREAMING-AWS4-HMAC-SHA256-PAYLOAD*). */
@@ -46,10 +46,7 @@ export async function* decodeAwsChunked(source: AsyncIterable<Buffer>, options: 
   const verifyChunk = (payloadHash: string): void => {
     if (!signing) return;
     const stringToSign = ['AWS4-HMAC-SHA256-PAYLOAD', signing.amzDate, signing.scope, previousSignature, EMPTY_SHA256, payloadHash].join('\n');
-    const expected = createHmac('sha256', signing.signingKey).update(stringToSign).digest('hex');
-    if (expected !== chunkSignature) {
-      throw new S3Error(403, 'SignatureDoesNotMatch', 'The chunk signature we calculated does not match the chunk-signature you provided');
-    }
+    checkSignature(signing, stringToSign, chunkSignature, 'chunk signature', 'chunk-signature');
     previousSignature = chunkSignature;
   };
 
@@ -128,12 +125,15 @@ export async function* decodeAwsChunked(source: AsyncIterable<Buffer>, options: 
   }
   if (options.signedTrailer && signing) {
     if (trailerSignature === undefined) throw framingError('expected an x-amz-trailer-signature after the trailing headers');
-    const trailerHash = createHash('sha256').update(canonicalTrailers).digest('hex');
-    const stringToSign = ['AWS4-HMAC-SHA256-TRAILER', signing.amzDate, signing.scope, previousSignature, trailerHash].join('\n');
-    const expected = createHmac('sha256', signing.signingKey).update(stringToSign).digest('hex');
-    if (expected !== trailerSignature) {
-      throw new S3Error(403, 'SignatureDoesNotMatch', 'The trailer signature we calculated does not match the x-amz-trailer-signature you provided');
-    }
+    const stringToSign = ['AWS4-HMAC-SHA256-TRAILER', signing.amzDate, signing.scope, previousSignature, sha256Hex(canonicalTrailers)].join('\n');
+    checkSignature(signing, stringToSign, trailerSignature, 'trailer signature', 'x-amz-trailer-signature');
+  }
+}
+
+/** Throws 403 SignatureDoesNotMatch unless `given` is the signature of `stringToSign` (compared in constant time). */
+function checkSignature(signing: ChunkSigning, stringToSign: string, given: string, what: string, field: string): void {
+  if (!safeEqualHex(hmacHex(signing.signingKey, stringToSign), given)) {
+    throw new S3Error(403, 'SignatureDoesNotMatch', `The ${what} we calculated does not match the ${field} you provided`);
   }
 }
 

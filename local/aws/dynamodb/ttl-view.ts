@@ -46,24 +46,36 @@ export function hideExpiredItems(store: Store, ttl: TtlSettings, nowMs: number):
 
 function hideInItemDb(store: Store, tableName: string, items: SubDb, attributeName: string, nowMs: number): SubDb {
   const view = Object.create(items) as SubDb;
+  // Items this view hid as expired, by key. The engine reads an item through the view (under
+  // the key's lock) before it writes or deletes it, so a write needs no second read to know
+  // whether it replaces a hidden item.
+  const hidden = new Map<string, unknown>();
   view.get = (key, callback) => {
     items.get(key, (error, value) => {
-      if (error) callback(error);
-      else callback(null, isExpired(value, attributeName, nowMs) ? undefined : value);
+      if (error) return callback(error);
+      if (!isExpired(value, attributeName, nowMs)) return callback(null, value);
+      hidden.set(key, value);
+      callback(null, undefined);
     });
   };
   view.createValueStream = (options) =>
     keepMatching(items, options, (value) => !isExpired(value, attributeName, nowMs));
   // A write over a hidden (expired, not yet swept) item: the engine saw no old item, so it
   // left the old item's index entries in place; remove those the new item does not reuse.
-  const dropStaleIndexEntries = async (key: string, newItem: unknown): Promise<void> => {
-    const old = await getFrom(items, key);
-    if (!isItem(old) || !isExpired(old, attributeName, nowMs)) return;
+  const dropStaleIndexEntries = async (old: unknown, newItem: unknown): Promise<void> => {
+    if (!isItem(old)) return;
     const table = await readTable(store, tableName);
     if (table) await deleteIndexEntriesOf(store, table, old, isItem(newItem) ? newItem : null);
   };
-  view.put = (key, value, callback) => afterwards(dropStaleIndexEntries(key, value), callback, () => items.put(key, value, callback));
-  view.del = (key, callback) => afterwards(dropStaleIndexEntries(key, null), callback, () => items.del(key, callback));
+  /** Runs `write` at once, or after removing the stale index entries when it replaces a hidden item. */
+  const replacing = (key: string, newItem: unknown, callback: Callback<void>, write: () => void): void => {
+    if (!hidden.has(key)) return write();
+    const old = hidden.get(key);
+    hidden.delete(key);
+    afterwards(dropStaleIndexEntries(old, newItem), callback, write);
+  };
+  view.put = (key, value, callback) => replacing(key, value, callback, () => items.put(key, value, callback));
+  view.del = (key, callback) => replacing(key, null, callback, () => items.del(key, callback));
   return view;
 }
 

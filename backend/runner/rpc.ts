@@ -1,4 +1,5 @@
 import type { Command } from '../../cmd/define.js';
+import { describeIssues } from '../issues.js';
 import { outcomeOfFailure, outcomeOfThrow, type Outcome } from './outcome.js';
 
 export interface RpcOptions {
@@ -21,13 +22,10 @@ export async function runRpc(command: Command, options: RpcOptions): Promise<Out
   try {
     args = JSON.parse(options.argsJson ?? '{}');
   } catch (error) {
-    return outcomeOfFailure(2, `invalid rpc-args for ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
+    return outcomeOfFailure(2, `Invalid rpc-args for ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = command.args.safeParse(args);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    return outcomeOfFailure(2, `invalid rpc-args for ${command.name}: ${issues}`);
-  }
+  const parsed = command.args.safeParse(args, { reportInput: true });
+  if (!parsed.success) return outcomeOfFailure(2, describeIssues(`rpc-args for ${command.name}`, parsed.error));
   const running = (async () => command.run(parsed.data, { log: options.log, signal: options.signal }))().then(
     (result): Outcome => ({ exit: typeof result === 'number' && Number.isInteger(result) ? result : 0 }),
     (error: unknown): Outcome => outcomeOfThrow(error),

@@ -147,6 +147,13 @@ describe('runJob', () => {
     expect(text(keys.log)).toBe('[aws-exec] error: disk full\n');
   });
 
+  it('exits 2 with the schema message when an RPC event carries arguments its schema refuses', async () => {
+    const { deps, start, text } = setup();
+    const { event, keys } = await start({ 'rpc-name': 'exits', 'rpc-args': '{"code":"four"}' });
+    expect(await runJob(deps, event, context())).toMatchObject({ exit: 2 });
+    expect(text(keys.log)).toMatch(/^\[aws-exec\] Invalid rpc-args for exits: code: .*expected number.*\n$/);
+  });
+
   it('aborts an RPC on timeout through its signal', async () => {
     const { deps, start, text } = setup();
     const { event, keys } = await start({ 'rpc-name': 'slow', timeout: 1 });

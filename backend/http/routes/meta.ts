@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { PATHS, type CommandInfo, type ListCommandsResponse } from '../../../protocol/index.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { renderHomePage } from '../home.js';
+import { loadPageHtml } from '../page-source.js';
 
 /** `GET /api/commands`, `GET /_version` and the page at `/`. */
 export function registerMetaRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
@@ -11,6 +12,6 @@ export function registerMetaRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return c.json({ commands } satisfies ListCommandsResponse);
   });
   app.get(PATHS.version, (c) => c.json(deps.version));
-  const home = renderHomePage(deps.version.name, deps.version.version);
+  const home = loadPageHtml() ?? renderHomePage(deps.version.name, deps.version.version);
   app.get('/', (c) => c.html(home));
 }

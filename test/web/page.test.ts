@@ -130,7 +130,7 @@ describe('the web page, served by the local runtime', () => {
     await page.getByLabel('Auth key').waitFor();
   });
 
-  it('renders ANSI colours and styles in the log', async () => {
+  it('renders ANSI colours and styles in the log, copies its text and downloads its bytes', async () => {
     const page = await open();
     await runAtPrompt(page, String.raw`printf '\033[31mred\033[0m \033[1;32mbold green\033[0m \033[38;2;0;0;255mblue\033[0m\n'`);
     expect(await waitForExit(page)).toEqual({ kind: 'success', label: 'exit 0' });
@@ -141,6 +141,14 @@ describe('the web page, served by the local runtime', () => {
     const blue = page.locator('.log .row span', { hasText: 'blue' });
     expect(await blue.evaluate((element) => getComputedStyle(element).color)).toBe('rgb(0, 0, 255)');
     expect(await visibleRows(page)).toEqual(['red bold green blue']);
+
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied the log' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('red bold green blue');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    const saved = readFileSync(await download.path(), 'utf8');
+    expect(saved).toBe('\x1b[31mred\x1b[0m \x1b[1;32mbold green\x1b[0m \x1b[38;2;0;0;255mblue\x1b[0m\n');
+    expect(download.suggestedFilename()).toMatch(/^\d{10}\.[0-9a-f-]{36}\.log$/);
   });
 
   it('shows a \\r progress job as one line, not hundreds', async () => {

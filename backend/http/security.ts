@@ -3,7 +3,8 @@ import { secureHeaders } from 'hono/secure-headers';
 
 /**
  * Security headers on every answer (errors and 404s included). The CSP is strict
- * everywhere: JSON needs nothing, and the placeholder page has no script, style or image.
+ * everywhere (JSON needs nothing) except where a route sets its own: the web page at `/`
+ * allows its inline script and style by hash (routes/page.ts).
  */
 export function applySecurityHeaders(): MiddlewareHandler {
   return secureHeaders({
@@ -19,6 +20,8 @@ export function applySecurityHeaders(): MiddlewareHandler {
     },
     // The API is read cross-origin (CORS) by the SDK in other pages.
     crossOriginResourcePolicy: false,
+    // A header a route set itself (the page's CSP) is kept.
+    overwrite: false,
   });
 }
 

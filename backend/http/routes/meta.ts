@@ -1,10 +1,9 @@
 import type { Hono } from 'hono';
 import { PATHS, type CommandInfo, type ListCommandsResponse } from '../../../protocol/index.js';
 import type { AppDeps, AppEnv } from '../env.js';
-import { renderHomePage } from '../home.js';
-import { loadPageHtml } from '../page-source.js';
+import { registerPageRoutes } from './page.js';
 
-/** `GET /api/commands`, `GET /_version` and the page at `/`. */
+/** `GET /api/commands`, `GET /_version` and the page at `/` with its icons. */
 export function registerMetaRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   let commands: CommandInfo[] | undefined;
   app.get(PATHS.commands, (c) => {
@@ -12,6 +11,5 @@ export function registerMetaRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return c.json({ commands } satisfies ListCommandsResponse);
   });
   app.get(PATHS.version, (c) => c.json(deps.version));
-  const home = loadPageHtml() ?? renderHomePage(deps.version.name, deps.version.version);
-  app.get('/', (c) => c.html(home));
+  registerPageRoutes(app, deps);
 }

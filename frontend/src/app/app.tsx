@@ -1,0 +1,117 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { createClient, type CommandInfo } from '../../../client/index.js';
+import { JobList } from '../jobs/job-list.js';
+import { JobView } from '../jobs/job-view.js';
+import { Composer, type RunRequest } from './composer.js';
+import { clearHistory, formatHistory, loadHistory, rememberCommand } from './history.js';
+import { jobHash, parseRoute } from './route.js';
+import { createSession } from './session.js';
+import { SignIn } from './sign-in.js';
+
+const AUTH_KEY = 'aws-exec.auth';
+
+/** The page: sign-in, or the prompt with the recent jobs or one job's live log. */
+export function App() {
+  const [auth, setAuth] = useState(() => localStorage.getItem(AUTH_KEY));
+  const [notice, setNotice] = useState<string>();
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  const [output, setOutput] = useState<string>();
+  const [commands, setCommands] = useState<CommandInfo[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+
+  const signOut = (message?: string) => {
+    localStorage.removeItem(AUTH_KEY);
+    setNotice(message);
+    setAuth(null);
+  };
+  const session = useMemo(
+    () => (auth ? createSession(createClient({ url: location.origin, auth }), () => signOut('The key was refused: sign in again.')) : undefined),
+    [auth],
+  );
+
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  const run = async (request: RunRequest) => {
+    if (!session) return;
+    setProblem(undefined);
+    const command = request.command;
+    if (command !== undefined && command !== 'history clear') rememberCommand(localStorage, command);
+    if (command === 'clear' || command === 'history' || command === 'history clear') {
+      if (command === 'history clear') clearHistory(localStorage);
+      const history = loadHistory(localStorage);
+      setOutput(command === 'clear' ? undefined : history.length > 0 ? formatHistory(history) : 'The history is empty.');
+      location.hash = '#/';
+      return;
+    }
+    setBusy(true);
+    try {
+      const uid = await session.client.start(command !== undefined ? { argv: ['bash', '-c', command] } : { rpcName: request.rpc?.name ?? '', rpcArgs: JSON.stringify(request.rpc?.args ?? {}) });
+      setOutput(undefined);
+      location.hash = jobHash(uid);
+    } catch (error) {
+      setProblem(session.describe(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    if (!session) return;
+    session.client.commands().then(setCommands, (error: unknown) => setProblem(session.describe(error)));
+    // `?cmd=...` runs once on load; the address then becomes the job's own.
+    const params = new URLSearchParams(location.search);
+    const command = params.get('cmd');
+    if (command) {
+      history.replaceState(null, '', location.pathname + location.hash);
+      void run({ command });
+    }
+  }, [session]);
+
+  if (!session) {
+    return (
+      <SignIn
+        notice={notice}
+        onSignIn={(key) => {
+          localStorage.setItem(AUTH_KEY, key);
+          setNotice(undefined);
+          setAuth(key);
+        }}
+      />
+    );
+  }
+  return (
+    <>
+      <header>
+        <a class="home" href="#/">
+          aws-exec
+        </a>
+        <nav>
+          <a href="#/">Jobs</a>
+          <button type="button" class="quiet" onClick={() => signOut()}>
+            Sign out
+          </button>
+        </nav>
+      </header>
+      <main>
+        <Composer commands={commands} busy={busy} problem={problem} onRun={run} />
+        {route.page === 'job' ? (
+          <JobView key={route.uid} session={session} uid={route.uid} />
+        ) : (
+          <>
+            {output !== undefined && (
+              <pre class="output" aria-label="Output">
+                {output}
+              </pre>
+            )}
+            <JobList session={session} />
+          </>
+        )}
+      </main>
+    </>
+  );
+}

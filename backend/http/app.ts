@@ -10,6 +10,8 @@ import { createErrorHandler } from './errors.js';
 import { registerExecRoutes } from './routes/exec.js';
 import { registerJobsRoutes } from './routes/jobs.js';
 import { registerMetaRoutes } from './routes/meta.js';
+import { registerOpenApiRoutes } from './routes/openapi.js';
+import { logRequests } from './request-log.js';
 import { applySecurityHeaders, preventCaching } from './security.js';
 
 /**
@@ -22,6 +24,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('requestId', c.env?.requestContext?.requestId ?? c.env?.lambdaContext?.awsRequestId ?? randomUUID());
     await next();
   });
+  app.use('*', logRequests(deps.logger));
   app.use('*', applySecurityHeaders());
   app.use('/api/*', preventCaching());
   app.use(
@@ -37,6 +40,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  // Public, so registered before the auth middleware (its handler answers first).
+  registerOpenApiRoutes(app, deps);
   app.use('/api/*', requireAuth(deps.auth, deps.config.authFailDelayMs));
   registerExecRoutes(app, deps);
   registerJobsRoutes(app, deps);

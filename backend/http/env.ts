@@ -31,5 +31,10 @@ export interface LambdaBindings {
 /** The hono environment of the app: adapter bindings and per-request variables. */
 export type AppEnv = {
   Bindings: LambdaBindings | undefined;
-  Variables: { authName: string; requestId: string };
+  Variables: {
+    authName: string;
+    requestId: string;
+    /** The job a request is about, once known (for the request log). */
+    uid: string | undefined;
+  };
 };

@@ -98,8 +98,22 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     recordMs: round(performance.now() - shippedAt),
   };
   const result = { exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads, timings };
-  deps.logger.info('job finished', { uid: event.uid, ...result });
+  deps.logger.info('job finished', {
+    uid: event.uid,
+    'auth-name': event['auth-name'],
+    ...describeJobKind(event),
+    durationMs: round(performance.now() - clock),
+    ...result,
+  });
   return { status: 'finished', ...result };
+}
+
+/**
+ * What ran, for the log: the program (argv[0] only: later arguments may hold secrets) or
+ * the registered command's name (never its arguments).
+ */
+function describeJobKind(event: JobEvent): { kind: 'argv'; program: string } | { kind: 'rpc'; 'rpc-name': string } {
+  return event.argv ? { kind: 'argv', program: event.argv[0] ?? '' } : { kind: 'rpc', 'rpc-name': event['rpc-name'] ?? '' };
 }
 
 /**

@@ -27,6 +27,7 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const job = checkExecRequest(request, deps.registry, deps.config.functionTimeoutSeconds);
     const authName = c.get('authName');
     const uid = createUid(now());
+    c.set('uid', uid);
     // The answer carries the URLs GET /api/exec would give (clients that do not know them
     // ignore them), saving the follower a round trip; presigning runs while the job starts.
     const presigned = job.pushUrls ? undefined : presignJobUrls(jobKeys(authName, uid));
@@ -37,6 +38,7 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
 
   app.get(PATHS.exec, async (c) => {
     const query = parseInput(ExecStatusQuery, c.req.query(), 'query');
+    c.set('uid', query.uid);
     const authName = c.get('authName');
     // Presigning is local CPU work: start it while the record is read, use it if allowed.
     const presigned = presignJobUrls(jobKeys(authName, query.uid));
@@ -69,6 +71,7 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
 
   app.delete(PATHS.exec, async (c) => {
     const query = parseInput(CancelQuery, c.req.query(), 'query');
+    c.set('uid', query.uid);
     const result = await deps.jobs.requestCancel(query.uid, c.get('authName'), now());
     if (result === 'not-found') throw new NotFoundError(`No job with uid \`${query.uid}\``);
     return c.json({ uid: query.uid, status: result } satisfies CancelResponse);

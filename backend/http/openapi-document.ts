@@ -1,0 +1,137 @@
+import type { z } from 'zod';
+import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import {
+  AUTH_HEADER,
+  CancelQuery,
+  CancelResponse,
+  ErrorResponse,
+  ExecRequest,
+  ExecResponse,
+  ExecStatusQuery,
+  ExecStatusResponse,
+  ListCommandsResponse,
+  ListJobsQuery,
+  ListJobsResponse,
+  PATHS,
+  VersionResponse,
+} from '../../protocol/index.js';
+
+/** Where the API's OpenAPI document is served; public, like `/_version` and the page. */
+export const OPENAPI_PATH = '/api/openapi.json';
+
+/** An OpenAPI 3.1 document, as `createOpenApiDocument` builds it. */
+export type OpenApiDocument = ReturnType<typeof createDocument>;
+
+const SECURITY_SCHEME = 'authKey';
+
+const errorAnswer = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorResponse } },
+});
+
+/** The error answers every authenticated route can give. */
+const AUTH_ERRORS: ZodOpenApiResponsesObject = {
+  '400': errorAnswer('Bad input: the message says what was expected and what came.'),
+  '401': errorAnswer('A missing or unknown `auth` key (after a fixed delay; the message says only "unauthorized").'),
+  '500': errorAnswer('An internal error; the message names the request id, nothing more.'),
+};
+
+const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+
+/**
+ * Builds the OpenAPI 3.1 document of the HTTP API from the protocol's zod schemas: the
+ * same schemas the routes parse their input with, so the document cannot drift from
+ * what the API accepts. Every route of the app is listed (a test compares with
+ * `app.routes`).
+ */
+export function createOpenApiDocument(version: VersionResponse): OpenApiDocument {
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: version.name,
+      version: version.version,
+      description:
+        'Start commands asynchronously (a subprocess or a registered command), tail their logs from S3 with presigned URLs, get the real exit code. ' +
+        'Every `/api/*` request carries the header `auth: <key>`, except this document.',
+    },
+    components: {
+      securitySchemes: { [SECURITY_SCHEME]: { type: 'apiKey', in: 'header', name: AUTH_HEADER } },
+    },
+    security: [{ [SECURITY_SCHEME]: [] }],
+    paths: {
+      [PATHS.exec]: {
+        post: {
+          operationId: 'startJob',
+          summary: 'Start a job: a subprocess (argv) or a registered command (rpc-name + rpc-args).',
+          requestBody: { required: true, content: { 'application/json': { schema: ExecRequest } } },
+          responses: {
+            '200': json('The job started; follow it with GET /api/exec or the presigned URLs.', ExecResponse),
+            ...AUTH_ERRORS,
+            '404': errorAnswer('No registered command of that rpc-name.'),
+            '413': errorAnswer('The body is larger than the API accepts.'),
+            '502': errorAnswer('The job could not be handed to its runner; it was closed with exit 1.'),
+          },
+        },
+        get: {
+          operationId: 'followJob',
+          summary: "A presigned GET of the job's log (read it with `Range: bytes=N-`), or its exit code once range-start equals the final size.",
+          requestParams: { query: ExecStatusQuery },
+          responses: {
+            '200': json('Presigned URLs, or the exit code.', ExecStatusResponse),
+            ...AUTH_ERRORS,
+            '404': errorAnswer('No job of this uid among the caller\'s jobs.'),
+          },
+        },
+        delete: {
+          operationId: 'cancelJob',
+          summary: 'Cancel a job: it exits 130.',
+          requestParams: { query: CancelQuery },
+          responses: {
+            '200': json('Whether the job was still running when the cancel was recorded.', CancelResponse),
+            ...AUTH_ERRORS,
+            '404': errorAnswer('No job of this uid among the caller\'s jobs.'),
+          },
+        },
+      },
+      [PATHS.jobs]: {
+        get: {
+          operationId: 'listJobs',
+          summary: "The caller's recent jobs, newest first.",
+          requestParams: { query: ListJobsQuery },
+          responses: { '200': json('The jobs.', ListJobsResponse), ...AUTH_ERRORS },
+        },
+      },
+      [PATHS.commands]: {
+        get: {
+          operationId: 'listCommands',
+          summary: 'The registered commands, each with the JSON Schema of its rpc-args.',
+          responses: { '200': json('The commands.', ListCommandsResponse), ...AUTH_ERRORS },
+        },
+      },
+      [OPENAPI_PATH]: {
+        get: {
+          operationId: 'getOpenApiDocument',
+          summary: 'This document (no auth needed).',
+          security: [],
+          responses: { '200': { description: 'The OpenAPI 3.1 document.', content: { 'application/json': {} } } },
+        },
+      },
+      [PATHS.version]: {
+        get: {
+          operationId: 'getVersion',
+          summary: 'The name and version of the deployed backend (no auth needed).',
+          security: [],
+          responses: { '200': json('The version.', VersionResponse) },
+        },
+      },
+      '/': {
+        get: {
+          operationId: 'getPage',
+          summary: 'The web page (no auth needed; it asks for the key).',
+          security: [],
+          responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+        },
+      },
+    },
+  });
+}

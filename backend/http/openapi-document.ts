@@ -36,6 +36,14 @@ const AUTH_ERRORS: ZodOpenApiResponsesObject = {
   '500': errorAnswer('An internal error; the message names the request id, nothing more.'),
 };
 
+const icon = (description: string, type: string) => ({
+  get: {
+    summary: `${description} No auth needed.`,
+    security: [],
+    responses: { '200': { description, content: { [type]: { schema: { type: 'string' as const, contentEncoding: 'binary' } } } } },
+  },
+});
+
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
 
 /**
@@ -129,9 +137,15 @@ export function createOpenApiDocument(version: VersionResponse): OpenApiDocument
           operationId: 'getPage',
           summary: 'The web page (no auth needed; it asks for the key).',
           security: [],
-          responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+          responses: {
+            '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } },
+            '304': { description: 'The page has not changed since the ETag in If-None-Match.' },
+          },
         },
       },
+      '/favicon.svg': icon('The icon, as SVG.', 'image/svg+xml'),
+      '/favicon.ico': icon('The icon, as PNG (browsers ask for this path).', 'image/png'),
+      '/apple-touch-icon.png': icon('The home-screen icon, as PNG.', 'image/png'),
     },
   });
 }

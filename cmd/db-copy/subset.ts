@@ -1,0 +1,139 @@
+import type pg from 'pg';
+import type { SubsetSpec } from './args.js';
+import type { Catalog, ForeignKey, Table } from './catalog.js';
+import { DbCopyError, messageOf } from './errors.js';
+import { requireTable } from './plan.js';
+import { formatCount } from './progress.js';
+
+/** The rows a subset selected: per table, a temp table of ctids on the source session. */
+export interface Subset {
+  /** The temp table holding the selected ctids of each table with rows. */
+  selection: Map<Table, { relation: string; rows: number }>;
+}
+
+interface TableState {
+  table: Table;
+  index: number;
+  selected: string;
+  fresh: string;
+  next: string;
+  freshRows: number;
+  nextRows: number;
+  total: number;
+  reasons: Map<string, number>;
+}
+
+/**
+ * Computes the closure of the roots on the source server, inside the copy's snapshot:
+ * child rows are followed down from the roots for `depth` foreign-key steps, then every
+ * parent any selected row references is pulled in, until nothing new comes. Each round
+ * expands only the rows the previous round added, so cycles and self-references end.
+ */
+export async function selectSubset(client: pg.Client, catalog: Catalog, tables: Table[], spec: SubsetSpec, log: (line: string) => void): Promise<Subset> {
+  const keys = collectForeignKeys(catalog, tables, spec);
+  const states = new Map<Table, TableState>();
+  for (const [index, table] of tables.entries()) {
+    const state: TableState = { table, index, selected: `pg_temp.dbcopy_sel_${index}`, fresh: `pg_temp.dbcopy_new_${index}`, next: `pg_temp.dbcopy_next_${index}`, freshRows: 0, nextRows: 0, total: 0, reasons: new Map() };
+    await client.query(`CREATE TEMP TABLE dbcopy_sel_${index} (ctid tid PRIMARY KEY); CREATE TEMP TABLE dbcopy_new_${index} (ctid tid); CREATE TEMP TABLE dbcopy_next_${index} (ctid tid)`);
+    states.set(table, state);
+  }
+  const stateOf = (table: Table) => states.get(table) as TableState;
+  const add = async (state: TableState, select: string, reason: string) => {
+    const sql = `WITH added AS (INSERT INTO ${state.selected} ${select} ON CONFLICT DO NOTHING RETURNING ctid) INSERT INTO ${state.next} SELECT ctid FROM added`;
+    const result = await client.query(sql).catch((error: unknown) => {
+      throw new DbCopyError(`Could not select the subset rows of ${state.table.key} (${reason}): ${messageOf(error)}`, { cause: error });
+    });
+    const count = result.rowCount ?? 0;
+    if (count === 0) return;
+    state.nextRows += count;
+    state.total += count;
+    state.reasons.set(reason, (state.reasons.get(reason) ?? 0) + count);
+  };
+  const rotate = async () => {
+    let added = 0;
+    for (const state of states.values()) {
+      if (state.freshRows > 0) await client.query(`TRUNCATE ${state.fresh}`);
+      if (state.nextRows > 0) await client.query(`INSERT INTO ${state.fresh} SELECT ctid FROM ${state.next}; TRUNCATE ${state.next}`);
+      state.freshRows = state.nextRows;
+      state.nextRows = 0;
+      added += state.freshRows;
+    }
+    return added;
+  };
+  const freshCtids = (state: TableState) => `ctid = ANY(ARRAY(SELECT ctid FROM ${state.fresh}))`;
+
+  for (const root of spec.roots) {
+    const table = requireTable(catalog, root.table, 'subset root');
+    const state = states.get(table);
+    if (state === undefined) throw new DbCopyError(`Expected the subset root ${table.key} among the copied tables, got it excluded`);
+    await add(state, `SELECT ctid FROM ONLY ${table.qualified} WHERE ${root.where}`, `root where ${root.where}`);
+  }
+  await rotate();
+  for (let depth = 1; depth <= spec.depth; depth++) {
+    for (const parent of states.values()) {
+      if (parent.freshRows === 0) continue;
+      for (const key of keys.filter((k) => k.parent === parent.table)) {
+        const child = stateOf(key.child);
+        await add(
+          child,
+          `SELECT c.ctid FROM ONLY ${key.child.qualified} c WHERE (${columns('c', key.childColumns)}) IN (SELECT ${columns('p', key.parentColumns)} FROM ONLY ${key.parent.qualified} p WHERE p.${freshCtids(parent)})`,
+          `children of ${key.parent.key} via ${key.name}`,
+        );
+      }
+    }
+    if ((await rotate()) === 0) break;
+  }
+  // Every selected row needs its parents: start from all of them, expand what is new.
+  for (const state of states.values()) {
+    await client.query(`TRUNCATE ${state.fresh}; INSERT INTO ${state.fresh} SELECT ctid FROM ${state.selected}`);
+    state.freshRows = state.total;
+  }
+  for (let round = 0; ; round++) {
+    for (const child of states.values()) {
+      if (child.freshRows === 0) continue;
+      for (const key of keys.filter((k) => k.child === child.table)) {
+        const parent = stateOf(key.parent);
+        await add(
+          parent,
+          `SELECT p.ctid FROM ONLY ${key.parent.qualified} p WHERE (${columns('p', key.parentColumns)}) IN (SELECT ${columns('c', key.childColumns)} FROM ONLY ${key.child.qualified} c WHERE c.${freshCtids(child)})`,
+          `parents of ${key.child.key} via ${key.name}`,
+        );
+      }
+    }
+    if ((await rotate()) === 0) break;
+  }
+  const selection: Subset['selection'] = new Map();
+  for (const state of states.values()) {
+    const why = [...state.reasons].map(([reason, rows]) => `${formatCount(rows)} ${reason}`).join('; ');
+    log(`subset ${state.table.key}: ${formatCount(state.total)} rows${why ? ` (${why})` : ''}`);
+    if (state.total > 0) selection.set(state.table, { relation: state.selected, rows: state.total });
+  }
+  return { selection };
+}
+
+function columns(alias: string, names: string[]): string {
+  return names.map((name) => `${alias}.${quoteIdent(name)}`).join(', ');
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Declared foreign keys between copied tables, plus those the spec declares. */
+function collectForeignKeys(catalog: Catalog, tables: Table[], spec: SubsetSpec): ForeignKey[] {
+  const copied = new Set(tables);
+  const keys = catalog.foreignKeys.filter((key) => copied.has(key.child) && copied.has(key.parent));
+  for (const [index, extra] of spec.foreignKeys.entries()) {
+    const child = requireTable(catalog, extra.table, 'subset.foreignKeys table');
+    const parent = requireTable(catalog, extra.references, 'subset.foreignKeys references');
+    for (const [table, names] of [[child, extra.columns], [parent, extra.referencedColumns]] as const) {
+      const missing = names.filter((name) => !table.columns.some((column) => column.name === name));
+      if (missing.length > 0) throw new DbCopyError(`Expected subset.foreignKeys[${index}] columns in ${table.key}, got unknown ${missing.join(', ')}`);
+    }
+    if (extra.columns.length !== extra.referencedColumns.length) {
+      throw new DbCopyError(`Expected subset.foreignKeys[${index}] to pair as many columns as it references, got ${extra.columns.length} and ${extra.referencedColumns.length}`);
+    }
+    if (copied.has(child) && copied.has(parent)) keys.push({ name: `declared key ${index}`, child, childColumns: extra.columns, parent, parentColumns: extra.referencedColumns });
+  }
+  return keys;
+}

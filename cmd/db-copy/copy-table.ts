@@ -9,7 +9,7 @@ import type { TableProgress } from './progress.js';
 /** The rows of a table to read: all of them, or those whose ctid a subset selected. */
 export function selectRows(copy: TableCopy, selection: string | undefined): string {
   const list = copy.table.columns.map((column) => column.quoted).join(', ');
-  const filter = selection === undefined ? '' : ` WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${selection}))`;
+  const filter = selection === undefined ? '' : ` WHERE ctid = ANY(ARRAY(SELECT row_id FROM ${selection}))`;
   return `SELECT ${list} FROM ONLY ${copy.table.qualified}${filter}`;
 }
 

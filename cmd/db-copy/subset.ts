@@ -34,12 +34,12 @@ export async function selectSubset(client: pg.Client, catalog: Catalog, tables: 
   const states = new Map<Table, TableState>();
   for (const [index, table] of tables.entries()) {
     const state: TableState = { table, index, selected: `pg_temp.dbcopy_sel_${index}`, fresh: `pg_temp.dbcopy_new_${index}`, next: `pg_temp.dbcopy_next_${index}`, freshRows: 0, nextRows: 0, total: 0, reasons: new Map() };
-    await client.query(`CREATE TEMP TABLE dbcopy_sel_${index} (ctid tid PRIMARY KEY); CREATE TEMP TABLE dbcopy_new_${index} (ctid tid); CREATE TEMP TABLE dbcopy_next_${index} (ctid tid)`);
+    await client.query(`CREATE TEMP TABLE dbcopy_sel_${index} (row_id tid PRIMARY KEY); CREATE TEMP TABLE dbcopy_new_${index} (row_id tid); CREATE TEMP TABLE dbcopy_next_${index} (row_id tid)`);
     states.set(table, state);
   }
   const stateOf = (table: Table) => states.get(table) as TableState;
   const add = async (state: TableState, select: string, reason: string) => {
-    const sql = `WITH added AS (INSERT INTO ${state.selected} ${select} ON CONFLICT DO NOTHING RETURNING ctid) INSERT INTO ${state.next} SELECT ctid FROM added`;
+    const sql = `WITH added AS (INSERT INTO ${state.selected} ${select} ON CONFLICT DO NOTHING RETURNING row_id) INSERT INTO ${state.next} SELECT row_id FROM added`;
     const result = await client.query(sql).catch((error: unknown) => {
       throw new DbCopyError(`Could not select the subset rows of ${state.table.key} (${reason}): ${messageOf(error)}`, { cause: error });
     });
@@ -53,14 +53,14 @@ export async function selectSubset(client: pg.Client, catalog: Catalog, tables: 
     let added = 0;
     for (const state of states.values()) {
       if (state.freshRows > 0) await client.query(`TRUNCATE ${state.fresh}`);
-      if (state.nextRows > 0) await client.query(`INSERT INTO ${state.fresh} SELECT ctid FROM ${state.next}; TRUNCATE ${state.next}`);
+      if (state.nextRows > 0) await client.query(`INSERT INTO ${state.fresh} SELECT row_id FROM ${state.next}; TRUNCATE ${state.next}`);
       state.freshRows = state.nextRows;
       state.nextRows = 0;
       added += state.freshRows;
     }
     return added;
   };
-  const freshCtids = (state: TableState) => `ctid = ANY(ARRAY(SELECT ctid FROM ${state.fresh}))`;
+  const freshCtids = (state: TableState) => `ctid = ANY(ARRAY(SELECT row_id FROM ${state.fresh}))`;
 
   for (const root of spec.roots) {
     const table = requireTable(catalog, root.table, 'subset root');
@@ -85,7 +85,7 @@ export async function selectSubset(client: pg.Client, catalog: Catalog, tables: 
   }
   // Every selected row needs its parents: start from all of them, expand what is new.
   for (const state of states.values()) {
-    await client.query(`TRUNCATE ${state.fresh}; INSERT INTO ${state.fresh} SELECT ctid FROM ${state.selected}`);
+    await client.query(`TRUNCATE ${state.fresh}; INSERT INTO ${state.fresh} SELECT row_id FROM ${state.selected}`);
     state.freshRows = state.total;
   }
   for (let round = 0; ; round++) {

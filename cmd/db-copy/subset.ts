@@ -68,40 +68,29 @@ export async function selectSubset(client: pg.Client, catalog: Catalog, tables: 
     if (state === undefined) throw new DbCopyError(`Expected the subset root ${table.key} among the copied tables, got it excluded`);
     await add(state, `SELECT ctid FROM ONLY ${table.qualified} WHERE ${root.where}`, `root where ${root.where}`);
   }
-  await rotate();
-  for (let depth = 1; depth <= spec.depth; depth++) {
-    for (const parent of states.values()) {
-      if (parent.freshRows === 0) continue;
-      for (const key of keys.filter((k) => k.parent === parent.table)) {
-        const child = stateOf(key.child);
+  /** One round: rows related over a key to the rows the last round added (children: down, parents: up). */
+  const expand = async (direction: 'down' | 'up') => {
+    for (const from of states.values()) {
+      if (from.freshRows === 0) continue;
+      for (const key of keys.filter((k) => (direction === 'down' ? k.parent : k.child) === from.table)) {
+        const [to, toColumns, fromColumns] = direction === 'down' ? [key.child, key.childColumns, key.parentColumns] : [key.parent, key.parentColumns, key.childColumns];
         await add(
-          child,
-          `SELECT c.ctid FROM ONLY ${key.child.qualified} c WHERE (${columns('c', key.childColumns)}) IN (SELECT ${columns('p', key.parentColumns)} FROM ONLY ${key.parent.qualified} p WHERE p.${freshCtids(parent)})`,
-          `children of ${key.parent.key} via ${key.name}`,
+          stateOf(to),
+          `SELECT t.ctid FROM ONLY ${to.qualified} t WHERE (${columns('t', toColumns)}) IN (SELECT ${columns('f', fromColumns)} FROM ONLY ${from.table.qualified} f WHERE f.${freshCtids(from)})`,
+          `${direction === 'down' ? 'children' : 'parents'} of ${from.table.key} via ${key.name}`,
         );
       }
     }
-    if ((await rotate()) === 0) break;
-  }
+    return rotate();
+  };
+  await rotate();
+  for (let depth = 1; depth <= spec.depth; depth++) if ((await expand('down')) === 0) break;
   // Every selected row needs its parents: start from all of them, expand what is new.
   for (const state of states.values()) {
     await client.query(`TRUNCATE ${state.fresh}; INSERT INTO ${state.fresh} SELECT row_id FROM ${state.selected}`);
     state.freshRows = state.total;
   }
-  for (let round = 0; ; round++) {
-    for (const child of states.values()) {
-      if (child.freshRows === 0) continue;
-      for (const key of keys.filter((k) => k.child === child.table)) {
-        const parent = stateOf(key.parent);
-        await add(
-          parent,
-          `SELECT p.ctid FROM ONLY ${key.parent.qualified} p WHERE (${columns('p', key.parentColumns)}) IN (SELECT ${columns('c', key.childColumns)} FROM ONLY ${key.child.qualified} c WHERE c.${freshCtids(child)})`,
-          `parents of ${key.child.key} via ${key.name}`,
-        );
-      }
-    }
-    if ((await rotate()) === 0) break;
-  }
+  while ((await expand('up')) > 0);
   const selection: Subset['selection'] = new Map();
   for (const state of states.values()) {
     const why = [...state.reasons].map(([reason, rows]) => `${formatCount(rows)} ${reason}`).join('; ');

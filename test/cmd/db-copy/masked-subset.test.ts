@@ -35,7 +35,7 @@ describe('db-copy masked', () => {
     const result = await maskInto('masked_a');
     expect(result.log).toMatch(/^ {2}public\.users: [\d.]+ MB, masked: email \(email\), full_name \(name\), phone \(phone\), bio \(partial\)$/m);
     expect(result.log).not.toContain(KEY.DB_COPY_MASK_KEY);
-    const pairs = await cluster.query<{ id: string; email: string }>('src', 'SELECT id, email, full_name, phone, bio FROM users ORDER BY id');
+    const pairs = await cluster.query<{ id: string; email: string; phone: string | null }>('src', 'SELECT id, email, full_name, phone, bio FROM users ORDER BY id');
     const masked = await cluster.query<{ id: string; email: string; full_name: string; phone: string | null; bio: string | null }>(
       'masked_a',
       'SELECT id, email, full_name, phone, bio FROM users ORDER BY id',
@@ -46,7 +46,7 @@ describe('db-copy masked', () => {
       expect(after?.email).toMatch(/^[a-z]+\.[a-z]+\.[0-9a-f]{16}@example\.com$/);
       expect(after?.email).not.toBe(before.email);
       expect(after?.full_name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
-      expect(after?.phone === null).toBe((before as { phone: string | null }).phone === null);
+      expect(after?.phone === null).toBe(before.phone === null);
       if (after?.phone !== null) expect(after?.phone).toMatch(/^\+1-555-\d{3}-\d{4}$/);
     }
     // partial keeps the last 3 characters of the decoded value, even after a tab, newline or backslash.
@@ -111,7 +111,7 @@ async function expectedClosure(roots: string[], depth: number): Promise<Record<s
   }
   const key = (table: string, row: Row) => (keyOf[table] ?? ((r: Row) => String(r.id)))(row);
   const selected: Record<string, Set<string>> = Object.fromEntries(Object.keys(rows).map((table) => [table, new Set<string>()]));
-  let frontier = rows.tenants!.filter((row) => roots.includes(String(row.id))).map((row) => ['tenants', row] as const);
+  let frontier: (readonly [string, Row])[] = rows.tenants!.filter((row) => roots.includes(String(row.id))).map((row) => ['tenants', row] as const);
   for (const [table, row] of frontier) selected[table]!.add(key(table, row));
   for (let step = 0; step < depth && frontier.length > 0; step++) {
     const next: (readonly [string, Row])[] = [];

@@ -1,11 +1,13 @@
+import { dbCopy } from './db-copy/index.js';
 import { httpCheck } from './http-check.js';
 import { listdir } from './listdir.js';
 import { CommandRegistry } from './registry.js';
 
 export { defineCommand, type Command, type CommandContext } from './define.js';
 export { CommandRegistry } from './registry.js';
+export { dbCopy } from './db-copy/index.js';
 export { httpCheck } from './http-check.js';
 export { listdir } from './listdir.js';
 
 /** Every registered command, listed explicitly (no registration by import side effects). */
-export const registry = new CommandRegistry([listdir, httpCheck]);
+export const registry = new CommandRegistry([listdir, httpCheck, dbCopy]);

@@ -41,7 +41,7 @@ describe('the API app', () => {
   it('describes the registered commands with their argument JSON Schema', async () => {
     const { call } = createTestApp();
     const body = (await (await call('GET', '/api/commands')).json()) as { commands: { name: string; args: { type: string } }[] };
-    expect(body.commands.map((command) => command.name)).toEqual(['listdir', 'http-check']);
+    expect(body.commands.map((command) => command.name)).toEqual(['listdir', 'http-check', 'db-copy']);
     expect(body.commands[0]?.args.type).toBe('object');
   });
 

@@ -41,7 +41,7 @@ describe('POST /api/exec', () => {
     const { call, invoker, jobs } = createTestApp();
     const response = await call('POST', '/api/exec', { body: { 'rpc-name': 'nope' } });
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: 'Expected rpc-name to be a registered command (listdir, http-check), got `nope`' });
+    expect(await response.json()).toEqual({ error: 'Expected rpc-name to be a registered command (listdir, http-check, db-copy), got `nope`' });
     expect(invoker.events).toHaveLength(0);
     expect(jobs.records.size).toBe(0);
   });

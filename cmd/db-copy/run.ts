@@ -1,0 +1,311 @@
+import type { DbCopyArgs } from './args.js';
+import { readCatalog, type Table } from './catalog.js';
+import { ConnectionSet, type Connection } from './connections.js';
+import { copyTable, selectRows } from './copy-table.js';
+import { resolveEndpoint, type Endpoint } from './endpoint.js';
+import { DbCopyCancelled, DbCopyError, messageOf } from './errors.js';
+import { buildPlan, describePlan, formatMegabytes, type Plan, type TableCopy } from './plan.js';
+import { addNotValid, parsePostData, type PostData, type PostDataEntry } from './post-data.js';
+import { formatCount, formatSeconds, Progress, rate } from './progress.js';
+import { createRedactor, type Redactor } from './redact.js';
+import { cleanTarget, clearIncomplete, INCOMPLETE_MARK, listTargetObjects, markIncomplete, refuseNonEmptyTarget, refuseSameDatabase } from './safety.js';
+import { schedulePostData, type PostDataSchedule } from './schedule.js';
+import { readSequences, setSequences } from './sequences.js';
+import { selectSubset, type Subset } from './subset.js';
+import { applyScript, dumpSchema } from './tools.js';
+
+/** What the command gets from its context, and the environment it reads secrets from. */
+export interface RunContext {
+  log: (chunk: string) => void;
+  signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Session settings of every target connection: loading and index builds need no durability wait and more memory. */
+const TARGET_SETTINGS = `SET synchronous_commit = off; SET maintenance_work_mem = '256MB'`;
+
+/** Copies a database as the arguments say; resolves to the exit code, or throws a redacted DbCopyError. */
+export async function runDbCopy(args: DbCopyArgs, context: RunContext): Promise<number> {
+  const source = resolveEndpoint('source', args.source, context.env);
+  const target = resolveEndpoint('target', args.target, context.env);
+  const maskKey = context.env[args.maskKeyEnv] || undefined;
+  const redact = createRedactor([source.password, target.password, maskKey]);
+  const log = (line: string) => context.log(`${redact(line)}\n`);
+  const connections = new ConnectionSet(redact);
+  const stop = new AbortController();
+  const onAbort = () => {
+    stop.abort(new DbCopyCancelled('the copy was cancelled'));
+    void connections.abortAll();
+  };
+  context.signal.addEventListener('abort', onAbort, { once: true });
+  const run = new CopyRun(args, { source, target, maskKey, redact, log, connections, signal: stop.signal });
+  try {
+    if (context.signal.aborted) throw new DbCopyCancelled('the copy was cancelled before it started');
+    await run.execute();
+    await connections.closeAll();
+    return 0;
+  } catch (error) {
+    stop.abort(error);
+    await connections.abortAll();
+    const reason = context.signal.aborted ? 'cancelled' : 'failed';
+    if (run.marked) log(`target ${target.display} left incomplete: its database comment says "${INCOMPLETE_MARK}"; rerun with clean: true to start over`);
+    const message = error instanceof DbCopyError ? error.message : redact(`db-copy ${reason}: ${messageOf(error)}`);
+    throw new DbCopyError(redact(context.signal.aborted ? `db-copy cancelled: ${message}` : message), { cause: error });
+  } finally {
+    context.signal.removeEventListener('abort', onAbort);
+    run.progress.stop();
+  }
+}
+
+interface Setup {
+  source: Endpoint;
+  target: Endpoint;
+  maskKey: string | undefined;
+  redact: Redactor;
+  log: (line: string) => void;
+  connections: ConnectionSet;
+  signal: AbortSignal;
+}
+
+/** One copy, step by step: checks, snapshot, plan, schema, data with index builds, keys, sequences. */
+class CopyRun {
+  marked = false;
+  readonly progress: Progress;
+  /** The first failure of any worker: the others stop at their next step. */
+  private failure: unknown;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly args: DbCopyArgs,
+    private readonly setup: Setup,
+  ) {
+    this.progress = new Progress(setup.log);
+  }
+
+  async execute(): Promise<void> {
+    const { args, setup } = this;
+    const { source, target, log, connections } = setup;
+    log(`db-copy ${args.mode}: ${source.display} -> ${target.display}, ${args.jobs} jobs${args.dryRun ? ' (dry run)' : ''}`);
+    const coordinator = await connections.connect(source, 'snapshot');
+    const admin = await connections.connect(target, 'admin');
+    await refuseSameDatabase(coordinator, admin);
+    await coordinator.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const snapshot = (await coordinator.client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]?.id ?? '';
+    const sequences = await readSequences(coordinator.client);
+    const catalog = await readCatalog(coordinator.client);
+    log(`snapshot ${snapshot} of the source (PostgreSQL ${catalog.version})`);
+    const plan = buildPlan(args, catalog, setup.maskKey);
+    for (const line of describePlan(plan)) log(line);
+    const copied = plan.copies.map((copy) => copy.table);
+    let subset: Subset | undefined;
+    if (args.subset !== undefined) {
+      const began = performance.now();
+      subset = await selectSubset(coordinator.client, catalog, copied, args.subset, log);
+      log(`subset selected on the source in ${formatSeconds((performance.now() - began) / 1000)}`);
+    }
+    if (args.dryRun) {
+      const objects = await listTargetObjects(admin);
+      if (objects.length > 0) log(`target holds ${objects.join(', ')}: ${args.clean ? 'clean would drop them' : 'the copy would be refused without clean'}`);
+      log('dry run: nothing copied');
+      return;
+    }
+    this.check();
+    if (args.clean) {
+      const dropped = await cleanTarget(admin);
+      log(`clean: dropped schemas ${dropped.join(', ') || '(none)'} of the target and recreated public`);
+    } else {
+      await refuseNonEmptyTarget(admin, target.display);
+    }
+    await markIncomplete(admin, `started ${new Date().toISOString()} from ${source.display}`);
+    this.marked = true;
+    const exclude = plan.excluded.map((table) => table.key);
+    let began = performance.now();
+    const [preData, postScript] = await Promise.all([
+      dumpSchema(source, { section: 'pre-data', snapshot, exclude }, setup.redact, setup.signal),
+      dumpSchema(source, { section: 'post-data', snapshot, exclude }, setup.redact, setup.signal),
+    ]);
+    await applyScript(target, preData, setup.redact, setup.signal);
+    const postData = parsePostData(postScript);
+    log(`schema: tables, types and sequences created in ${formatSeconds((performance.now() - began) / 1000)}`);
+    const schedule = schedulePostData(postData.entries, copied, plan.excluded);
+    for (const entry of schedule.skipped) log(`skipped ${entry.name}: it references the excluded table ${entry.foreignKey?.references}`);
+    began = performance.now();
+    this.progress.startTicker(5_000);
+    await this.copyData(plan, subset, snapshot, coordinator, postData, schedule);
+    this.progress.stop();
+    const dataSeconds = (performance.now() - began) / 1000;
+    this.check();
+    began = performance.now();
+    await this.runEach(schedule.lateBuilds, postData, 'index');
+    await this.addForeignKeys(admin, postData, schedule.foreignKeys);
+    await this.runSerially(admin, postData, schedule.rest);
+    for (const table of catalog.tables.filter((t) => t.kind === 'matview' && !plan.excluded.includes(t))) {
+      await admin.client.query(`REFRESH MATERIALIZED VIEW ${table.qualified}`);
+    }
+    const set = await setSequences(admin.client, sequences);
+    log(`post-data: foreign keys, triggers and the rest in ${formatSeconds((performance.now() - began) / 1000)}; ${set} sequences set to the source's values`);
+    await clearIncomplete(admin);
+    this.marked = false;
+    const total = (performance.now() - this.started) / 1000;
+    const { rows, bytes, tables } = this.progress;
+    log(
+      `done: ${tables} tables, ${formatCount(rows)} rows, ${formatMegabytes(bytes)} in ${formatSeconds(total)} (${rate(rows, total)} rows/s, ${(bytes / 1e6 / total).toFixed(1)} MB/s; data and indexes ${formatSeconds(dataSeconds)})`,
+    );
+  }
+
+  /** Streams every table with `jobs` workers; each table's indexes are built as soon as its data is in. */
+  private async copyData(plan: Plan, subset: Subset | undefined, snapshot: string, coordinator: Connection, postData: PostData, schedule: PostDataSchedule): Promise<void> {
+    const { args } = this;
+    const queue: TableCopy[] = subset === undefined ? [...plan.copies] : plan.copies.filter((copy) => subset.selection.has(copy.table));
+    const builds: PostDataEntry[] = [];
+    // Tables a subset left empty need their indexes all the same.
+    for (const copy of plan.copies) if (!queue.includes(copy)) builds.push(...(schedule.builds.get(copy.table.qualified) ?? []));
+    let copying = 0;
+    let wake: () => void = () => undefined;
+    let changed = new Promise<void>((resolve) => (wake = resolve));
+    const notify = () => {
+      wake();
+      changed = new Promise<void>((resolve) => (wake = resolve));
+    };
+    let sourceLock: Promise<void> = Promise.resolve();
+    const workers = Math.min(args.jobs, Math.max(1, queue.length + builds.length + [...schedule.builds.values()].flat().length));
+    await this.inParallel(workers, async (index) => {
+      const sourceConnection = subset === undefined ? await this.openSourceWorker(snapshot, index) : undefined;
+      const targetConnection = await this.openTargetWorker(postData, index);
+      for (;;) {
+        this.check();
+        const build = builds.shift();
+        if (build !== undefined) {
+          await this.runEntry(targetConnection, build);
+          continue;
+        }
+        const copy = queue.shift();
+        if (copy === undefined) {
+          if (copying === 0) break;
+          await changed;
+          continue;
+        }
+        copying += 1;
+        try {
+          const selection = subset?.selection.get(copy.table)?.relation;
+          const select = selectRows(copy, selection);
+          if (sourceConnection !== undefined) {
+            await copyTable(sourceConnection, targetConnection, copy, select, this.progress.start(copy.table.key));
+          } else {
+            // A subset's selection lives in temp tables of the snapshot session: one reader at a time.
+            const previous = sourceLock;
+            let release: () => void = () => undefined;
+            sourceLock = new Promise((resolve) => (release = resolve));
+            await previous;
+            try {
+              await copyTable(coordinator, targetConnection, copy, select, this.progress.start(copy.table.key));
+            } finally {
+              release();
+            }
+          }
+          builds.push(...(schedule.builds.get(copy.table.qualified) ?? []));
+        } finally {
+          copying -= 1;
+          notify();
+        }
+      }
+      notify();
+    });
+  }
+
+  private async openSourceWorker(snapshot: string, index: number): Promise<Connection> {
+    const connection = await this.setup.connections.connect(this.setup.source, `reader ${index + 1}`);
+    await connection.client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+    return connection;
+  }
+
+  private async openTargetWorker(postData: PostData, index: number): Promise<Connection> {
+    const connection = await this.setup.connections.connect(this.setup.target, `writer ${index + 1}`);
+    await connection.client.query(`${TARGET_SETTINGS}; ${postData.preamble}`);
+    return connection;
+  }
+
+  /** Adds every foreign key NOT VALID (instant, one connection), then validates them in parallel. */
+  private async addForeignKeys(admin: Connection, postData: PostData, keys: PostDataEntry[]): Promise<void> {
+    if (keys.length === 0) return;
+    const began = performance.now();
+    await admin.client.query(`${TARGET_SETTINGS}; ${postData.preamble}`);
+    const validate: string[] = [];
+    for (const key of keys) {
+      await this.runSql(admin, addNotValid(key.sql), key);
+      if (!/\bNOT VALID;\s*$/.test(key.sql) && key.foreignKey !== undefined) validate.push(`ALTER TABLE ${key.table} VALIDATE CONSTRAINT ${key.foreignKey.constraint}`);
+    }
+    const queue = [...validate];
+    await this.inParallel(Math.min(this.args.jobs, queue.length), async (index) => {
+      const connection = await this.openTargetWorker(postData, index);
+      for (let sql = queue.shift(); sql !== undefined; sql = queue.shift()) {
+        this.check();
+        await connection.client.query(sql).catch((error: unknown) => {
+          throw new DbCopyError(`Could not validate a foreign key (${sql}): ${messageOf(error)}`, { cause: error });
+        });
+      }
+      await this.setup.connections.close(connection);
+    });
+    this.setup.log(`foreign keys: ${keys.length} added and ${validate.length} validated in ${formatSeconds((performance.now() - began) / 1000)}`);
+  }
+
+  private async runEach(entries: PostDataEntry[], postData: PostData, what: string): Promise<void> {
+    const queue = [...entries];
+    await this.inParallel(Math.min(this.args.jobs, queue.length), async (index) => {
+      const connection = await this.openTargetWorker(postData, index);
+      for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) {
+        this.check();
+        await this.runEntry(connection, entry);
+      }
+      await this.setup.connections.close(connection);
+    });
+    if (entries.length > 0) this.setup.log(`${what}: ${entries.length} more built`);
+  }
+
+  private async runSerially(admin: Connection, postData: PostData, entries: PostDataEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await admin.client.query(postData.preamble);
+    for (const entry of entries) {
+      this.check();
+      await this.runEntry(admin, entry);
+    }
+  }
+
+  private async runEntry(connection: Connection, entry: PostDataEntry): Promise<void> {
+    await this.runSql(connection, entry.sql, entry);
+  }
+
+  private async runSql(connection: Connection, sql: string, entry: PostDataEntry): Promise<void> {
+    try {
+      await connection.client.query(sql);
+    } catch (error) {
+      throw new DbCopyError(`Could not create ${entry.type.toLowerCase()} ${entry.name}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  /** Runs `count` workers; the first failure stops the others (their connections are cancelled). */
+  private async inParallel(count: number, worker: (index: number) => Promise<void>): Promise<void> {
+    let failure: unknown;
+    await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        worker(index).catch(async (error: unknown) => {
+          if (failure === undefined) {
+            failure = error;
+            this.failure ??= error;
+            await this.setup.connections.abortAll();
+          }
+        }),
+      ),
+    );
+    if (failure !== undefined) throw this.setup.signal.aborted && this.setup.signal.reason instanceof Error ? this.setup.signal.reason : failure;
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.setup.signal.aborted) throw this.setup.signal.reason instanceof Error ? this.setup.signal.reason : new DbCopyCancelled('the copy was cancelled');
+    const broken = this.setup.connections.brokenBy;
+    if (broken !== undefined) throw new DbCopyError(`A database connection broke: ${messageOf(broken)}`, { cause: broken });
+  }
+}
+
+export type { Table };

@@ -217,6 +217,23 @@ describe('the web page, served by the local runtime', () => {
     await page.locator('.log .row', { hasText: /^100000$/ }).waitFor({ timeout: 5000 });
   });
 
+  it('stops following a running log when the reader scrolls up, and follows again back at the bottom', async () => {
+    const page = await open();
+    await runAtPrompt(page, 'for i in $(seq 1 300); do echo tick $i; sleep 0.01; done; sleep 1; echo last');
+    const log = page.locator('.log');
+    const lines = async () => Number(await log.getAttribute('data-lines'));
+    await page.locator('.log .row', { hasText: /^tick 60$/ }).waitFor();
+    await log.evaluate((element) => element.scrollTo({ top: 0 }));
+    const atScroll = await lines();
+    await expect.poll(lines, { timeout: 15_000 }).toBeGreaterThan(atScroll + 50); // more lines came while the reader was up
+    expect(await log.evaluate((element) => element.scrollTop)).toBe(0);
+    expect(await visibleRows(page)).toContain('tick 1');
+    await log.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await waitForExit(page);
+    await page.locator('.log .row', { hasText: /^last$/ }).waitFor({ timeout: 5000 });
+    expect(await log.evaluate((element) => element.scrollTop + element.clientHeight >= element.scrollHeight - element.clientHeight / 10)).toBe(true);
+  });
+
   it('runs ?cmd= on load, keeps a history walked with the arrow keys, and answers history and clear', async () => {
     const page = await open({ path: `/?cmd=${encodeURIComponent('echo from the url')}` });
     await page.waitForURL(/#\/job\//);

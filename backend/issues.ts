@@ -5,7 +5,7 @@ import type { z } from 'zod';
  * what came, e.g. `Invalid request body: argv.0: Invalid input: expected string, received number`.
  * Parse with `{ reportInput: true }` so that custom messages can name the value that came.
  */
-export function describeIssues(what: string, error: z.ZodError): string {
+export function describeIssues(what: string, error: z.core.$ZodError): string {
   const parts = error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const got = issue.code !== 'custom' && 'input' in issue && !/received|got /.test(issue.message) ? `, got ${preview(issue.input)}` : '';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AUTH_HEADER, ErrorResponse } from '../protocol/index.js';
 import { abortReason } from './abort.js';
 import { ApiError, ProtocolError, createApiError } from './errors.js';
@@ -6,7 +6,7 @@ import type { ResolvedClientOptions } from './options.js';
 import { fetchWithRetry } from './retry.js';
 
 /** One call of the JSON API. */
-export interface ApiCall<Schema extends z.ZodType> {
+export interface ApiCall<Schema extends z.ZodMiniType> {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query?: Record<string, string | number>;
@@ -17,7 +17,7 @@ export interface ApiCall<Schema extends z.ZodType> {
 }
 
 /** Calls the API with the auth header and retries; returns the parsed answer or throws a typed error. */
-export async function callApi<Schema extends z.ZodType>(
+export async function callApi<Schema extends z.ZodMiniType>(
   options: ResolvedClientOptions,
   call: ApiCall<Schema>,
 ): Promise<z.output<Schema>> {

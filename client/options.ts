@@ -1,5 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { ensureEnglishMessages } from '../protocol/index.js';
 import { ValidationError } from './errors.js';
+
+// zod/mini, as protocol/: the web page bundles the client. Its default messages are English
+// ("Invalid poll options: maxDelayMs: Too small: expected number to be >=0").
+ensureEnglishMessages();
 
 /** The fetch the client uses; inject one for tests, proxies or old runtimes. */
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
@@ -7,34 +12,34 @@ export type FetchFunction = (input: string, init?: RequestInit) => Promise<Respo
 /** Retries with exponential backoff and full jitter, on network errors and 5xx only. */
 export const RetryPolicy = z.object({
   /** Retries after the first attempt (0 = none). */
-  retries: z.number().int().min(0).max(100).default(4),
+  retries: z._default(z.int().check(z.gte(0), z.lte(100)), 4),
   /** Ceiling of the first retry's delay. */
-  minDelayMs: z.number().min(0).default(100),
+  minDelayMs: z._default(z.number().check(z.gte(0)), 100),
   /** Ceiling of any retry's delay. */
-  maxDelayMs: z.number().min(0).default(5_000),
+  maxDelayMs: z._default(z.number().check(z.gte(0)), 5_000),
   /** Growth of the delay ceiling per retry. */
-  factor: z.number().min(1).default(2),
+  factor: z._default(z.number().check(z.gte(1)), 2),
 });
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
 /** Adaptive polling: fast right after new data, backing off to a ceiling while idle. */
 export const PollPolicy = z.object({
   /** Delay after new data before the log is read again, and where idle delays grow from after data. */
-  minDelayMs: z.number().min(0).default(20),
+  minDelayMs: z._default(z.number().check(z.gte(0)), 20),
   /**
    * The first idle delay of a tail (growing by `factor` from there), and the pause before
    * checking whether a job ended right after new data came: most jobs end soon after their
    * last output, and a short job is often over within a few of these.
    */
-  quickDelayMs: z.number().min(0).default(2),
+  quickDelayMs: z._default(z.number().check(z.gte(0)), 2),
   /** Ceiling of the idle delay (a benchmark matching a 20 ms peer sets 20). */
-  maxDelayMs: z.number().min(0).default(1_000),
+  maxDelayMs: z._default(z.number().check(z.gte(0)), 1_000),
   /** Growth of the idle delay per empty poll. */
-  factor: z.number().min(1).default(1.5),
+  factor: z._default(z.number().check(z.gte(1)), 1.5),
   /** A presigned URL is renewed this long before it expires (at most a quarter of its lifetime). */
-  refreshMarginMs: z.number().min(0).default(30_000),
+  refreshMarginMs: z._default(z.number().check(z.gte(0)), 30_000),
   /** How long to reuse a URL whose expiry is unknown (no `expires-at`, no X-Amz-Expires). */
-  unknownExpiryMaxAgeMs: z.number().min(0).default(5 * 60_000),
+  unknownExpiryMaxAgeMs: z._default(z.number().check(z.gte(0)), 5 * 60_000),
 });
 export type PollPolicy = z.infer<typeof PollPolicy>;
 
@@ -65,7 +70,7 @@ export interface ResolvedClientOptions {
 
 const BaseOptions = z.object({
   url: z.url({ protocol: /^https?$/, error: 'Expected url to be an http(s) URL' }),
-  auth: z.string().min(1, { error: 'Expected auth to be a non-empty key' }),
+  auth: z.string().check(z.minLength(1, { error: 'Expected auth to be a non-empty key' })),
 });
 
 /** Checks the options and fills in the defaults; throws ValidationError saying what was wrong. */
@@ -87,14 +92,14 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
 }
 
 /** Parses a partial policy over its defaults; throws ValidationError naming the bad field. */
-export function resolvePolicy<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
+export function resolvePolicy<Schema extends z.ZodMiniType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) throw new ValidationError(describeIssues(`${what} options`, parsed.error));
   return parsed.data;
 }
 
 /** One line per zod issue, naming the field: "Invalid poll options: maxDelayMs: Too small…". */
-export function describeIssues(what: string, error: z.ZodError): string {
+export function describeIssues(what: string, error: z.core.$ZodError): string {
   const lines = error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
   return `Invalid ${what}: ${lines.join('; ')}`;
 }

@@ -1,4 +1,5 @@
 export * from './auth.js';
 export * from './constants.js';
 export * from './keys.js';
+export * from './locale.js';
 export * from './schemas.js';

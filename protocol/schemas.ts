@@ -1,22 +1,29 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { ensureEnglishMessages } from './locale.js';
 
 // Wire names follow the original Go aws-exec (kebab-case JSON keys). Its Go client sends
 // every field, unset ones as null or "", so optional request fields accept those too.
+// zod/mini (the functional API) rather than classic zod: the web page bundles these, and
+// mini's schemas tree-shake (see frontend/README.md).
+
+ensureEnglishMessages();
 
 /** A job id: unix seconds, a dot, a random UUID (sorts by start time). */
 export const Uid = z
   .string({ error: (issue) => (issue.input === undefined ? 'Expected a job uid, got none' : 'Expected a job uid (a string)') })
-  .regex(/^\d{10}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
-    error: 'Expected a job uid like `1700000000.<uuid>`',
-  });
+  .check(
+    z.regex(/^\d{10}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+      error: 'Expected a job uid like `1700000000.<uuid>`',
+    }),
+  );
 export type Uid = z.infer<typeof Uid>;
 
 /** The name an auth key was created with; it names the key's folder of jobs. */
-export const AuthName = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/, {
+export const AuthName = z.string().check(
+  z.regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/, {
     error: "Expected an auth name of 1-64 letters, digits, '.', '_' or '-', not starting with '.' or '-'",
-  });
+  }),
+);
 export type AuthName = z.infer<typeof AuthName>;
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' });
@@ -25,46 +32,48 @@ const HttpUrl = z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' }
 export const PushUrls = z.object({ log: HttpUrl, exit: HttpUrl, size: HttpUrl });
 export type PushUrls = z.infer<typeof PushUrls>;
 
-const absent = (value: unknown) => value === null || value === '' ? undefined : value;
+const absent = (value: unknown): unknown => value === null || value === '' ? undefined : value;
+
+/** An optional field that also takes the Go client's null and "" for unset (classic zod's `preprocess`). */
+const unsetOr = <Schema extends z.core.SomeType>(schema: Schema) => z.pipe(z.transform(absent), z.optional(schema));
 
 /** `POST /api/exec` body: a subprocess (`argv`) or a registered command (`rpc-name` + `rpc-args`). */
 export const ExecRequest = z
   .object({
-    argv: z.preprocess(absent, z.array(z.string()).min(1, { error: 'Expected argv to hold at least the program name' }).optional()),
-    'rpc-name': z.preprocess(absent, z.string().min(1).max(128).optional()),
+    argv: unsetOr(z.array(z.string()).check(z.minLength(1, { error: 'Expected argv to hold at least the program name' }))),
+    'rpc-name': unsetOr(z.string().check(z.minLength(1), z.maxLength(128))),
     /** A JSON string (as the Go client sends it) or an object. */
-    'rpc-args': z.preprocess(
-      absent,
-      z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'Expected rpc-args to be a JSON string or an object' }).optional(),
-    ),
-    'push-urls': z.preprocess(absent, PushUrls.optional()),
+    'rpc-args': unsetOr(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'Expected rpc-args to be a JSON string or an object' })),
+    'push-urls': unsetOr(PushUrls),
     /** Per-job timeout in seconds; at most the function's own timeout. */
-    timeout: z.preprocess(absent, z.number().int().positive().optional()),
+    timeout: unsetOr(z.number().check(z.int(), z.positive())),
   })
-  .superRefine((request, ctx) => {
-    const hasArgv = request.argv !== undefined;
-    const hasRpc = request['rpc-name'] !== undefined;
-    if (hasArgv === hasRpc) {
-      ctx.addIssue({
-        code: 'custom',
-        message: hasArgv
-          ? 'Expected either argv or rpc-name, got both'
-          : 'Expected either argv (a subprocess) or rpc-name (a registered command), got neither',
-      });
-    }
-    if (!hasRpc && request['rpc-args'] !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['rpc-args'], message: 'Expected rpc-args only together with rpc-name' });
-    }
-  });
+  .check(
+    z.superRefine((request, ctx) => {
+      const hasArgv = request.argv !== undefined;
+      const hasRpc = request['rpc-name'] !== undefined;
+      if (hasArgv === hasRpc) {
+        ctx.addIssue({
+          code: 'custom',
+          message: hasArgv
+            ? 'Expected either argv or rpc-name, got both'
+            : 'Expected either argv (a subprocess) or rpc-name (a registered command), got neither',
+        });
+      }
+      if (!hasRpc && request['rpc-args'] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['rpc-args'], message: 'Expected rpc-args only together with rpc-name' });
+      }
+    }),
+  );
 export type ExecRequest = z.infer<typeof ExecRequest>;
 
 /** Presigned GETs of a job's log, size and exit objects, and when they expire (our extension). */
 const JobObjectUrls = {
   url: z.string(),
-  'size-url': z.string().optional(),
-  'exit-url': z.string().optional(),
+  'size-url': z.optional(z.string()),
+  'exit-url': z.optional(z.string()),
   /** When the URLs stop working, epoch milliseconds. */
-  'expires-at': z.number().int().optional(),
+  'expires-at': z.optional(z.int()),
 };
 
 /**
@@ -74,7 +83,7 @@ const JobObjectUrls = {
  */
 export const ExecResponse = z.object({
   uid: Uid,
-  url: JobObjectUrls.url.optional(),
+  url: z.optional(JobObjectUrls.url),
   'size-url': JobObjectUrls['size-url'],
   'exit-url': JobObjectUrls['exit-url'],
   'expires-at': JobObjectUrls['expires-at'],
@@ -84,11 +93,10 @@ export type ExecResponse = z.infer<typeof ExecResponse>;
 /** `GET /api/exec` query. */
 export const ExecStatusQuery = z.object({
   uid: Uid,
-  'range-start': z
-    .string()
-    .regex(/^\d{1,15}$/, { error: 'Expected range-start to be a non-negative integer' })
-    .transform(Number)
-    .default(0),
+  'range-start': z._default(
+    z.pipe(z.string().check(z.regex(/^\d{1,15}$/, { error: 'Expected range-start to be a non-negative integer' })), z.transform(Number)),
+    0,
+  ),
 });
 export type ExecStatusQuery = z.infer<typeof ExecStatusQuery>;
 
@@ -98,7 +106,7 @@ export type ExecStatusQuery = z.infer<typeof ExecStatusQuery>;
  * original: presigned GETs of the size and exit objects and the URLs' expiry, so that a
  * client can follow the job without asking the API on every poll.
  */
-export const ExecStatusResponse = z.union([z.object({ exit: z.number().int() }), z.object(JobObjectUrls)]);
+export const ExecStatusResponse = z.union([z.object({ exit: z.int() }), z.object(JobObjectUrls)]);
 export type ExecStatusResponse = z.infer<typeof ExecStatusResponse>;
 
 /** `DELETE /api/exec` query. */
@@ -120,24 +128,25 @@ export type JobStatus = z.infer<typeof JobStatus>;
 export const JobSummary = z.object({
   uid: Uid,
   status: JobStatus,
-  argv: z.array(z.string()).optional(),
-  'rpc-name': z.string().optional(),
-  'started-at': z.number().int(),
-  'ended-at': z.number().int().optional(),
-  exit: z.number().int().optional(),
-  size: z.number().int().optional(),
-  'cancel-requested': z.boolean().optional(),
+  argv: z.optional(z.array(z.string())),
+  'rpc-name': z.optional(z.string()),
+  'started-at': z.int(),
+  'ended-at': z.optional(z.int()),
+  exit: z.optional(z.int()),
+  size: z.optional(z.int()),
+  'cancel-requested': z.optional(z.boolean()),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 
 /** `GET /api/jobs` query. */
 export const ListJobsQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, { error: 'Expected limit to be an integer from 1 to 1000' })
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(1000))
-    .default(50),
+  limit: z._default(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d{1,4}$/, { error: 'Expected limit to be an integer from 1 to 1000' })), z.transform(Number)),
+      z.int().check(z.gte(1), z.lte(1000)),
+    ),
+    50,
+  ),
 });
 export type ListJobsQuery = z.infer<typeof ListJobsQuery>;
 
@@ -170,12 +179,12 @@ export const JobEvent = z.object({
   'event-type': z.literal('exec'),
   'auth-name': AuthName,
   uid: Uid,
-  'push-urls': z.preprocess(absent, PushUrls.optional()),
-  argv: z.preprocess(absent, z.array(z.string()).min(1).optional()),
-  'rpc-name': z.preprocess(absent, z.string().optional()),
+  'push-urls': unsetOr(PushUrls),
+  argv: unsetOr(z.array(z.string()).check(z.minLength(1))),
+  'rpc-name': unsetOr(z.string()),
   /** Always the JSON string form once the backend has checked it. */
-  'rpc-args': z.preprocess(absent, z.string().optional()),
-  timeout: z.preprocess(absent, z.number().int().positive().optional()),
+  'rpc-args': unsetOr(z.string()),
+  timeout: unsetOr(z.number().check(z.int(), z.positive())),
 });
 export type JobEvent = z.infer<typeof JobEvent>;
 
@@ -183,7 +192,7 @@ export type JobEvent = z.infer<typeof JobEvent>;
 export const ScheduledEvent = z.object({
   'detail-type': z.literal('Scheduled Event'),
   source: z.string(),
-  time: z.string().optional(),
+  time: z.optional(z.string()),
 });
 export type ScheduledEvent = z.infer<typeof ScheduledEvent>;
 
@@ -194,6 +203,6 @@ export type ScheduledEvent = z.infer<typeof ScheduledEvent>;
  */
 export const SweepEvent = z.object({
   'event-type': z.literal('sweep'),
-  'lost-before': z.number().int().optional(),
+  'lost-before': z.optional(z.int()),
 });
 export type SweepEvent = z.infer<typeof SweepEvent>;

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BadRequestError } from '../errors.js';
 import { describeIssues } from '../issues.js';
 
@@ -20,8 +20,8 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
 }
 
 /** Checks input against a schema; 400 naming each issue otherwise. */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, what: string): z.output<Schema> {
-  const parsed = schema.safeParse(input, { reportInput: true });
+export function parseInput<Schema extends z.core.$ZodType>(schema: Schema, input: unknown, what: string): z.output<Schema> {
+  const parsed = z.safeParse(schema, input, { reportInput: true });
   if (!parsed.success) throw new BadRequestError(describeIssues(what, parsed.error));
   return parsed.data;
 }

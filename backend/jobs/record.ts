@@ -21,7 +21,7 @@ export const JobRecord = z.object({
   /** Per-job timeout in seconds, when the request set one. */
   timeout: z.number().int().optional(),
   ttl: z.number().int(),
-  'push-urls': PushUrls.optional(),
+  'push-urls': z.optional(PushUrls),
   'claimed-at': z.number().int().optional(),
   /** When the runner is surely gone: claim time + timeout + the margin for the final upload. */
   deadline: z.number().int().optional(),

@@ -1,4 +1,4 @@
-import { config } from 'zod';
+import { config } from 'zod/mini';
 import { render } from 'preact';
 import { App } from './app/app.js';
 import './style.css';

@@ -44,7 +44,7 @@ const icon = (description: string, type: string) => ({
   },
 });
 
-const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+const json = (description: string, schema: z.core.$ZodType) => ({ description, content: { 'application/json': { schema } } });
 
 /**
  * Builds the OpenAPI 3.1 document of the HTTP API from the protocol's zod schemas: the

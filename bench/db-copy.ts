@@ -114,6 +114,11 @@ async function main(): Promise<void> {
       );
     }
     console.log('');
+    console.log('where the time goes (each phase of each copy, from its log):');
+    for (const [name, copy] of [['identical', identical], ['masked', masked], ['subset', subset]] as const) {
+      console.log(`  ${name.padEnd(9)} ${/^phases: (.*)$/m.exec(copy.log)?.[1] ?? 'no phases line in the log'}`);
+    }
+    console.log('');
     const perColumn = maskedRates(masked.log, mask);
     console.log('masked tables (rows/s of each table copy, each masked column processes every row):');
     for (const line of perColumn) console.log(`  ${line}`);
@@ -159,7 +164,7 @@ async function measureMasker(cluster: TestPostgres): Promise<string[]> {
   } finally {
     await client.end();
   }
-  const column = { name: 'body', quoted: 'body', type: 'text', notNull: true, textual: true, maxLength: undefined, unique: true };
+  const column = { name: 'body', quoted: 'body', type: 'text', notNull: true, textual: true, maxLength: undefined, unique: true, binary: true };
   const hash = createKeyedHash('bench-key');
   const lines: string[] = [];
   for (const rule of [{ rule: 'hash' }, { rule: 'email' }, { rule: 'partial', keep: 4, char: '*' }] as const) {

@@ -23,8 +23,8 @@ export async function copyTable(source: Connection, target: Connection, copy: Ta
   const table = copy.table;
   const list = table.columns.map((column) => column.quoted).join(', ');
   await target.client.query(`BEGIN; TRUNCATE ONLY ${table.qualified}`);
-  const reader = source.client.query(copyTo(`COPY (${select}) TO STDOUT`));
-  const writer = target.client.query(copyFrom(`COPY ${table.qualified}${list ? ` (${list})` : ''} FROM STDIN WITH (FREEZE)`));
+  const reader = source.client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT ${copy.format})`));
+  const writer = target.client.query(copyFrom(`COPY ${table.qualified}${list ? ` (${list})` : ''} FROM STDIN WITH (FORMAT ${copy.format}, FREEZE)`));
   reader.on('data', (chunk: Buffer) => progress.addBytes(chunk.length));
   try {
     if (copy.masks.size > 0) await pipeline(reader, new CopyTextMasker(table.columns.length, copy.masks), writer);

@@ -9,6 +9,8 @@ export interface TableCopy {
   table: Table;
   masks: Map<number, FieldMask>;
   rules: { column: string; rule: MaskRule['rule'] }[];
+  /** COPY format: binary (cheaper for both servers to write and parse) for unmasked tables of built-in types between servers of one major version. */
+  format: 'binary' | 'text';
 }
 
 /** What a run will do, decided before anything is written. */
@@ -22,7 +24,7 @@ export interface Plan {
 }
 
 /** Decides which tables are copied and compiles the mask rules against the source schema. */
-export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | undefined): Plan {
+export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | undefined, options: { binary: boolean } = { binary: false }): Plan {
   const excluded = selectExcluded(args, catalog);
   const excludedKeys = new Set(excluded.map((table) => table.key));
   const included = catalog.tables.filter((table) => !excludedKeys.has(table.key));
@@ -60,7 +62,8 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
         masks.set(index, compileRule(rule, column, hash));
         rules.push({ column: column.name, rule: rule.rule });
       }
-      return { table, masks, rules };
+      const binary = options.binary && masks.size === 0 && table.columns.every((column) => column.binary);
+      return { table, masks, rules, format: binary ? 'binary' : 'text' };
     });
   return { copies, included, excluded, warnings };
 }
@@ -90,7 +93,7 @@ export function describePlan(plan: Plan): string[] {
   const total = plan.copies.reduce((sum, copy) => sum + copy.table.bytes, 0);
   const lines = [`plan: ${plan.copies.length} tables, ${formatMegabytes(total)} on disk, largest first`];
   for (const copy of plan.copies) {
-    const masked = copy.rules.length === 0 ? 'raw' : `masked: ${copy.rules.map((rule) => `${rule.column} (${rule.rule})`).join(', ')}`;
+    const masked = copy.rules.length === 0 ? `raw ${copy.format}` : `masked: ${copy.rules.map((rule) => `${rule.column} (${rule.rule})`).join(', ')}`;
     lines.push(`  ${copy.table.key}: ${formatMegabytes(copy.table.bytes)}, ${masked}`);
   }
   if (plan.excluded.length > 0) lines.push(`  excluded: ${plan.excluded.map((table) => table.key).join(', ')}`);

@@ -1,5 +1,5 @@
 import type { DbCopyArgs } from './args.js';
-import { readCatalog, type Table } from './catalog.js';
+import { readCatalog, readMajorVersion, type Table } from './catalog.js';
 import { ConnectionSet, type Connection } from './connections.js';
 import { copyTable, selectRows } from './copy-table.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
@@ -94,7 +94,7 @@ class CopyRun {
     const sequences = await readSequences(coordinator.client);
     const catalog = await readCatalog(coordinator.client);
     log(`snapshot ${snapshot} of the source (PostgreSQL ${catalog.version})`);
-    const plan = buildPlan(args, catalog, setup.maskKey);
+    const plan = buildPlan(args, catalog, setup.maskKey, { binary: catalog.major === (await readMajorVersion(admin.client)) });
     for (const line of describePlan(plan)) log(line);
     const copied = plan.copies.map((copy) => copy.table);
     let subset: Subset | undefined;
@@ -119,31 +119,43 @@ class CopyRun {
     await markIncomplete(admin, `started ${new Date().toISOString()} from ${source.display}`);
     this.marked = true;
     const exclude = plan.excluded.map((table) => table.key);
-    let began = performance.now();
-    const [preData, postScript] = await Promise.all([
-      dumpSchema(source, { section: 'pre-data', snapshot, exclude }, setup.redact, setup.signal),
-      dumpSchema(source, { section: 'post-data', snapshot, exclude }, setup.redact, setup.signal),
-    ]);
-    await applyScript(target, preData, setup.redact, setup.signal);
-    const postData = parsePostData(postScript);
-    log(`schema: tables, types and sequences created in ${formatSeconds((performance.now() - began) / 1000)}`);
-    const schedule = schedulePostData(postData.entries, copied, plan.excluded);
+    const phases: string[] = [];
+    const timed = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+      const began = performance.now();
+      const result = await step();
+      phases.push(`${name} ${formatSeconds((performance.now() - began) / 1000)}`);
+      return result;
+    };
+    const { postData, schedule } = await timed('schema', async () => {
+      const began = performance.now();
+      const [preData, postScript] = await Promise.all([
+        dumpSchema(source, { section: 'pre-data', snapshot, exclude }, setup.redact, setup.signal),
+        dumpSchema(source, { section: 'post-data', snapshot, exclude }, setup.redact, setup.signal),
+      ]);
+      await applyScript(target, preData, setup.redact, setup.signal);
+      log(`schema: tables, types and sequences created in ${formatSeconds((performance.now() - began) / 1000)}`);
+      const parsed = parsePostData(postScript);
+      return { postData: parsed, schedule: schedulePostData(parsed.entries, copied, plan.excluded) };
+    });
     for (const entry of schedule.skipped) log(`skipped ${entry.name}: it references the excluded table ${entry.foreignKey?.references}`);
-    began = performance.now();
+    let began = performance.now();
     this.progress.startTicker(5_000);
-    await this.copyData(plan, subset, snapshot, coordinator, postData, schedule);
+    await timed('data and indexes', () => this.copyData(plan, subset, snapshot, coordinator, postData, schedule));
     this.progress.stop();
     const dataSeconds = (performance.now() - began) / 1000;
     this.check();
     began = performance.now();
-    await this.runEach(schedule.lateBuilds, postData, 'index');
-    await this.addForeignKeys(admin, postData, schedule.foreignKeys);
-    await this.runSerially(admin, postData, schedule.rest);
-    for (const table of catalog.tables.filter((t) => t.kind === 'matview' && !plan.excluded.includes(t))) {
-      await admin.client.query(`REFRESH MATERIALIZED VIEW ${table.qualified}`);
-    }
-    const set = await setSequences(admin.client, sequences);
+    await timed('late indexes', () => this.runEach(schedule.lateBuilds, postData, 'index'));
+    await timed('foreign keys', () => this.addForeignKeys(admin, postData, schedule.foreignKeys));
+    await timed('rest', async () => {
+      await this.runSerially(admin, postData, schedule.rest);
+      for (const table of catalog.tables.filter((t) => t.kind === 'matview' && !plan.excluded.includes(t))) {
+        await admin.client.query(`REFRESH MATERIALIZED VIEW ${table.qualified}`);
+      }
+    });
+    const set = await timed('sequences', () => setSequences(admin.client, sequences));
     log(`post-data: foreign keys, triggers and the rest in ${formatSeconds((performance.now() - began) / 1000)}; ${set} sequences set to the source's values`);
+    log(`phases: ${phases.join(', ')}`);
     await clearIncomplete(admin);
     this.marked = false;
     const total = (performance.now() - this.started) / 1000;

@@ -17,8 +17,12 @@ import type { MaskRule } from '../cmd/db-copy/args.js';
 import { compileRule, createKeyedHash } from '../cmd/db-copy/mask-rules.js';
 import { CopyTextMasker } from '../cmd/db-copy/mask-stream.js';
 import { DbCopyArgs } from '../cmd/db-copy/args.js';
-import { runDbCopy } from '../cmd/db-copy/run.js';
+import type { runDbCopy as runDbCopySource } from '../cmd/db-copy/run.js';
 import { startTestPostgres, PG_PASSWORD, type TestPostgres } from '../test/helpers/postgres.js';
+
+// db-copy as users run it: the build in dist/ (npm run bench:db-copy builds first). Its mask
+// workers then load plain JavaScript; from the TypeScript sources each would register tsx.
+const { runDbCopy } = (await import(new URL('../dist/cmd/db-copy/run.js', import.meta.url).href)) as { runDbCopy: typeof runDbCopySource };
 
 const TENANTS = 200;
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -148,7 +152,7 @@ async function timeCopy(cluster: TestPostgres, name: string, input: Record<strin
 function maskedRates(log: string, mask: { table: string; column: string }[]): string[] {
   const tables = [...new Set(mask.map((rule) => rule.table))];
   return tables.map((table) => {
-    const line = new RegExp(`^copied public\\.${table}: ([\\d,]+) rows, [\\d.]+ MB in ([\\d.]+) s \\(([\\d,]+) rows/s`, 'm').exec(log);
+    const line = new RegExp(`^copied public\\.${table}(?: by \\d+ streams)?: ([\\d,]+) rows, [\\d.]+ MB in ([\\d.]+) s \\(([\\d,]+) rows/s`, 'm').exec(log);
     const columns = mask.filter((rule) => rule.table === table).map((rule) => rule.column);
     return line ? `${table} (${columns.join(', ')}): ${line[1]} rows in ${line[2]} s = ${line[3]} rows/s` : `${table}: no line in the log`;
   });

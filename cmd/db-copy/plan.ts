@@ -3,12 +3,15 @@ import { findTable, type Catalog, type Table } from './catalog.js';
 import { DbCopyError } from './errors.js';
 import { checkRule, compileRule, createKeyedHash, longestOutput, needsKey } from './mask-rules.js';
 import type { FieldMask } from './mask-stream.js';
+import type { MaskerSetup, MaskSpec } from './mask-thread.js';
 
 /** One table's copy: which columns go through which mask (none: raw bytes). */
 export interface TableCopy {
   table: Table;
   masks: Map<number, FieldMask>;
   rules: { column: string; rule: MaskRule['rule'] }[];
+  /** What a worker thread needs to mask this table (the same rules as `masks`), when any column is masked. */
+  masking: MaskerSetup | undefined;
   /** COPY format: binary (cheaper for both servers to write and parse) for unmasked tables of built-in types between servers of one major version. */
   format: 'binary' | 'text';
 }
@@ -46,6 +49,7 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
     .map((table) => {
       const masks = new Map<number, FieldMask>();
       const rules: TableCopy['rules'] = [];
+      const specs: MaskSpec[] = [];
       for (const rule of rulesByTable.get(table.key) ?? []) {
         const index = table.columns.findIndex((column) => column.name === rule.column);
         const column = table.columns[index];
@@ -60,10 +64,12 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
           warnings.push(`mask ${rule.rule} on ${where}: values are cut to its ${column.type} limit (up to ${longest} characters)`);
         }
         masks.set(index, compileRule(rule, column, hash));
+        specs.push({ index, rule, column });
         rules.push({ column: column.name, rule: rule.rule });
       }
       const binary = options.binary && masks.size === 0 && table.columns.every((column) => column.binary);
-      return { table, masks, rules, format: binary ? 'binary' : 'text' };
+      const masking = specs.length === 0 ? undefined : { columnCount: table.columns.length, specs, key: maskKey };
+      return { table, masks, rules, masking, format: binary ? 'binary' : 'text' };
     });
   return { copies, included, excluded, warnings };
 }

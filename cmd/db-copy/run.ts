@@ -1,7 +1,7 @@
 import type { DbCopyArgs } from './args.js';
 import { readCatalog, readMajorVersion, type Table } from './catalog.js';
 import { ConnectionSet, type Connection } from './connections.js';
-import { copyTable, selectRows } from './copy-table.js';
+import { copyTable, selectRows, splitPages, type PageRange } from './copy-table.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import { DbCopyCancelled, DbCopyError, messageOf } from './errors.js';
 import { buildPlan, describePlan, formatMegabytes, type Plan, type TableCopy } from './plan.js';
@@ -140,7 +140,7 @@ class CopyRun {
     for (const entry of schedule.skipped) log(`skipped ${entry.name}: it references the excluded table ${entry.foreignKey?.references}`);
     let began = performance.now();
     this.progress.startTicker(5_000);
-    await timed('data and indexes', () => this.copyData(plan, subset, snapshot, coordinator, postData, schedule));
+    await timed('data and indexes', () => this.copyData(plan, subset, snapshot, coordinator, postData, schedule, catalog.major));
     this.progress.stop();
     const dataSeconds = (performance.now() - began) / 1000;
     this.check();
@@ -165,13 +165,26 @@ class CopyRun {
     );
   }
 
-  /** Streams every table with `jobs` workers; each table's indexes are built as soon as its data is in. */
-  private async copyData(plan: Plan, subset: Subset | undefined, snapshot: string, coordinator: Connection, postData: PostData, schedule: PostDataSchedule): Promise<void> {
+  /**
+   * Streams every table with `jobs` workers, largest first; a table much bigger than its
+   * share of the data is read by several streams in page ranges (so that one big table
+   * does not leave workers idle at the end); each table's indexes are built as soon as
+   * all of its data is in.
+   */
+  private async copyData(plan: Plan, subset: Subset | undefined, snapshot: string, coordinator: Connection, postData: PostData, schedule: PostDataSchedule, major: number): Promise<void> {
     const { args } = this;
-    const queue: TableCopy[] = subset === undefined ? [...plan.copies] : plan.copies.filter((copy) => subset.selection.has(copy.table));
+    const copies = subset === undefined ? plan.copies : plan.copies.filter((copy) => subset.selection.has(copy.table));
+    // Page ranges need a TID range scan (PostgreSQL 14+) and a reader per stream (not a subset's).
+    const share = copies.reduce((sum, copy) => sum + copy.table.bytes, 0) / args.jobs;
+    const splittable = subset === undefined && major >= 14 && args.jobs > 1;
+    const queue: { copy: TableCopy; range?: PageRange }[] = copies.flatMap((copy) => {
+      const parts = splittable ? Math.min(args.jobs, Math.round(copy.table.bytes / share)) : 1;
+      return parts > 1 ? splitPages(copy.table.bytes, parts).map((range) => ({ copy, range })) : [{ copy }];
+    });
+    const remaining = new Map(copies.map((copy) => [copy, queue.filter((item) => item.copy === copy).length]));
     const builds: PostDataEntry[] = [];
     // Tables a subset left empty need their indexes all the same.
-    for (const copy of plan.copies) if (!queue.includes(copy)) builds.push(...(schedule.builds.get(copy.table.qualified) ?? []));
+    for (const copy of plan.copies) if (!copies.includes(copy)) builds.push(...(schedule.builds.get(copy.table.qualified) ?? []));
     let copying = 0;
     let wake: () => void = () => undefined;
     let changed = new Promise<void>((resolve) => (wake = resolve));
@@ -191,18 +204,20 @@ class CopyRun {
           await this.runEntry(targetConnection, build);
           continue;
         }
-        const copy = queue.shift();
-        if (copy === undefined) {
+        const item = queue.shift();
+        if (item === undefined) {
           if (copying === 0) break;
           await changed;
           continue;
         }
+        const { copy, range } = item;
         copying += 1;
         try {
           const selection = subset?.selection.get(copy.table)?.relation;
-          const select = selectRows(copy, selection);
+          const select = selectRows(copy, selection, range);
+          const progress = this.progress.start(copy.table.key, range?.parts);
           if (sourceConnection !== undefined) {
-            await copyTable(sourceConnection, targetConnection, copy, select, this.progress.start(copy.table.key));
+            await copyTable(sourceConnection, targetConnection, copy, select, progress, range === undefined);
           } else {
             // A subset's selection lives in temp tables of the snapshot session: one reader at a time.
             const previous = sourceLock;
@@ -210,12 +225,14 @@ class CopyRun {
             sourceLock = new Promise((resolve) => (release = resolve));
             await previous;
             try {
-              await copyTable(coordinator, targetConnection, copy, select, this.progress.start(copy.table.key));
+              await copyTable(coordinator, targetConnection, copy, select, progress);
             } finally {
               release();
             }
           }
-          builds.push(...(schedule.builds.get(copy.table.qualified) ?? []));
+          const left = (remaining.get(copy) ?? 1) - 1;
+          remaining.set(copy, left);
+          if (left === 0) builds.push(...(schedule.builds.get(copy.table.qualified) ?? []));
         } finally {
           copying -= 1;
           notify();

@@ -46,6 +46,24 @@ describe('db-copy identical', () => {
     expect(await checksums(cluster, 'from_env')).toEqual(await checksums(cluster, 'src'));
   });
 
+  it('reads a table far bigger than the others with several streams in page ranges, missing and repeating no row', async () => {
+    await cluster.createDatabase('big_src');
+    await cluster.query(
+      'big_src',
+      `CREATE TABLE events (id int PRIMARY KEY, email text NOT NULL UNIQUE, at timestamptz NOT NULL, note text);
+       INSERT INTO events SELECT i, 'e' || i || '@x.example', timestamptz '2024-01-01 00:00:00+00' + i * interval '1 s', CASE WHEN i % 5 = 0 THEN NULL ELSE E'tab\\there' END FROM generate_series(1, 40000) i;
+       CREATE TABLE kinds (id int PRIMARY KEY, name text); INSERT INTO kinds VALUES (1, 'one');`,
+    );
+    const sums = (database: string) => checksums(cluster, database, ['events', 'kinds']);
+    const identical = await runCopy({ source: cluster.url('big_src'), target: await cluster.createDatabase('big_same'), jobs: 3 });
+    expect(identical.log).toMatch(/^copied public\.events by 3 streams: 40,000 rows, /m);
+    expect(await sums('big_same')).toEqual(await sums('big_src'));
+    const mask = [{ table: 'events', column: 'email', rule: 'hash' }];
+    const masked = await runCopy({ source: cluster.url('big_src'), target: await cluster.createDatabase('big_masked'), jobs: 3, mode: 'masked', mask }, { env: { DB_COPY_MASK_KEY: 'k' } });
+    expect(masked.log).toMatch(/^copied public\.events by 3 streams: 40,000 rows, /m);
+    expect(await cluster.query('big_masked', `SELECT count(DISTINCT email)::int AS n, count(*) FILTER (WHERE email LIKE 'e%@x.example')::int AS clear FROM events`)).toEqual([{ n: 40000, clear: 0 }]);
+  });
+
   it('refuses to copy a database onto itself, saying why', async () => {
     const result = await runCopy({ source, target: `${source}?application_name=other`, clean: true });
     expect(result.error?.message).toMatch(/^Expected the target to be another database than the source, got the same one: database src on one server/);

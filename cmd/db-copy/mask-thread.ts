@@ -56,6 +56,8 @@ export class ThreadedMasker extends Transform {
   private inFlight = 0;
   private waiting: TransformCallback | undefined;
   private flushed: TransformCallback | undefined;
+  /** The worker reported the end (or the stream was destroyed): its exit is expected. */
+  private ended = false;
   /** The last push found the readable side full: wait for the next read. */
   private full = false;
 
@@ -72,6 +74,9 @@ export class ThreadedMasker extends Transform {
     });
     this.worker.on('message', (reply: MaskerReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (!this.ended) this.fail(new Error(`Expected the mask worker to run until the stream ended, got exit ${code}`));
+    });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -96,6 +101,7 @@ export class ThreadedMasker extends Transform {
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.ended = true;
     void this.worker.terminate();
     done(error);
   }
@@ -109,6 +115,7 @@ export class ThreadedMasker extends Transform {
       return;
     }
     this.rows = reply.rows ?? 0;
+    this.ended = true;
     void this.worker.terminate();
     this.flushed?.();
   }
@@ -122,6 +129,7 @@ export class ThreadedMasker extends Transform {
   }
 
   private fail(error: Error): void {
+    this.ended = true;
     const flushed = this.flushed;
     this.flushed = undefined;
     void this.worker.terminate();

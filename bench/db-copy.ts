@@ -17,8 +17,12 @@ import type { MaskRule } from '../cmd/db-copy/args.js';
 import { compileRule, createKeyedHash } from '../cmd/db-copy/mask-rules.js';
 import { CopyTextMasker } from '../cmd/db-copy/mask-stream.js';
 import { DbCopyArgs } from '../cmd/db-copy/args.js';
-import { runDbCopy } from '../cmd/db-copy/run.js';
+import type { runDbCopy as runDbCopySource } from '../cmd/db-copy/run.js';
 import { startTestPostgres, PG_PASSWORD, type TestPostgres } from '../test/helpers/postgres.js';
+
+// db-copy as users run it: the build in dist/ (npm run bench:db-copy builds first). Its mask
+// workers then load plain JavaScript; from the TypeScript sources each would register tsx.
+const { runDbCopy } = (await import(new URL('../dist/cmd/db-copy/run.js', import.meta.url).href)) as { runDbCopy: typeof runDbCopySource };
 
 const TENANTS = 200;
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
     const figures: Figure[] = [];
 
     await cluster.createDatabase('dump');
+    await settle(cluster);
     began = performance.now();
     await pgDumpPsql(cluster);
     figures.push({ name: 'pg_dump | psql', seconds: (performance.now() - began) / 1000, rows });
@@ -114,6 +119,11 @@ async function main(): Promise<void> {
       );
     }
     console.log('');
+    console.log('where the time goes (each phase of each copy, from its log):');
+    for (const [name, copy] of [['identical', identical], ['masked', masked], ['subset', subset]] as const) {
+      console.log(`  ${name.padEnd(9)} ${/^phases: (.*)$/m.exec(copy.log)?.[1] ?? 'no phases line in the log'}`);
+    }
+    console.log('');
     const perColumn = maskedRates(masked.log, mask);
     console.log('masked tables (rows/s of each table copy, each masked column processes every row):');
     for (const line of perColumn) console.log(`  ${line}`);
@@ -129,8 +139,25 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Lets the cluster go quiet before a timed run: a checkpoint, then no autovacuum worker for
+ * a second. Otherwise the vacuum of the tables the previous run loaded (pg_dump | psql's
+ * are not frozen) runs during the next one and is billed to it.
+ */
+async function settle(cluster: TestPostgres): Promise<void> {
+  await cluster.query('postgres', 'CHECKPOINT');
+  const deadline = Date.now() + 120_000;
+  let quietSince = Date.now();
+  while (Date.now() < deadline && Date.now() - quietSince < 1_000) {
+    const [row] = await cluster.query<{ n: number }>('postgres', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
+    if ((row?.n ?? 0) > 0) quietSince = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function timeCopy(cluster: TestPostgres, name: string, input: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; log: string }> {
   const target = await cluster.createDatabase(name);
+  await settle(cluster);
   const args = DbCopyArgs.parse({ source: cluster.url('src'), target, jobs: Number(process.env.BENCH_JOBS ?? 4), ...input });
   let log = '';
   const began = performance.now();
@@ -143,7 +170,7 @@ async function timeCopy(cluster: TestPostgres, name: string, input: Record<strin
 function maskedRates(log: string, mask: { table: string; column: string }[]): string[] {
   const tables = [...new Set(mask.map((rule) => rule.table))];
   return tables.map((table) => {
-    const line = new RegExp(`^copied public\\.${table}: ([\\d,]+) rows, [\\d.]+ MB in ([\\d.]+) s \\(([\\d,]+) rows/s`, 'm').exec(log);
+    const line = new RegExp(`^copied public\\.${table}(?: by \\d+ streams)?: ([\\d,]+) rows, [\\d.]+ MB in ([\\d.]+) s \\(([\\d,]+) rows/s`, 'm').exec(log);
     const columns = mask.filter((rule) => rule.table === table).map((rule) => rule.column);
     return line ? `${table} (${columns.join(', ')}): ${line[1]} rows in ${line[2]} s = ${line[3]} rows/s` : `${table}: no line in the log`;
   });
@@ -159,7 +186,7 @@ async function measureMasker(cluster: TestPostgres): Promise<string[]> {
   } finally {
     await client.end();
   }
-  const column = { name: 'body', quoted: 'body', type: 'text', notNull: true, textual: true, maxLength: undefined, unique: true };
+  const column = { name: 'body', quoted: 'body', type: 'text', notNull: true, textual: true, maxLength: undefined, unique: true, binary: true };
   const hash = createKeyedHash('bench-key');
   const lines: string[] = [];
   for (const rule of [{ rule: 'hash' }, { rule: 'email' }, { rule: 'partial', keep: 4, char: '*' }] as const) {

@@ -12,7 +12,7 @@ const Target = { table: TableName, column: ColumnName };
 export const MaskRule = z.discriminatedUnion('rule', [
   z.object({ ...Target, rule: z.literal('null') }).describe('Replace with NULL'),
   z.object({ ...Target, rule: z.literal('fixed'), value: z.string().describe('The value, in PostgreSQL text form') }).describe('Replace with one fixed value'),
-  z.object({ ...Target, rule: z.literal('hash') }).describe('Keyed HMAC-SHA256 of the value, 32 hex characters'),
+  z.object({ ...Target, rule: z.literal('hash') }).describe('Keyed SHA-256 of the value (secret-derived prefix), 32 hex characters'),
   z.object({ ...Target, rule: z.literal('email') }).describe('A deterministic fake e-mail address'),
   z.object({ ...Target, rule: z.literal('name') }).describe('A deterministic fake full name'),
   z.object({ ...Target, rule: z.literal('phone') }).describe('A deterministic fake phone number'),

@@ -13,6 +13,8 @@ export interface Column {
   maxLength: number | undefined;
   /** Carries a single-column UNIQUE index or constraint. */
   unique: boolean;
+  /** A built-in type (or array of one) with binary send/receive, whose binary COPY form is the same in every database of a major version. */
+  binary: boolean;
 }
 
 /** A table (or materialized view) of the source. */
@@ -46,6 +48,8 @@ export interface Catalog {
   foreignKeys: ForeignKey[];
   sequences: string[];
   version: string;
+  /** The major version (`server_version_num / 10000`). */
+  major: number;
 }
 
 const USER_NAMESPACE = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
@@ -61,12 +65,13 @@ export async function readCatalog(client: pg.Client): Promise<Catalog> {
       ORDER BY n.nspname, c.relname`,
   );
   const oids = tables.rows.map((row) => row.oid);
-  const columns = await client.query<{ oid: number; name: string; quoted: string; type: string; notnull: boolean; textual: boolean; maxlength: number | null; isunique: boolean }>(
+  const columns = await client.query<{ oid: number; name: string; quoted: string; type: string; notnull: boolean; textual: boolean; maxlength: number | null; isunique: boolean; binary: boolean }>(
     `SELECT a.attrelid::int AS oid, a.attname AS name, quote_ident(a.attname) AS quoted, format_type(a.atttypid, a.atttypmod) AS type,
             a.attnotnull AS notnull, t.typcategory = 'S' AS textual,
             CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 END AS maxlength,
-            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum) AS isunique
-       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique AND i.indnkeyatts = 1 AND i.indkey[0] = a.attnum) AS isunique,
+            t.oid < 16384 AND t.typsend <> 0 AND t.typreceive <> 0 AND (e.oid IS NULL OR (e.oid < 16384 AND e.typsend <> 0 AND e.typreceive <> 0)) AS binary
+       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typelem <> 0
       WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
       ORDER BY a.attrelid, a.attnum`,
     [oids],
@@ -87,6 +92,7 @@ export async function readCatalog(client: pg.Client): Promise<Catalog> {
       textual: row.textual,
       maxLength: row.maxlength ?? undefined,
       unique: row.isunique,
+      binary: row.binary,
     });
   }
   const keys = await client.query<{ name: string; child: number; parent: number; childcolumns: string[]; parentcolumns: string[] }>(
@@ -110,8 +116,15 @@ export async function readCatalog(client: pg.Client): Promise<Catalog> {
       WHERE c.relkind = 'S' AND ${USER_NAMESPACE}
       ORDER BY 1`,
   );
-  const version = await client.query<{ version: string }>(`SELECT current_setting('server_version') AS version`);
-  return { tables: result, foreignKeys, sequences: sequences.rows.map((row) => row.qualified), version: version.rows[0]?.version ?? '?' };
+  const version = await client.query<{ version: string; major: number }>(`SELECT current_setting('server_version') AS version, current_setting('server_version_num')::int / 10000 AS major`);
+  const { version: name = '?', major = 0 } = version.rows[0] ?? {};
+  return { tables: result, foreignKeys, sequences: sequences.rows.map((row) => row.qualified), version: name, major };
+}
+
+/** The major version of the server a client is connected to. */
+export async function readMajorVersion(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ major: number }>(`SELECT current_setting('server_version_num')::int / 10000 AS major`);
+  return rows[0]?.major ?? 0;
 }
 
 /** Finds a table by `schema.table` or `table` (schema public). */

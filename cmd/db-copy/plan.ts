@@ -3,12 +3,17 @@ import { findTable, type Catalog, type Table } from './catalog.js';
 import { DbCopyError } from './errors.js';
 import { checkRule, compileRule, createKeyedHash, longestOutput, needsKey } from './mask-rules.js';
 import type { FieldMask } from './mask-stream.js';
+import type { MaskerSetup, MaskSpec } from './mask-thread.js';
 
 /** One table's copy: which columns go through which mask (none: raw bytes). */
 export interface TableCopy {
   table: Table;
   masks: Map<number, FieldMask>;
   rules: { column: string; rule: MaskRule['rule'] }[];
+  /** What a worker thread needs to mask this table (the same rules as `masks`), when any column is masked. */
+  masking: MaskerSetup | undefined;
+  /** COPY format: binary (cheaper for both servers to write and parse) for unmasked tables of built-in types between servers of one major version. */
+  format: 'binary' | 'text';
 }
 
 /** What a run will do, decided before anything is written. */
@@ -22,7 +27,7 @@ export interface Plan {
 }
 
 /** Decides which tables are copied and compiles the mask rules against the source schema. */
-export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | undefined): Plan {
+export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | undefined, options: { binary: boolean } = { binary: false }): Plan {
   const excluded = selectExcluded(args, catalog);
   const excludedKeys = new Set(excluded.map((table) => table.key));
   const included = catalog.tables.filter((table) => !excludedKeys.has(table.key));
@@ -44,6 +49,7 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
     .map((table) => {
       const masks = new Map<number, FieldMask>();
       const rules: TableCopy['rules'] = [];
+      const specs: MaskSpec[] = [];
       for (const rule of rulesByTable.get(table.key) ?? []) {
         const index = table.columns.findIndex((column) => column.name === rule.column);
         const column = table.columns[index];
@@ -58,9 +64,12 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
           warnings.push(`mask ${rule.rule} on ${where}: values are cut to its ${column.type} limit (up to ${longest} characters)`);
         }
         masks.set(index, compileRule(rule, column, hash));
+        specs.push({ index, rule, column });
         rules.push({ column: column.name, rule: rule.rule });
       }
-      return { table, masks, rules };
+      const binary = options.binary && masks.size === 0 && table.columns.every((column) => column.binary);
+      const masking = specs.length === 0 ? undefined : { columnCount: table.columns.length, specs, key: maskKey };
+      return { table, masks, rules, masking, format: binary ? 'binary' : 'text' };
     });
   return { copies, included, excluded, warnings };
 }
@@ -90,7 +99,7 @@ export function describePlan(plan: Plan): string[] {
   const total = plan.copies.reduce((sum, copy) => sum + copy.table.bytes, 0);
   const lines = [`plan: ${plan.copies.length} tables, ${formatMegabytes(total)} on disk, largest first`];
   for (const copy of plan.copies) {
-    const masked = copy.rules.length === 0 ? 'raw' : `masked: ${copy.rules.map((rule) => `${rule.column} (${rule.rule})`).join(', ')}`;
+    const masked = copy.rules.length === 0 ? `raw ${copy.format}` : `masked: ${copy.rules.map((rule) => `${rule.column} (${rule.rule})`).join(', ')}`;
     lines.push(`  ${copy.table.key}: ${formatMegabytes(copy.table.bytes)}, ${masked}`);
   }
   if (plan.excluded.length > 0) lines.push(`  excluded: ${plan.excluded.map((table) => table.key).join(', ')}`);

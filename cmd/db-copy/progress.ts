@@ -8,7 +8,7 @@ export interface TableProgress {
 
 /** Per-table progress lines (rows, MB, rows/s) as tables finish, a line every few seconds for tables still streaming, and totals. */
 export class Progress {
-  private readonly running = new Map<string, { bytes: number; started: number }>();
+  private readonly running = new Map<string, { bytes: number; started: number; rows: number; remaining: number }>();
   rows = 0;
   bytes = 0;
   tables = 0;
@@ -16,21 +16,25 @@ export class Progress {
 
   constructor(private readonly log: (line: string) => void) {}
 
-  /** Starts tracking a table. */
-  start(key: string): TableProgress {
-    const state = { bytes: 0, started: performance.now() };
+  /** Starts tracking a table, or one of the `parts` streams of a table: its line comes when the last part ends. */
+  start(key: string, parts = 1): TableProgress {
+    const state = this.running.get(key) ?? { bytes: 0, started: performance.now(), rows: 0, remaining: parts };
     this.running.set(key, state);
     return {
       addBytes: (count) => {
         state.bytes += count;
       },
-      finish: (rows) => {
+      finish: (partRows) => {
+        state.rows += partRows;
+        if (--state.remaining > 0) return;
+        const rows = state.rows;
         this.running.delete(key);
         const seconds = (performance.now() - state.started) / 1000;
         this.rows += rows;
         this.bytes += state.bytes;
         this.tables += 1;
-        this.log(`copied ${key}: ${formatCount(rows)} rows, ${formatMegabytes(state.bytes)} in ${formatSeconds(seconds)} (${rate(rows, seconds)} rows/s, ${(state.bytes / 1e6 / Math.max(seconds, 1e-3)).toFixed(1)} MB/s)`);
+        const streams = parts > 1 ? ` by ${parts} streams` : '';
+        this.log(`copied ${key}${streams}: ${formatCount(rows)} rows, ${formatMegabytes(state.bytes)} in ${formatSeconds(seconds)} (${rate(rows, seconds)} rows/s, ${(state.bytes / 1e6 / Math.max(seconds, 1e-3)).toFixed(1)} MB/s)`);
       },
     };
   }

@@ -1,7 +1,7 @@
 import type { DbCopyArgs } from './args.js';
-import { readCatalog, type Table } from './catalog.js';
+import { readCatalog, readMajorVersion, type Table } from './catalog.js';
 import { ConnectionSet, type Connection } from './connections.js';
-import { copyTable, selectRows } from './copy-table.js';
+import { copyTable, selectRows, splitPages, type PageRange } from './copy-table.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import { DbCopyCancelled, DbCopyError, messageOf } from './errors.js';
 import { buildPlan, describePlan, formatMegabytes, type Plan, type TableCopy } from './plan.js';
@@ -94,7 +94,7 @@ class CopyRun {
     const sequences = await readSequences(coordinator.client);
     const catalog = await readCatalog(coordinator.client);
     log(`snapshot ${snapshot} of the source (PostgreSQL ${catalog.version})`);
-    const plan = buildPlan(args, catalog, setup.maskKey);
+    const plan = buildPlan(args, catalog, setup.maskKey, { binary: catalog.major === (await readMajorVersion(admin.client)) });
     for (const line of describePlan(plan)) log(line);
     const copied = plan.copies.map((copy) => copy.table);
     let subset: Subset | undefined;
@@ -119,31 +119,43 @@ class CopyRun {
     await markIncomplete(admin, `started ${new Date().toISOString()} from ${source.display}`);
     this.marked = true;
     const exclude = plan.excluded.map((table) => table.key);
-    let began = performance.now();
-    const [preData, postScript] = await Promise.all([
-      dumpSchema(source, { section: 'pre-data', snapshot, exclude }, setup.redact, setup.signal),
-      dumpSchema(source, { section: 'post-data', snapshot, exclude }, setup.redact, setup.signal),
-    ]);
-    await applyScript(target, preData, setup.redact, setup.signal);
-    const postData = parsePostData(postScript);
-    log(`schema: tables, types and sequences created in ${formatSeconds((performance.now() - began) / 1000)}`);
-    const schedule = schedulePostData(postData.entries, copied, plan.excluded);
+    const phases: string[] = [];
+    const timed = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+      const began = performance.now();
+      const result = await step();
+      phases.push(`${name} ${formatSeconds((performance.now() - began) / 1000)}`);
+      return result;
+    };
+    const { postData, schedule } = await timed('schema', async () => {
+      const began = performance.now();
+      const [preData, postScript] = await Promise.all([
+        dumpSchema(source, { section: 'pre-data', snapshot, exclude }, setup.redact, setup.signal),
+        dumpSchema(source, { section: 'post-data', snapshot, exclude }, setup.redact, setup.signal),
+      ]);
+      await applyScript(target, preData, setup.redact, setup.signal);
+      log(`schema: tables, types and sequences created in ${formatSeconds((performance.now() - began) / 1000)}`);
+      const parsed = parsePostData(postScript);
+      return { postData: parsed, schedule: schedulePostData(parsed.entries, copied, plan.excluded) };
+    });
     for (const entry of schedule.skipped) log(`skipped ${entry.name}: it references the excluded table ${entry.foreignKey?.references}`);
-    began = performance.now();
+    let began = performance.now();
     this.progress.startTicker(5_000);
-    await this.copyData(plan, subset, snapshot, coordinator, postData, schedule);
+    const keys = await timed('data, indexes and keys', () => this.copyData(plan, subset, snapshot, coordinator, postData, schedule, catalog.major));
     this.progress.stop();
     const dataSeconds = (performance.now() - began) / 1000;
     this.check();
     began = performance.now();
-    await this.runEach(schedule.lateBuilds, postData, 'index');
-    await this.addForeignKeys(admin, postData, schedule.foreignKeys);
-    await this.runSerially(admin, postData, schedule.rest);
-    for (const table of catalog.tables.filter((t) => t.kind === 'matview' && !plan.excluded.includes(t))) {
-      await admin.client.query(`REFRESH MATERIALIZED VIEW ${table.qualified}`);
-    }
-    const set = await setSequences(admin.client, sequences);
+    await timed('late indexes', () => this.runEach(schedule.lateBuilds, postData, 'index'));
+    await timed('foreign keys', () => this.addForeignKeys(admin, postData, keys.keys, keys));
+    await timed('rest', async () => {
+      await this.runSerially(admin, postData, schedule.rest);
+      for (const table of catalog.tables.filter((t) => t.kind === 'matview' && !plan.excluded.includes(t))) {
+        await admin.client.query(`REFRESH MATERIALIZED VIEW ${table.qualified}`);
+      }
+    });
+    const set = await timed('sequences', () => setSequences(admin.client, sequences));
     log(`post-data: foreign keys, triggers and the rest in ${formatSeconds((performance.now() - began) / 1000)}; ${set} sequences set to the source's values`);
+    log(`phases: ${phases.join(', ')}`);
     await clearIncomplete(admin);
     this.marked = false;
     const total = (performance.now() - this.started) / 1000;
@@ -153,14 +165,55 @@ class CopyRun {
     );
   }
 
-  /** Streams every table with `jobs` workers; each table's indexes are built as soon as its data is in. */
-  private async copyData(plan: Plan, subset: Subset | undefined, snapshot: string, coordinator: Connection, postData: PostData, schedule: PostDataSchedule): Promise<void> {
+  /**
+   * Streams every table with `jobs` workers, largest first; a table much bigger than its
+   * share of the data is read by several streams in page ranges (so that one big table
+   * does not leave workers idle at the end); each table's indexes are built as soon as
+   * all of its data is in, and a foreign key is added (NOT VALID, one at a time) and
+   * validated as soon as both its tables are complete, while other tables still stream.
+   * Returns the foreign keys left for after the data.
+   */
+  private async copyData(
+    plan: Plan,
+    subset: Subset | undefined,
+    snapshot: string,
+    coordinator: Connection,
+    postData: PostData,
+    schedule: PostDataSchedule,
+    major: number,
+  ): Promise<{ keys: PostDataEntry[]; added: number; validated: number }> {
     const { args } = this;
-    const queue: TableCopy[] = subset === undefined ? [...plan.copies] : plan.copies.filter((copy) => subset.selection.has(copy.table));
+    const copies = subset === undefined ? plan.copies : plan.copies.filter((copy) => subset.selection.has(copy.table));
+    // Page ranges need a TID range scan (PostgreSQL 14+) and a reader per stream (not a subset's).
+    const share = copies.reduce((sum, copy) => sum + copy.table.bytes, 0) / args.jobs;
+    const splittable = subset === undefined && major >= 14 && args.jobs > 1;
+    const queue: { copy: TableCopy; range?: PageRange }[] = copies.flatMap((copy) => {
+      const parts = splittable ? Math.min(args.jobs, Math.round(copy.table.bytes / share)) : 1;
+      return parts > 1 ? splitPages(copy.table.bytes, parts).map((range) => ({ copy, range })) : [{ copy }];
+    });
+    // Work left per table (page ranges, then index builds): 0 means complete.
+    const busy = new Map(plan.copies.map((copy) => [copy.table.qualified, queue.filter((item) => item.copy === copy).length]));
     const builds: PostDataEntry[] = [];
+    const addBuilds = (table: string) => {
+      const entries = schedule.builds.get(table) ?? [];
+      busy.set(table, (busy.get(table) ?? 0) + entries.length);
+      builds.push(...entries);
+    };
+    const done = (table: string | undefined) => {
+      if (table !== undefined) busy.set(table, (busy.get(table) ?? 1) - 1);
+    };
     // Tables a subset left empty need their indexes all the same.
-    for (const copy of plan.copies) if (!queue.includes(copy)) builds.push(...(schedule.builds.get(copy.table.qualified) ?? []));
-    let copying = 0;
+    for (const copy of plan.copies) if (!copies.includes(copy)) addBuilds(copy.table.qualified);
+    let keys = schedule.foreignKeys.filter((key) => key.table !== undefined && key.foreignKey !== undefined && busy.has(key.table) && busy.has(key.foreignKey.references));
+    const late = schedule.foreignKeys.filter((key) => !keys.includes(key));
+    const early = { added: 0, validated: 0 };
+    const readyKey = (): PostDataEntry | undefined => {
+      const key = keys.find((entry) => busy.get(entry.table ?? '') === 0 && busy.get(entry.foreignKey?.references ?? '') === 0);
+      if (key !== undefined) keys = keys.filter((entry) => entry !== key);
+      return key;
+    };
+    let adding: Promise<void> = Promise.resolve();
+    let running = 0;
     let wake: () => void = () => undefined;
     let changed = new Promise<void>((resolve) => (wake = resolve));
     const notify = () => {
@@ -175,42 +228,63 @@ class CopyRun {
       for (;;) {
         this.check();
         const build = builds.shift();
-        if (build !== undefined) {
-          await this.runEntry(targetConnection, build);
-          continue;
-        }
-        const copy = queue.shift();
-        if (copy === undefined) {
-          if (copying === 0) break;
+        const key = build === undefined ? readyKey() : undefined;
+        const item = build === undefined && key === undefined ? queue.shift() : undefined;
+        if (build === undefined && key === undefined && item === undefined) {
+          if (running === 0) break;
           await changed;
           continue;
         }
-        copying += 1;
+        running += 1;
         try {
-          const selection = subset?.selection.get(copy.table)?.relation;
-          const select = selectRows(copy, selection);
-          if (sourceConnection !== undefined) {
-            await copyTable(sourceConnection, targetConnection, copy, select, this.progress.start(copy.table.key));
-          } else {
-            // A subset's selection lives in temp tables of the snapshot session: one reader at a time.
-            const previous = sourceLock;
+          if (build !== undefined) {
+            await this.runEntry(targetConnection, build);
+            done(build.table);
+          } else if (key !== undefined) {
+            // ADD ... NOT VALID locks both tables (SHARE ROW EXCLUSIVE): one at a time, so
+            // that two keys between the same tables (a cycle) cannot deadlock.
+            const previous = adding;
             let release: () => void = () => undefined;
-            sourceLock = new Promise((resolve) => (release = resolve));
+            adding = new Promise((resolve) => (release = resolve));
             await previous;
             try {
-              await copyTable(coordinator, targetConnection, copy, select, this.progress.start(copy.table.key));
+              await this.runSql(targetConnection, addNotValid(key.sql), key);
             } finally {
               release();
             }
+            early.added += 1;
+            await this.validateKey(targetConnection, key);
+            if (validateSql(key) !== undefined) early.validated += 1;
+          } else if (item !== undefined) {
+            const { copy, range } = item;
+            const selection = subset?.selection.get(copy.table)?.relation;
+            const select = selectRows(copy, selection, range);
+            const progress = this.progress.start(copy.table.key, range?.parts);
+            if (sourceConnection !== undefined) {
+              await copyTable(sourceConnection, targetConnection, copy, select, progress, range === undefined);
+            } else {
+              // A subset's selection lives in temp tables of the snapshot session: one reader at a time.
+              const previous = sourceLock;
+              let release: () => void = () => undefined;
+              sourceLock = new Promise((resolve) => (release = resolve));
+              await previous;
+              try {
+                await copyTable(coordinator, targetConnection, copy, select, progress);
+              } finally {
+                release();
+              }
+            }
+            done(copy.table.qualified);
+            if (busy.get(copy.table.qualified) === 0) addBuilds(copy.table.qualified);
           }
-          builds.push(...(schedule.builds.get(copy.table.qualified) ?? []));
         } finally {
-          copying -= 1;
+          running -= 1;
           notify();
         }
       }
       notify();
     });
+    return { keys: [...keys, ...late], ...early };
   }
 
   private async openSourceWorker(snapshot: string, index: number): Promise<Connection> {
@@ -226,27 +300,34 @@ class CopyRun {
   }
 
   /** Adds every foreign key NOT VALID (instant, one connection), then validates them in parallel. */
-  private async addForeignKeys(admin: Connection, postData: PostData, keys: PostDataEntry[]): Promise<void> {
-    if (keys.length === 0) return;
+  private async addForeignKeys(admin: Connection, postData: PostData, keys: PostDataEntry[], early: { added: number; validated: number }): Promise<void> {
+    if (keys.length + early.added === 0) return;
     const began = performance.now();
     await admin.client.query(`${TARGET_SETTINGS}; ${postData.preamble}`);
-    const validate: string[] = [];
+    const validate: PostDataEntry[] = [];
     for (const key of keys) {
       await this.runSql(admin, addNotValid(key.sql), key);
-      if (!/\bNOT VALID;\s*$/.test(key.sql) && key.foreignKey !== undefined) validate.push(`ALTER TABLE ${key.table} VALIDATE CONSTRAINT ${key.foreignKey.constraint}`);
+      if (validateSql(key) !== undefined) validate.push(key);
     }
     const queue = [...validate];
     await this.inParallel(Math.min(this.args.jobs, queue.length), async (index) => {
       const connection = await this.openTargetWorker(postData, index);
-      for (let sql = queue.shift(); sql !== undefined; sql = queue.shift()) {
+      for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
         this.check();
-        await connection.client.query(sql).catch((error: unknown) => {
-          throw new DbCopyError(`Could not validate a foreign key (${sql}): ${messageOf(error)}`, { cause: error });
-        });
+        await this.validateKey(connection, key);
       }
       await this.setup.connections.close(connection);
     });
-    this.setup.log(`foreign keys: ${keys.length} added and ${validate.length} validated in ${formatSeconds((performance.now() - began) / 1000)}`);
+    const during = early.added > 0 ? ` (${early.added} of them while data still streamed)` : '';
+    this.setup.log(`foreign keys: ${keys.length + early.added} added and ${validate.length + early.validated} validated${during} in ${formatSeconds((performance.now() - began) / 1000)}`);
+  }
+
+  private async validateKey(connection: Connection, key: PostDataEntry): Promise<void> {
+    const sql = validateSql(key);
+    if (sql === undefined) return;
+    await connection.client.query(sql).catch((error: unknown) => {
+      throw new DbCopyError(`Could not validate a foreign key (${sql}): ${messageOf(error)}`, { cause: error });
+    });
   }
 
   private async runEach(entries: PostDataEntry[], postData: PostData, what: string): Promise<void> {
@@ -306,6 +387,12 @@ class CopyRun {
     const broken = this.setup.connections.brokenBy;
     if (broken !== undefined) throw new DbCopyError(`A database connection broke: ${messageOf(broken)}`, { cause: broken });
   }
+}
+
+/** The VALIDATE of a foreign key added NOT VALID by us (one the source holds NOT VALID stays so). */
+function validateSql(key: PostDataEntry): string | undefined {
+  if (/\bNOT VALID;\s*$/.test(key.sql) || key.foreignKey === undefined) return undefined;
+  return `ALTER TABLE ${key.table} VALIDATE CONSTRAINT ${key.foreignKey.constraint}`;
 }
 
 export type { Table };

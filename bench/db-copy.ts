@@ -69,8 +69,21 @@ interface Figure {
   rows: number;
 }
 
+/**
+ * The throwaway cluster's settings, the same for every method: `fast` (the default) turns
+ * durability off as the tests do; `durable` keeps PostgreSQL's own fsync, synchronous_commit
+ * and full_page_writes, as a real target server has them.
+ */
+function clusterSettings(kind = 'fast'): Record<string, string> {
+  const shared = { max_wal_size: '8GB', checkpoint_timeout: '30min', shared_buffers: '512MB' };
+  if (kind === 'fast') return shared;
+  if (kind === 'durable') return { ...shared, fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' };
+  throw new Error(`Expected BENCH_PG_SETTINGS to be fast or durable, got \`${kind}\``);
+}
+
 async function main(): Promise<void> {
-  const cluster = await startTestPostgres({ settings: { max_wal_size: '8GB', checkpoint_timeout: '30min', shared_buffers: '512MB' } });
+  const cluster = await startTestPostgres({ settings: clusterSettings(process.env.BENCH_PG_SETTINGS) });
+  console.log(`cluster settings (${process.env.BENCH_PG_SETTINGS ?? 'fast'}): ${Object.entries(clusterSettings(process.env.BENCH_PG_SETTINGS)).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   try {
     let began = performance.now();
     await cluster.createDatabase('src');

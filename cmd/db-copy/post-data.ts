@@ -70,7 +70,12 @@ function keepStatements(text: string): string {
     .join('\n');
 }
 
+/** Whether a constraint's statement already adds it NOT VALID (as the source holds it). */
+export function isAddedNotValid(sql: string): boolean {
+  return /\bNOT VALID;\s*$/.test(sql);
+}
+
 /** The foreign key added without checking existing rows (checked later, in parallel, by VALIDATE). */
 export function addNotValid(sql: string): string {
-  return /\bNOT VALID;\s*$/.test(sql) ? sql : sql.replace(/;\s*$/, ' NOT VALID;');
+  return isAddedNotValid(sql) ? sql : sql.replace(/;\s*$/, ' NOT VALID;');
 }

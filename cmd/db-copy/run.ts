@@ -5,7 +5,7 @@ import { copyTable, selectRows, splitPages, type PageRange } from './copy-table.
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import { DbCopyCancelled, DbCopyError, messageOf } from './errors.js';
 import { buildPlan, describePlan, formatMegabytes, type Plan, type TableCopy } from './plan.js';
-import { addNotValid, parsePostData, type PostData, type PostDataEntry } from './post-data.js';
+import { addNotValid, isAddedNotValid, parsePostData, type PostData, type PostDataEntry } from './post-data.js';
 import { formatCount, formatSeconds, Progress, rate } from './progress.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { cleanTarget, clearIncomplete, INCOMPLETE_MARK, listTargetObjects, markIncomplete, refuseNonEmptyTarget, refuseSameDatabase } from './safety.js';
@@ -212,7 +212,7 @@ class CopyRun {
       if (key !== undefined) keys = keys.filter((entry) => entry !== key);
       return key;
     };
-    let adding: Promise<void> = Promise.resolve();
+    const addingLock = createLock();
     let running = 0;
     let wake: () => void = () => undefined;
     let changed = new Promise<void>((resolve) => (wake = resolve));
@@ -220,7 +220,7 @@ class CopyRun {
       wake();
       changed = new Promise<void>((resolve) => (wake = resolve));
     };
-    let sourceLock: Promise<void> = Promise.resolve();
+    const sourceLock = createLock();
     const workers = Math.min(args.jobs, Math.max(1, queue.length + builds.length + [...schedule.builds.values()].flat().length));
     await this.inParallel(workers, async (index) => {
       const sourceConnection = subset === undefined ? await this.openSourceWorker(snapshot, index) : undefined;
@@ -243,15 +243,7 @@ class CopyRun {
           } else if (key !== undefined) {
             // ADD ... NOT VALID locks both tables (SHARE ROW EXCLUSIVE): one at a time, so
             // that two keys between the same tables (a cycle) cannot deadlock.
-            const previous = adding;
-            let release: () => void = () => undefined;
-            adding = new Promise((resolve) => (release = resolve));
-            await previous;
-            try {
-              await this.runSql(targetConnection, addNotValid(key.sql), key);
-            } finally {
-              release();
-            }
+            await addingLock(() => this.runSql(targetConnection, addNotValid(key.sql), key));
             early.added += 1;
             await this.validateKey(targetConnection, key);
             if (validateSql(key) !== undefined) early.validated += 1;
@@ -264,15 +256,7 @@ class CopyRun {
               await copyTable(sourceConnection, targetConnection, copy, select, progress, range === undefined);
             } else {
               // A subset's selection lives in temp tables of the snapshot session: one reader at a time.
-              const previous = sourceLock;
-              let release: () => void = () => undefined;
-              sourceLock = new Promise((resolve) => (release = resolve));
-              await previous;
-              try {
-                await copyTable(coordinator, targetConnection, copy, select, progress);
-              } finally {
-                release();
-              }
+              await sourceLock(() => copyTable(coordinator, targetConnection, copy, select, progress));
             }
             done(copy.table.qualified);
             if (busy.get(copy.table.qualified) === 0) addBuilds(copy.table.qualified);
@@ -309,15 +293,7 @@ class CopyRun {
       await this.runSql(admin, addNotValid(key.sql), key);
       if (validateSql(key) !== undefined) validate.push(key);
     }
-    const queue = [...validate];
-    await this.inParallel(Math.min(this.args.jobs, queue.length), async (index) => {
-      const connection = await this.openTargetWorker(postData, index);
-      for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
-        this.check();
-        await this.validateKey(connection, key);
-      }
-      await this.setup.connections.close(connection);
-    });
+    await this.drainOnWorkers(validate, postData, (connection, key) => this.validateKey(connection, key));
     const during = early.added > 0 ? ` (${early.added} of them while data still streamed)` : '';
     this.setup.log(`foreign keys: ${keys.length + early.added} added and ${validate.length + early.validated} validated${during} in ${formatSeconds((performance.now() - began) / 1000)}`);
   }
@@ -331,16 +307,21 @@ class CopyRun {
   }
 
   private async runEach(entries: PostDataEntry[], postData: PostData, what: string): Promise<void> {
-    const queue = [...entries];
+    await this.drainOnWorkers(entries, postData, (connection, entry) => this.runEntry(connection, entry));
+    if (entries.length > 0) this.setup.log(`${what}: ${entries.length} more built`);
+  }
+
+  /** Works through the items on up to `jobs` target connections of their own, in order of the list. */
+  private async drainOnWorkers<T>(items: T[], postData: PostData, step: (connection: Connection, item: T) => Promise<void>): Promise<void> {
+    const queue = [...items];
     await this.inParallel(Math.min(this.args.jobs, queue.length), async (index) => {
       const connection = await this.openTargetWorker(postData, index);
-      for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
         this.check();
-        await this.runEntry(connection, entry);
+        await step(connection, item);
       }
       await this.setup.connections.close(connection);
     });
-    if (entries.length > 0) this.setup.log(`${what}: ${entries.length} more built`);
   }
 
   private async runSerially(admin: Connection, postData: PostData, entries: PostDataEntry[]): Promise<void> {
@@ -391,8 +372,18 @@ class CopyRun {
 
 /** The VALIDATE of a foreign key added NOT VALID by us (one the source holds NOT VALID stays so). */
 function validateSql(key: PostDataEntry): string | undefined {
-  if (/\bNOT VALID;\s*$/.test(key.sql) || key.foreignKey === undefined) return undefined;
+  if (isAddedNotValid(key.sql) || key.foreignKey === undefined) return undefined;
   return `ALTER TABLE ${key.table} VALIDATE CONSTRAINT ${key.foreignKey.constraint}`;
+}
+
+/** Runs the tasks given to it one at a time, in the order they come (a promise-chain mutex). */
+function createLock(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const result = tail.then(task);
+    tail = result.catch(() => undefined);
+    return result;
+  };
 }
 
 export type { Table };

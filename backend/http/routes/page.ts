@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../env.js';
 import { renderHomePage } from '../home.js';
 import { APPLE_TOUCH_ICON_PNG, FAVICON_SVG } from '../icons.js';
-import { acceptsGzip, describePagePolicy, preparePage } from '../page.js';
+import { acceptsGzip, describePagePolicy, preparePage, type PreparedPage } from '../page.js';
 import { loadPageHtml } from '../page-source.js';
 
 const PROBE_KEY = 'aws-exec-page-probe';
@@ -14,21 +14,24 @@ const ICON_CACHE = 'public, max-age=86400';
  * own inline script and style, by hash. Also its icons.
  */
 export function registerPageRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  const page = preparePage(loadPageHtml() ?? renderHomePage(deps.version.name, deps.version.version));
+  // Prepared at the first request for it, not when the app is made: a process that only
+  // runs jobs never reads, compresses or hashes the page.
+  let page: PreparedPage | undefined;
   let storageOrigin: Promise<string | undefined> | undefined;
 
   app.get('/', async (c) => {
+    const prepared = (page ??= preparePage(loadPageHtml() ?? renderHomePage(deps.version.name, deps.version.version)));
     storageOrigin ??= findStorageOrigin(deps);
     const headers: Record<string, string> = {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': describePagePolicy(page, await storageOrigin),
+      'content-security-policy': describePagePolicy(prepared, await storageOrigin),
       'cache-control': 'no-cache',
-      etag: page.etag,
+      etag: prepared.etag,
       vary: 'accept-encoding',
     };
-    if (matchesEtag(c, page.etag)) return c.body(null, 304, headers);
-    if (acceptsGzip(c.req.header('accept-encoding'))) return c.body(page.gzip, 200, { ...headers, 'content-encoding': 'gzip' });
-    return c.body(page.body, 200, headers);
+    if (matchesEtag(c, prepared.etag)) return c.body(null, 304, headers);
+    if (acceptsGzip(c.req.header('accept-encoding'))) return c.body(prepared.gzip, 200, { ...headers, 'content-encoding': 'gzip' });
+    return c.body(prepared.body, 200, headers);
   });
   app.get('/favicon.svg', (c) => c.body(FAVICON_SVG, 200, { 'content-type': 'image/svg+xml', 'cache-control': ICON_CACHE }));
   for (const path of ['/apple-touch-icon.png', '/favicon.ico']) {

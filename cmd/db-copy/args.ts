@@ -76,6 +76,11 @@ export const DbCopyArgs = z
       .describe('The environment variable holding the secret key of the hash-based masks'),
     subset: SubsetSpec.optional().describe('Roots and depth (mode subset)'),
     jobs: z.number().int().min(1).max(32).default(4).describe('Parallel streams and index builds'),
+    splitAboveMb: z
+      .number()
+      .min(0)
+      .default(1024)
+      .describe('Read a table larger than this (MB on disk, and more than its share of the data) with several streams in page ranges; smaller tables load whole, with FREEZE'),
     clean: z.boolean().default(false).describe('Drop every object in the target first (without it a non-empty target is refused)'),
     dryRun: z.boolean().default(false).describe('Print the plan only; copy nothing'),
   })

@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { CopyInFrames, CopyOutFrames } from './copy-frames.js';
 import type { Connection } from './connections.js';
 import { DbCopyError, messageOf } from './errors.js';
 import { ThreadedMasker } from './mask-thread.js';
@@ -45,8 +46,12 @@ export async function copyTable(source: Connection, target: Connection, copy: Ta
   // FREEZE needs the table truncated in the same transaction, which would lock out the
   // other streams of a table copied in page ranges: those load without it.
   await target.client.query(whole ? `BEGIN; TRUNCATE ONLY ${table.qualified}` : 'BEGIN');
-  const reader = source.client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT ${copy.format})`));
-  const writer = target.client.query(copyFrom(`COPY ${table.qualified}${list ? ` (${list})` : ''} FROM STDIN WITH (FORMAT ${copy.format}${whole ? ', FREEZE' : ''})`));
+  const copyOut = `COPY (${select}) TO STDOUT WITH (FORMAT ${copy.format})`;
+  const copyIn = `COPY ${table.qualified}${list ? ` (${list})` : ''} FROM STDIN WITH (FORMAT ${copy.format}${whole ? ', FREEZE' : ''})`;
+  // Masked rows go through pg-copy-streams (the masker needs the rows); the rest as whole protocol messages.
+  const masked = copy.masking !== undefined;
+  const reader = masked ? source.client.query(copyTo(copyOut)) : source.client.query(new CopyOutFrames(copyOut));
+  const writer = masked ? target.client.query(copyFrom(copyIn)) : target.client.query(new CopyInFrames(copyIn));
   reader.on('data', (chunk: Buffer) => progress.addBytes(chunk.length));
   try {
     if (copy.masking !== undefined) await pipeline(reader, new ThreadedMasker(copy.masking), writer);

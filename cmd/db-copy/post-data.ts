@@ -70,6 +70,28 @@ function keepStatements(text: string): string {
     .join('\n');
 }
 
+const KEY_CONSTRAINT = new RegExp(
+  String.raw`^((?:SET [^\n]*;\s*)*)ALTER TABLE ONLY ${QUALIFIED}\s+ADD CONSTRAINT (${IDENT}) (PRIMARY KEY|UNIQUE) \((${IDENT}(?:, ${IDENT})*)\);$`,
+);
+
+/**
+ * A plain PRIMARY KEY or UNIQUE constraint as two steps: its index, built with
+ * CREATE UNIQUE INDEX (a SHARE lock, so in parallel with the table's other index builds;
+ * ADD CONSTRAINT would hold ACCESS EXCLUSIVE and make them wait), then ADD CONSTRAINT ...
+ * USING INDEX, which only writes the catalog. The result is the constraint pg_dump's
+ * statement makes. Anything with options (INCLUDE, WITH, DEFERRABLE, NULLS NOT DISTINCT)
+ * is left whole.
+ */
+export function splitKeyConstraint(entry: PostDataEntry): { build: PostDataEntry; attach: PostDataEntry } | undefined {
+  const match = entry.type === 'CONSTRAINT' ? KEY_CONSTRAINT.exec(entry.sql) : null;
+  if (match === null) return undefined;
+  const [, settings = '', table = '', name = '', kind = '', columns = ''] = match;
+  return {
+    build: { ...entry, type: 'INDEX', sql: `${settings}CREATE UNIQUE INDEX ${name} ON ${table} USING btree (${columns});` },
+    attach: { ...entry, sql: `ALTER TABLE ONLY ${table} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};` },
+  };
+}
+
 /** Whether a constraint's statement already adds it NOT VALID (as the source holds it). */
 export function isAddedNotValid(sql: string): boolean {
   return /\bNOT VALID;\s*$/.test(sql);

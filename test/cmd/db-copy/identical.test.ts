@@ -55,11 +55,11 @@ describe('db-copy identical', () => {
        CREATE TABLE kinds (id int PRIMARY KEY, name text); INSERT INTO kinds VALUES (1, 'one');`,
     );
     const sums = (database: string) => checksums(cluster, database, ['events', 'kinds']);
-    const identical = await runCopy({ source: cluster.url('big_src'), target: await cluster.createDatabase('big_same'), jobs: 3 });
+    const identical = await runCopy({ source: cluster.url('big_src'), target: await cluster.createDatabase('big_same'), jobs: 3, splitAboveMb: 0 });
     expect(identical.log).toMatch(/^copied public\.events by 3 streams: 40,000 rows, /m);
     expect(await sums('big_same')).toEqual(await sums('big_src'));
     const mask = [{ table: 'events', column: 'email', rule: 'hash' }];
-    const masked = await runCopy({ source: cluster.url('big_src'), target: await cluster.createDatabase('big_masked'), jobs: 3, mode: 'masked', mask }, { env: { DB_COPY_MASK_KEY: 'k' } });
+    const masked = await runCopy({ source: cluster.url('big_src'), target: await cluster.createDatabase('big_masked'), jobs: 3, splitAboveMb: 0, mode: 'masked', mask }, { env: { DB_COPY_MASK_KEY: 'k' } });
     expect(masked.log).toMatch(/^copied public\.events by 3 streams: 40,000 rows, /m);
     expect(await cluster.query('big_masked', `SELECT count(DISTINCT email)::int AS n, count(*) FILTER (WHERE email LIKE 'e%@x.example')::int AS clear FROM events`)).toEqual([{ n: 40000, clear: 0 }]);
   });

@@ -39,6 +39,8 @@ export class CopyOutFrames extends Readable {
   /** The start of a message the last read cut off. */
   private partial: Buffer[] = [];
   private partialLength = 0;
+  /** Its whole size, once its header is in (0 before). */
+  private partialSize = 0;
   private wanted = false;
   private forwarding = false;
   private finished = false;
@@ -109,22 +111,29 @@ export class CopyOutFrames extends Readable {
     return this.pushAll(out);
   }
 
-  /** Joins the cut-off message with the start of the next chunk, once its length is known and it is whole. */
+  /**
+   * Joins the cut-off message with the start of the next chunk once it is whole. Its size
+   * is read once (from the first 5 bytes): a big row arriving in many reads is joined once,
+   * not at every read.
+   */
   private completePartial(chunk: Buffer): { message: Buffer; used: number } | undefined {
-    const head = this.partialLength >= 5 ? Buffer.concat(this.partial) : Buffer.concat([...this.partial, chunk.subarray(0, 5 - this.partialLength)]);
-    if (head.length < 5) {
-      this.keepPartial(chunk);
-      return undefined;
+    if (this.partialSize === 0) {
+      const head = Buffer.concat([...this.partial, chunk.subarray(0, 5)]);
+      if (head.length < 5) {
+        this.keepPartial(chunk);
+        return undefined;
+      }
+      this.partialSize = 1 + head.readUInt32BE(1);
     }
-    const size = 1 + head.readUInt32BE(1);
-    const used = size - this.partialLength;
+    const used = this.partialSize - this.partialLength;
     if (used > chunk.length) {
       this.keepPartial(chunk);
       return undefined;
     }
-    const message = Buffer.concat([...this.partial, chunk.subarray(0, used)], size);
+    const message = Buffer.concat([...this.partial, chunk.subarray(0, used)], this.partialSize);
     this.partial = [];
     this.partialLength = 0;
+    this.partialSize = 0;
     return { message, used };
   }
 
@@ -200,7 +209,7 @@ export class CopyInFrames extends Writable {
   private failing: ((error?: Error | null) => void) | undefined;
 
   constructor(private readonly text: string) {
-    super();
+    super({ highWaterMark: 1 << 18 });
   }
 
   submit(connection: pg.Connection): void {
@@ -217,6 +226,15 @@ export class CopyInFrames extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.send(chunk, callback);
+  }
+
+  /** Chunks that piled up go out in one write (a socket read is often a few KB). */
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.send(Buffer.concat(chunks.map((entry) => entry.chunk)), callback);
+  }
+
+  private send(chunk: Buffer, callback: (error?: Error | null) => void): void {
     this.whenReady(() => {
       const stream = this.connection?.stream;
       if (stream === undefined) return callback(new Error('the COPY FROM connection is gone'));

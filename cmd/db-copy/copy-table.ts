@@ -1,5 +1,4 @@
 import { pipeline } from 'node:stream/promises';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { CopyInFrames, CopyOutFrames } from './copy-frames.js';
 import type { Connection } from './connections.js';
 import { DbCopyError, messageOf } from './errors.js';
@@ -35,8 +34,8 @@ export function splitPages(bytes: number, parts: number): PageRange[] {
 }
 
 /**
- * Streams one table from the source to the target: COPY TO STDOUT piped (through a
- * masker in a worker thread when columns are masked, as raw bytes otherwise) into COPY FROM STDIN, with
+ * Streams one table from the source to the target: COPY TO STDOUT piped as whole protocol
+ * messages (through a masker in a worker thread when columns are masked) into COPY FROM STDIN, with
  * backpressure end to end. A whole table is truncated and loaded in one transaction with
  * FREEZE, so the rows arrive already frozen; a page range of a split table is appended.
  */
@@ -48,13 +47,11 @@ export async function copyTable(source: Connection, target: Connection, copy: Ta
   await target.client.query(whole ? `BEGIN; TRUNCATE ONLY ${table.qualified}` : 'BEGIN');
   const copyOut = `COPY (${select}) TO STDOUT WITH (FORMAT ${copy.format})`;
   const copyIn = `COPY ${table.qualified}${list ? ` (${list})` : ''} FROM STDIN WITH (FORMAT ${copy.format}${whole ? ', FREEZE' : ''})`;
-  // Masked rows go through pg-copy-streams (the masker needs the rows); the rest as whole protocol messages.
-  const masked = copy.masking !== undefined;
-  const reader = masked ? source.client.query(copyTo(copyOut)) : source.client.query(new CopyOutFrames(copyOut));
-  const writer = masked ? target.client.query(copyFrom(copyIn)) : target.client.query(new CopyInFrames(copyIn));
+  const reader = source.client.query(new CopyOutFrames(copyOut));
+  const writer = target.client.query(new CopyInFrames(copyIn));
   reader.on('data', (chunk: Buffer) => progress.addBytes(chunk.length));
   try {
-    if (copy.masking !== undefined) await pipeline(reader, new ThreadedMasker(copy.masking), writer);
+    if (copy.masking !== undefined) await pipeline(reader, new ThreadedMasker({ ...copy.masking, framed: true }), writer);
     else await pipeline(reader, writer);
     await target.client.query('COMMIT');
   } catch (error) {

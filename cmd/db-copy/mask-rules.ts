@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash, createHmac, hash } from 'node:crypto';
 import type { MaskRule } from './args.js';
 import type { Column } from './catalog.js';
@@ -9,20 +10,24 @@ import type { FieldMask } from './mask-stream.js';
 /**
  * The keyed hash of every key-based rule: SHA-256 over a 64-byte block derived from the
  * secret (two HMAC-SHA256 of it, computed once) followed by the value, truncated to its
- * first 16 bytes. One one-shot SHA-256 call per value instead of HMAC's two: the hash rule
- * masks ~2x as many values per second (measured). Only 16 of the 32 bytes ever leave it,
- * which rules out length extension, the weakness of a bare secret prefix.
+ * first 16 bytes, as 32 lower-case hex digits. One one-shot SHA-256 call per value instead
+ * of HMAC's two, asked for as hex: Node then makes a string instead of a Buffer, which
+ * measured 0.40 us a call against 1.28 us (1M values of 42 bytes). Only 16 of the 32 bytes
+ * ever leave it, which rules out length extension, the weakness of a bare secret prefix.
  */
-export function createKeyedHash(key: string): (value: Buffer) => Buffer {
+export function createKeyedHash(key: string): KeyedHash {
   const block = Buffer.concat([1, 2].map((part) => createHmac('sha256', key).update(`db-copy mask block ${part}`).digest()));
   const input = Buffer.alloc(64 + 4096);
   block.copy(input);
-  return (value) => {
-    if (value.length > 4096) return createHash('sha256').update(block).update(value).digest().subarray(0, 16);
-    value.copy(input, 64);
-    return (hash('sha256', input.subarray(0, 64 + value.length), 'buffer') as unknown as Buffer).subarray(0, 16);
+  return (bytes, start = 0, end = bytes.length) => {
+    if (end - start > 4096) return createHash('sha256').update(block).update(bytes.subarray(start, end)).digest('hex').slice(0, 32);
+    bytes.copy(input, 64, start, end);
+    return hash('sha256', input.subarray(0, 64 + end - start), 'hex').slice(0, 32);
   };
 }
+
+/** The keyed hash of bytes [start, end) of a buffer (all of it by default). */
+export type KeyedHash = (bytes: Buffer, start?: number, end?: number) => string;
 
 /** The rules that keep a column's values distinct (given distinct inputs). */
 const KEEPS_UNIQUE = new Set<MaskRule['rule']>(['hash', 'email', 'name', 'phone', 'null']);
@@ -63,69 +68,71 @@ export function longestOutput(rule: MaskRule, column: Column): number | undefine
   }
 }
 
-/** Builds the field function of a rule for a column; hash-based rules use `hash` (keyed). */
-export function compileRule(rule: MaskRule, column: Column, hash: ((value: Buffer) => Buffer) | undefined): FieldMask {
+/** How a COPY stream writes a field: escaped COPY text, or (binary) a text value's bytes as they are. */
+export type FieldFormat = 'text' | 'binary';
+
+/**
+ * Builds the field function of a rule for a column; hash-based rules use `hash` (keyed).
+ * Their outputs (hex digits, and fakes made of ASCII letters, digits and `+-.@ x`) need no
+ * COPY escaping, so they come back as strings that the masker writes straight into its
+ * output. The same value gives the same mask in either format.
+ */
+export function compileRule(rule: MaskRule, column: Column, hash: KeyedHash | undefined, format: FieldFormat = 'text'): FieldMask {
   const fit = column.maxLength === undefined ? (text: string) => text : (text: string) => Array.from(text).slice(0, column.maxLength).join('');
-  const digestOf = (raw: Buffer) => {
+  const text = format === 'text';
+  const decode = (bytes: Buffer, start: number, end: number) => (text ? unescapeCopyText(bytes.subarray(start, end)) : bytes.toString('utf8', start, end));
+  const encode = (value: string) => (text ? escapeCopyText(value) : Buffer.from(value, 'utf8'));
+  const digestOf = (bytes: Buffer, start: number, end: number) => {
     if (hash === undefined) throw new DbCopyError(`Expected a mask key for rule ${rule.rule}, got none`);
-    return hash(raw.indexOf(0x5c) === -1 ? raw : Buffer.from(unescapeCopyText(raw), 'utf8'));
+    const backslash = text ? bytes.indexOf(BACKSLASH, start) : -1;
+    return backslash === -1 || backslash >= end ? hash(bytes, start, end) : hash(Buffer.from(unescapeCopyText(bytes.subarray(start, end)), 'utf8'));
   };
   switch (rule.rule) {
     case 'null':
       return () => null;
     case 'fixed': {
-      const value = escapeCopyText(fit(rule.value));
+      const value = encode(fit(rule.value));
       return () => value;
     }
     case 'hash':
-      if (column.maxLength === undefined) return (raw) => hexOf(digestOf(raw), 16);
-      return (raw) => Buffer.from(fit(digestOf(raw).toString('hex', 0, 16)), 'latin1');
+      return column.maxLength === undefined ? digestOf : (bytes, start, end) => fit(digestOf(bytes, start, end));
     case 'email':
-      return (raw) => Buffer.from(fit(fakeEmail(digestOf(raw))), 'utf8');
+      return (bytes, start, end) => fit(fakeEmail(digestOf(bytes, start, end)));
     case 'name':
-      return (raw) => Buffer.from(fit(fakeName(digestOf(raw), column.unique)), 'utf8');
+      return (bytes, start, end) => fit(fakeName(digestOf(bytes, start, end), column.unique));
     case 'phone':
-      return (raw) => Buffer.from(fit(fakePhone(digestOf(raw), column.unique)), 'latin1');
+      return (bytes, start, end) => fit(fakePhone(digestOf(bytes, start, end), column.unique));
     case 'partial': {
       const { keep, char } = rule;
-      const filler = escapeCopyText(char);
-      return (raw) => {
-        const fast = keepLastCharacters(raw, keep, filler);
+      const filler = encode(char);
+      return (bytes, start, end) => {
+        const raw = bytes.subarray(start, end);
+        const fast = keepLastCharacters(raw, keep, filler, text);
         if (fast !== undefined) return fast;
-        const chars = Array.from(unescapeCopyText(raw));
+        const chars = Array.from(decode(bytes, start, end));
         const kept = keep === 0 ? [] : chars.slice(-keep);
-        return escapeCopyText(char.repeat(chars.length - kept.length) + kept.join(''));
+        return encode(char.repeat(chars.length - kept.length) + kept.join(''));
       };
     }
     case 'regex': {
       const pattern = new RegExp(rule.pattern, rule.flags);
-      return (raw) => escapeCopyText(fit(unescapeCopyText(raw).replace(pattern, rule.replacement)));
+      return (bytes, start, end) => encode(fit(decode(bytes, start, end).replace(pattern, rule.replacement)));
     }
   }
-}
-
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
-
-/** The first `count` bytes of a digest as lower-case hex, written straight into a Buffer. */
-function hexOf(digest: Buffer, count: number): Buffer {
-  const out = Buffer.allocUnsafe(count * 2);
-  for (let index = 0; index < count; index++) {
-    const byte = digest[index] as number;
-    out[index * 2] = HEX[byte >> 4] as number;
-    out[index * 2 + 1] = HEX[byte & 15] as number;
-  }
-  return out;
 }
 
 const BACKSLASH = 0x5c;
 
 /**
- * `partial` on the COPY text bytes themselves: the last `keep` characters kept as they are
- * (escapes included), each earlier one replaced by `filler`. A character is a UTF-8
- * sequence or a one-character escape (`\t`, `\\`...). Returns undefined for a field with an
- * octal or hex escape (PostgreSQL never writes them), which takes the decoding path.
+ * `partial` on the field's bytes themselves: the last `keep` characters kept as they are
+ * (escapes included, in COPY text), each earlier one replaced by `filler`. A character is a
+ * UTF-8 sequence or (`escaped`) a one-character escape (`\t`, `\\`...). Returns undefined
+ * for a field with an octal or hex escape (PostgreSQL never writes them), which takes the
+ * decoding path.
  */
-function keepLastCharacters(raw: Buffer, keep: number, filler: Buffer): Buffer | undefined {
+function keepLastCharacters(raw: Buffer, keep: number, filler: Buffer, escaped: boolean): Buffer | undefined {
+  // Plain ASCII (checked natively): a character is a byte, nothing to walk.
+  if (isAscii(raw) && (!escaped || raw.indexOf(BACKSLASH) === -1)) return keepLastBytes(raw, Math.max(0, raw.length - keep), filler);
   const starts = new Int32Array(keep + 1);
   let count = 0;
   for (let index = 0; index < raw.length; index++) {
@@ -133,15 +140,19 @@ function keepLastCharacters(raw: Buffer, keep: number, filler: Buffer): Buffer |
     if ((byte & 0xc0) === 0x80) continue;
     starts[count % (keep + 1)] = index;
     count++;
-    if (byte === BACKSLASH) {
+    if (escaped && byte === BACKSLASH) {
       const next = raw[index + 1];
       if (next === undefined || (next >= 0x30 && next <= 0x37) || next === 0x78) return undefined;
       index++;
     }
   }
   if (count <= keep) return raw;
-  const from = keep === 0 ? raw.length : (starts[(count - keep) % (keep + 1)] as number);
-  const masked = count - keep;
+  return keepLastBytes(raw, keep === 0 ? raw.length : (starts[(count - keep) % (keep + 1)] as number), filler, count - keep);
+}
+
+/** `masked` fillers (one per byte before `from` by default), then the bytes from `from` on. */
+function keepLastBytes(raw: Buffer, from: number, filler: Buffer, masked = from): Buffer {
+  if (masked === 0) return raw;
   const out = Buffer.allocUnsafe(masked * filler.length + raw.length - from);
   if (filler.length === 1) out.fill(filler[0] as number, 0, masked);
   else for (let index = 0; index < masked; index++) filler.copy(out, index * filler.length);
@@ -149,23 +160,27 @@ function keepLastCharacters(raw: Buffer, keep: number, filler: Buffer): Buffer |
   return out;
 }
 
-function pick(list: readonly string[], digest: Buffer, offset: number): string {
-  return list[digest.readUInt16BE(offset) % list.length] as string;
+/** A list entry chosen by 16 bits of the digest (hex digits `at` to `at + 4`). */
+function pick(list: readonly string[], digest: string, at: number): string {
+  return list[parseInt(digest.slice(at, at + 4), 16) % list.length] as string;
 }
 
 /** `first.last.<16 hex>@example.com`: 64 bits of the digest keep distinct inputs distinct. */
-function fakeEmail(digest: Buffer): string {
-  return `${pick(FIRST_NAMES, digest, 0)}.${pick(LAST_NAMES, digest, 2)}.${digest.toString('hex', 4, 12)}@example.com`.toLowerCase();
+function fakeEmail(digest: string): string {
+  return `${pick(FIRST_LOWER, digest, 0)}.${pick(LAST_LOWER, digest, 4)}.${digest.slice(8, 24)}@example.com`;
 }
 
-function fakeName(digest: Buffer, unique: boolean): string {
-  const name = `${pick(FIRST_NAMES, digest, 0)} ${pick(LAST_NAMES, digest, 2)}`;
-  return unique ? `${name} ${digest.toString('hex', 4, 12)}` : name;
+const FIRST_LOWER = FIRST_NAMES.map((name) => name.toLowerCase());
+const LAST_LOWER = LAST_NAMES.map((name) => name.toLowerCase());
+
+function fakeName(digest: string, unique: boolean): string {
+  const name = `${pick(FIRST_NAMES, digest, 0)} ${pick(LAST_NAMES, digest, 4)}`;
+  return unique ? `${name} ${digest.slice(8, 24)}` : name;
 }
 
 /** A US number in the 555 range reserved for fiction; UNIQUE columns get a 64-bit extension. */
-function fakePhone(digest: Buffer, unique: boolean): string {
-  const digits = (digest.readUInt32BE(4) % 10_000_000).toString().padStart(7, '0');
+function fakePhone(digest: string, unique: boolean): string {
+  const digits = (parseInt(digest.slice(8, 16), 16) % 10_000_000).toString().padStart(7, '0');
   const phone = `+1-555-${digits.slice(0, 3)}-${digits.slice(3)}`;
-  return unique ? `${phone} x${digest.readBigUInt64BE(8).toString().padStart(20, '0')}` : phone;
+  return unique ? `${phone} x${BigInt(`0x${digest.slice(16, 32)}`).toString().padStart(20, '0')}` : phone;
 }

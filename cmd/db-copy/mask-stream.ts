@@ -1,8 +1,13 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { COPY_NULL } from './copy-text.js';
+import { forEachPayload, MaskOutput } from './mask-output.js';
 
-/** Masks one field: gets its raw COPY text bytes (never `\N`), returns the new field, or null for NULL. */
-export type FieldMask = (field: Buffer) => Buffer | null;
+/**
+ * Masks one field: gets its bytes as the stream has them (COPY text, never `\N`; or a
+ * binary COPY value), as bytes [start, end) of a buffer, and returns the new field (bytes
+ * in the same format, or a string that needs no escaping), or null for NULL.
+ */
+export type FieldMask = (bytes: Buffer, start: number, end: number) => Buffer | string | null;
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
@@ -18,8 +23,7 @@ export class CopyTextMasker extends Transform {
   private field: Buffer[] = [];
   /** The masks by column index (holes for unmasked columns). */
   private readonly maskOf: (FieldMask | undefined)[];
-  private out = Buffer.alloc(0);
-  private length = 0;
+  private readonly out = new MaskOutput();
   private readonly last: number;
   /** For each column, the next masked column at or after it (or -1). */
   private readonly nextMasked: Int32Array;
@@ -59,28 +63,53 @@ export class CopyTextMasker extends Transform {
    * can transfer it.
    */
   maskChunk(chunk: Buffer): Buffer {
-    this.out = Buffer.allocUnsafeSlow(chunk.length + (chunk.length >> 2) + 256);
-    this.length = 0;
-    let position = 0;
-    const end = chunk.length;
+    this.out.begin(chunk.length, 0);
+    this.feed(chunk, 0, chunk.length);
+    return this.out.take();
+  }
+
+  /**
+   * Masks a chunk of whole CopyData messages (as CopyOutFrames reads them) into one CopyData
+   * message: each message's payload goes through the same masking as maskChunk's input,
+   * which carries a row cut between two messages over to the next.
+   */
+  maskFrames(chunk: Buffer): Buffer {
+    this.out.begin(chunk.length, 5);
+    forEachPayload(chunk, (bytes, start, end) => this.feed(bytes, start, end));
+    return this.out.takeMessage();
+  }
+
+  /** Masks bytes [start, end) of a chunk onto the output. */
+  private feed(chunk: Buffer, start: number, end: number): void {
+    let position = start;
+    // indexOf searches to the buffer's end: a hit past `end` is in the next message.
+    const find = (byte: number, from: number) => {
+      const at = chunk.indexOf(byte, from);
+      return at >= end ? -1 : at;
+    };
     while (position < end) {
       const mask = this.maskOf[this.column];
       if (mask !== undefined) {
         const isLast = this.column === this.last;
-        const stop = chunk.indexOf(isLast ? NEWLINE : TAB, position);
+        const stop = find(isLast ? NEWLINE : TAB, position);
         if (stop === -1) {
-          this.field.push(chunk.subarray(position));
+          this.field.push(chunk.subarray(position, end));
           break;
         }
-        let raw = chunk.subarray(position, stop);
+        let bytes = chunk;
+        let from = position;
+        let to = stop;
         if (this.field.length > 0) {
-          this.field.push(raw);
-          raw = Buffer.concat(this.field);
+          this.field.push(chunk.subarray(position, stop));
+          bytes = Buffer.concat(this.field);
+          from = 0;
+          to = bytes.length;
           this.field = [];
         }
-        const masked = isNull(raw) ? raw : (mask(raw) ?? COPY_NULL);
-        this.append(masked, 0, masked.length);
-        this.appendByte(isLast ? NEWLINE : TAB);
+        const masked = isNull(bytes, from, to) ? COPY_NULL : (mask(bytes, from, to) ?? COPY_NULL);
+        if (typeof masked === 'string') this.out.appendString(masked);
+        else this.out.append(masked, 0, masked.length);
+        this.out.appendByte(isLast ? NEWLINE : TAB);
         position = stop + 1;
         if (isLast) {
           this.column = 0;
@@ -92,12 +121,12 @@ export class CopyTextMasker extends Transform {
       }
       const target = this.nextMasked[this.column] as number;
       if (target === -1) {
-        const stop = chunk.indexOf(NEWLINE, position);
+        const stop = find(NEWLINE, position);
         if (stop === -1) {
-          this.append(chunk, position, end);
+          this.out.append(chunk, position, end);
           break;
         }
-        this.append(chunk, position, stop + 1);
+        this.out.append(chunk, position, stop + 1);
         position = stop + 1;
         this.column = 0;
         this.rows++;
@@ -107,7 +136,7 @@ export class CopyTextMasker extends Transform {
       // columnCount fields, so no newline can come before it.
       let cursor = position;
       while (this.column < target) {
-        const stop = chunk.indexOf(TAB, cursor);
+        const stop = find(TAB, cursor);
         if (stop === -1) {
           cursor = end;
           break;
@@ -115,28 +144,9 @@ export class CopyTextMasker extends Transform {
         cursor = stop + 1;
         this.column++;
       }
-      this.append(chunk, position, cursor);
+      this.out.append(chunk, position, cursor);
       position = cursor;
     }
-    return this.out.subarray(0, this.length);
-  }
-
-  private append(source: Buffer, start: number, end: number): void {
-    const count = end - start;
-    if (this.length + count > this.out.length) this.grow(count);
-    source.copy(this.out, this.length, start, end);
-    this.length += count;
-  }
-
-  private appendByte(byte: number): void {
-    if (this.length === this.out.length) this.grow(1);
-    this.out[this.length++] = byte;
-  }
-
-  private grow(count: number): void {
-    const bigger = Buffer.allocUnsafeSlow(Math.max(this.out.length * 2, this.length + count));
-    this.out.copy(bigger, 0, 0, this.length);
-    this.out = bigger;
   }
 
   /** Checks that the stream ended at a row end. */
@@ -145,6 +155,6 @@ export class CopyTextMasker extends Transform {
   }
 }
 
-function isNull(raw: Buffer): boolean {
-  return raw.length === 2 && raw[0] === 0x5c && raw[1] === 0x4e;
+function isNull(bytes: Buffer, start: number, end: number): boolean {
+  return end - start === 2 && bytes[start] === 0x5c && bytes[start + 1] === 0x4e;
 }

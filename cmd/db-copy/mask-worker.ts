@@ -1,21 +1,23 @@
 // The worker-thread side of ThreadedMasker: compiles the table's mask rules once, then
 // masks each chunk it is sent and posts the result back, in order.
 import { parentPort, workerData } from 'node:worker_threads';
+import { CopyBinaryMasker } from './mask-binary.js';
 import { compileRule, createKeyedHash } from './mask-rules.js';
 import { CopyTextMasker, type FieldMask } from './mask-stream.js';
 import type { MaskerSetup, MaskerReply, MaskerRequest } from './mask-thread.js';
 
 const setup = workerData as MaskerSetup;
 const hash = setup.key === undefined ? undefined : createKeyedHash(setup.key);
-const masks = new Map<number, FieldMask>(setup.specs.map((spec) => [spec.index, compileRule(spec.rule, spec.column, hash)]));
-const masker = new CopyTextMasker(setup.columnCount, masks);
+const masks = new Map<number, FieldMask>(setup.specs.map((spec) => [spec.index, compileRule(spec.rule, spec.column, hash, setup.format)]));
+const masker = setup.format === 'binary' ? new CopyBinaryMasker(setup.columnCount, masks) : new CopyTextMasker(setup.columnCount, masks);
 const port = parentPort;
 
 port?.on('message', (request: MaskerRequest) => {
   let reply: MaskerReply;
   try {
     if (request.chunk !== undefined) {
-      reply = { chunk: masker.maskChunk(Buffer.from(request.chunk.buffer, request.chunk.byteOffset, request.chunk.byteLength)) };
+      const chunk = Buffer.from(request.chunk.buffer, request.chunk.byteOffset, request.chunk.byteLength);
+      reply = { chunk: setup.framed === true ? masker.maskFrames(chunk) : masker.maskChunk(chunk) };
     } else {
       masker.checkEnd();
       reply = { rows: masker.rows };

@@ -1,7 +1,7 @@
 import type { DbCopyArgs, MaskRule } from './args.js';
 import { findTable, type Catalog, type Table } from './catalog.js';
 import { DbCopyError } from './errors.js';
-import { checkRule, compileRule, createKeyedHash, longestOutput, needsKey } from './mask-rules.js';
+import { checkRule, compileRule, createKeyedHash, longestOutput, needsKey, type FieldFormat } from './mask-rules.js';
 import type { FieldMask } from './mask-stream.js';
 import type { MaskerSetup, MaskSpec } from './mask-thread.js';
 
@@ -12,7 +12,7 @@ export interface TableCopy {
   rules: { column: string; rule: MaskRule['rule'] }[];
   /** What a worker thread needs to mask this table (the same rules as `masks`), when any column is masked. */
   masking: MaskerSetup | undefined;
-  /** COPY format: binary (cheaper for both servers to write and parse) for unmasked tables of built-in types between servers of one major version. */
+  /** COPY format: binary (cheaper for both servers to write and parse, and for the masker to read) for tables of built-in types between servers of one major version. */
   format: 'binary' | 'text';
 }
 
@@ -63,13 +63,17 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
         if (column.maxLength !== undefined && longest !== undefined && longest > column.maxLength) {
           warnings.push(`mask ${rule.rule} on ${where}: values are cut to its ${column.type} limit (up to ${longest} characters)`);
         }
-        masks.set(index, compileRule(rule, column, hash));
         specs.push({ index, rule, column });
         rules.push({ column: column.name, rule: rule.rule });
       }
-      const binary = options.binary && masks.size === 0 && table.columns.every((column) => column.binary);
-      const masking = specs.length === 0 ? undefined : { columnCount: table.columns.length, specs, key: maskKey };
-      return { table, masks, rules, masking, format: binary ? 'binary' : 'text' };
+      // Binary needs every column's binary form to be the same on both servers, and each
+      // masked value's to be its text as it is (a text type), unless it becomes NULL.
+      const binary =
+        options.binary && table.columns.every((column) => column.binary) && specs.every((spec) => spec.column.textual || spec.rule.rule === 'null');
+      const format: FieldFormat = binary ? 'binary' : 'text';
+      for (const spec of specs) masks.set(spec.index, compileRule(spec.rule, spec.column, hash, format));
+      const masking = specs.length === 0 ? undefined : { columnCount: table.columns.length, specs, key: maskKey, format };
+      return { table, masks, rules, masking, format };
     });
   return { copies, included, excluded, warnings };
 }
@@ -99,7 +103,7 @@ export function describePlan(plan: Plan): string[] {
   const total = plan.copies.reduce((sum, copy) => sum + copy.table.bytes, 0);
   const lines = [`plan: ${plan.copies.length} tables, ${formatMegabytes(total)} on disk, largest first`];
   for (const copy of plan.copies) {
-    const masked = copy.rules.length === 0 ? `raw ${copy.format}` : `masked: ${copy.rules.map((rule) => `${rule.column} (${rule.rule})`).join(', ')}`;
+    const masked = copy.rules.length === 0 ? `raw ${copy.format}` : `${copy.format}, masked: ${copy.rules.map((rule) => `${rule.column} (${rule.rule})`).join(', ')}`;
     lines.push(`  ${copy.table.key}: ${formatMegabytes(copy.table.bytes)}, ${masked}`);
   }
   if (plan.excluded.length > 0) lines.push(`  excluded: ${plan.excluded.map((table) => table.key).join(', ')}`);

@@ -3,10 +3,11 @@
 // A CopyData message ('d', length, bytes) is the same from server to client (COPY TO
 // STDOUT) as from client to server (COPY FROM STDIN), so an unmasked table needs no
 // unwrapping: the bytes read from the source's socket are written to the target's as they
-// are, and only message headers are looked at. pg-copy-streams (used where rows are
-// masked) takes every row out of its message and wraps it again on the other side; for
-// an unmasked copy that cost most of this process's CPU (1.5 s of 2.5 s in a 650 MB copy,
-// profiled), which competes with the two servers for the same cores. Like
+// are, and only message headers are looked at; a masker gets whole messages (one row
+// each, as the server sends them) and gives back one message per batch. pg-copy-streams,
+// which this replaces, takes every row out of its message and wraps it again on the other
+// side: that cost most of this process's CPU in an unmasked copy (1.5 s of 2.5 s in a
+// 650 MB copy, profiled), and it competes with the two servers for the same cores. Like
 // pg-copy-streams, these classes are pg "submittables": they take over the connection's
 // socket for the length of the COPY and hand it back to pg for the messages that follow.
 import { Readable, Writable } from 'node:stream';

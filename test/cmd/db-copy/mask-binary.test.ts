@@ -67,7 +67,7 @@ const ROWS = [
 describe('CopyBinaryMasker', () => {
   it('rewrites only the masked columns, keeps NULLs and every other byte, however the stream is cut', () => {
     const input = binaryCopy(ROWS);
-    const expected = ROWS.map(([id, secret, note, last]) => [id, secret === null ? null : `<${(secret ?? '').toUpperCase()}>`, note, last === null ? null : `<${last.toUpperCase()}>`]);
+    const expected = ROWS.map(([id, secret, note, last]) => [id, secret === null ? null : `<${(secret ?? '').toUpperCase()}>`, note, last === null ? null : `<${(last ?? '').toUpperCase()}>`]);
     for (let size = 1; size <= input.length; size += size < 40 ? 1 : 7) {
       const masker = new CopyBinaryMasker(4, new Map([[1, upper], [3, upper]]));
       const outputs: Buffer[] = [];

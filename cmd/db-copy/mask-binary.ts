@@ -7,6 +7,7 @@ import type { FieldMask } from './mask-stream.js';
 import { forEachPayload, MaskOutput } from './mask-output.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const COPY_DATA = 0x64;
 /** Signature, flags (int32), header extension length (int32). */
 const HEADER_SIZE = SIGNATURE.length + 8;
 
@@ -52,6 +53,52 @@ export class CopyBinaryMasker {
     this.out.begin(chunk.length, 5);
     forEachPayload(chunk, (bytes, start, end) => this.feed(bytes, start, end));
     return this.out.takeMessage();
+  }
+
+  /**
+   * Like maskFrames, for a chunk the caller gives up: while every masked value keeps its
+   * byte length (`partial` on ASCII text, say), the values are written into the chunk
+   * itself, which comes back with nothing else copied; from the first row where one does
+   * not, the rest goes through maskFrames.
+   */
+  maskFramesInPlace(chunk: Buffer): Buffer {
+    let position = 0;
+    while (position + 5 <= chunk.length && this.state === State.Tuple && this.head.length === 0 && chunk[position] === COPY_DATA) {
+      const start = position + 5;
+      const end = position + 1 + chunk.readUInt32BE(position + 1);
+      if (end > chunk.length || this.rowEnd(chunk, start, end) !== end || !this.maskRowInPlace(chunk, start)) break;
+      position = end;
+    }
+    if (position === chunk.length) return chunk;
+    const rest = this.maskFrames(chunk.subarray(position));
+    if (position === 0) return rest;
+    // A buffer of its own (Buffer.concat may use the shared pool, which must not be transferred).
+    const joined = Buffer.allocUnsafeSlow(position + rest.length);
+    chunk.copy(joined, 0, 0, position);
+    rest.copy(joined, position);
+    return joined;
+  }
+
+  /** Masks a whole row in place if every masked value keeps its byte length; otherwise changes nothing and says so. */
+  private maskRowInPlace(chunk: Buffer, position: number): boolean {
+    const values: { at: number; masked: Buffer | string }[] = [];
+    let at = position + 2;
+    for (let column = 0; column < this.columnCount; column++) {
+      const length = chunk.readInt32BE(at);
+      const mask = this.maskOf[column];
+      if (mask !== undefined && length !== -1) {
+        const masked = mask(chunk, at + 4, at + 4 + length);
+        if (masked === null || (typeof masked === 'string' ? Buffer.byteLength(masked) : masked.length) !== length) return false;
+        values.push({ at: at + 4, masked });
+      }
+      at += 4 + (length > 0 ? length : 0);
+    }
+    for (const { at: offset, masked } of values) {
+      if (typeof masked === 'string') chunk.write(masked, offset, 'utf8');
+      else masked.copy(chunk, offset);
+    }
+    this.rows++;
+    return true;
   }
 
   /** Masks a chunk of the binary COPY stream itself (unframed). */

@@ -17,7 +17,9 @@ port?.on('message', (request: MaskerRequest) => {
   try {
     if (request.chunk !== undefined) {
       const chunk = Buffer.from(request.chunk.buffer, request.chunk.byteOffset, request.chunk.byteLength);
-      reply = { chunk: setup.framed === true ? masker.maskFrames(chunk) : masker.maskChunk(chunk) };
+      // The chunk was transferred here: a binary masker may write into it.
+      if (setup.framed !== true) reply = { chunk: masker.maskChunk(chunk) };
+      else reply = { chunk: masker instanceof CopyBinaryMasker ? masker.maskFramesInPlace(chunk) : masker.maskFrames(chunk) };
     } else {
       masker.checkEnd();
       reply = { rows: masker.rows };

@@ -92,6 +92,32 @@ describe('CopyBinaryMasker', () => {
     expect(readRows(expected)[3]?.[2]).toBe(`<${'B'.repeat(300)}>`);
   });
 
+  it('masks in the given chunk itself while values keep their length, and falls back from the first row where one does not', () => {
+    const frame = (bytes: Buffer) => Buffer.concat([Buffer.from([0x64]), int32(bytes.length + 4), bytes]);
+    const rows = [['1', 'abcd'], ['2', null], ['3', 'wxyz'], ['4', 'longer value'], ['5', 'efgh']];
+    const stream = binaryCopy(rows);
+    const header = SIGNATURE.length + 8;
+    // As the server sends it: the header with the first row, a message per row, the trailer alone.
+    const cuts = [0, header + 2 + 4 + 1 + 4 + 4];
+    for (const row of rows.slice(1)) cuts.push((cuts.at(-1) as number) + 2 + 4 + 1 + (row[1] === null ? 4 : 4 + (row[1] as string).length));
+    const messages = cuts.map((cut, index) => frame(stream.subarray(cut, cuts[index + 1] ?? stream.length)));
+    const sameLength: FieldMask = (bytes, start, end) => (end - start === 4 ? bytes.toString('latin1', start, end).toUpperCase() : 'changed');
+    const masker = new CopyBinaryMasker(2, new Map([[1, sameLength]]));
+    const first = masker.maskFramesInPlace(Buffer.from(messages[0] as Buffer));
+    const middle = Buffer.concat(messages.slice(1, 3));
+    const inPlace = masker.maskFramesInPlace(middle);
+    expect(inPlace).toBe(middle);
+    const last = masker.maskFramesInPlace(Buffer.concat(messages.slice(3)));
+    masker.checkEnd();
+    const payloads = [first, inPlace, last].flatMap((chunk) => {
+      const parts: Buffer[] = [];
+      for (let at = 0; at < chunk.length; at += 1 + chunk.readUInt32BE(at + 1)) parts.push(chunk.subarray(at + 5, at + 1 + chunk.readUInt32BE(at + 1)));
+      return parts;
+    });
+    expect(readRows(Buffer.concat(payloads))).toEqual([['1', 'ABCD'], ['2', null], ['3', 'WXYZ'], ['4', 'changed'], ['5', 'EFGH']]);
+    expect(masker.rows).toBe(5);
+  });
+
   it('streams a huge unmasked field through without holding it whole', () => {
     const big = Buffer.alloc(1 << 20, 0x61);
     const input = binaryCopy([['1', 'secret', big]]);

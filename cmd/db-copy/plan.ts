@@ -1,16 +1,14 @@
 import type { DbCopyArgs, MaskRule } from './args.js';
 import { findTable, type Catalog, type Table } from './catalog.js';
 import { DbCopyError } from './errors.js';
-import { checkRule, compileRule, createKeyedHash, longestOutput, needsKey, type FieldFormat } from './mask-rules.js';
-import type { FieldMask } from './mask-stream.js';
+import { checkRule, longestOutput, needsKey, type FieldFormat } from './mask-rules.js';
 import type { MaskerSetup, MaskSpec } from './mask-thread.js';
 
 /** One table's copy: which columns go through which mask (none: raw bytes). */
 export interface TableCopy {
   table: Table;
-  masks: Map<number, FieldMask>;
   rules: { column: string; rule: MaskRule['rule'] }[];
-  /** What a worker thread needs to mask this table (the same rules as `masks`), when any column is masked. */
+  /** What a worker thread needs to mask this table (it compiles the rules there), when any column is masked. */
   masking: MaskerSetup | undefined;
   /** COPY format: binary (cheaper for both servers to write and parse, and for the masker to read) for tables of built-in types between servers of one major version. */
   format: 'binary' | 'text';
@@ -42,12 +40,10 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
   if ((args.mode === 'masked' || hasKeyedRule) && !maskKey) {
     throw new DbCopyError(`Expected the secret mask key in environment variable ${args.maskKeyEnv} (masking refuses to run without it), got nothing`);
   }
-  const hash = maskKey ? createKeyedHash(maskKey) : undefined;
   const copies: TableCopy[] = included
     .filter((table) => table.kind === 'table')
     .sort((a, b) => b.bytes - a.bytes || a.key.localeCompare(b.key))
     .map((table) => {
-      const masks = new Map<number, FieldMask>();
       const rules: TableCopy['rules'] = [];
       const specs: MaskSpec[] = [];
       for (const rule of rulesByTable.get(table.key) ?? []) {
@@ -56,7 +52,7 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
         if (column === undefined) {
           throw new DbCopyError(`Expected mask rule column ${rule.column} in ${table.key}, got no such column (columns: ${table.columns.map((c) => c.name).join(', ')})`);
         }
-        if (masks.has(index)) throw new DbCopyError(`Expected one mask rule per column, got two for ${table.key}.${rule.column}`);
+        if (specs.some((spec) => spec.index === index)) throw new DbCopyError(`Expected one mask rule per column, got two for ${table.key}.${rule.column}`);
         const where = `${table.key}.${column.name}`;
         checkRule(rule, column, where);
         const longest = longestOutput(rule, column);
@@ -71,9 +67,8 @@ export function buildPlan(args: DbCopyArgs, catalog: Catalog, maskKey: string | 
       const binary =
         options.binary && table.columns.every((column) => column.binary) && specs.every((spec) => spec.column.textual || spec.rule.rule === 'null');
       const format: FieldFormat = binary ? 'binary' : 'text';
-      for (const spec of specs) masks.set(spec.index, compileRule(spec.rule, spec.column, hash, format));
       const masking = specs.length === 0 ? undefined : { columnCount: table.columns.length, specs, key: maskKey, format };
-      return { table, masks, rules, masking, format };
+      return { table, rules, masking, format };
     });
   return { copies, included, excluded, warnings };
 }

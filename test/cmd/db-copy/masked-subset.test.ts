@@ -85,6 +85,8 @@ describe('db-copy masked', () => {
     expect(keyless.error?.message).toBe('Expected the secret mask key in environment variable DB_COPY_MASK_KEY (masking refuses to run without it), got nothing');
     const fixed = await runCopy({ source, target, mode: 'masked', mask: [{ table: 'users', column: 'email', rule: 'fixed', value: 'x' }] }, { env: KEY });
     expect(fixed.error?.message).toBe('Expected a rule that keeps values distinct for the UNIQUE column public.users.email, got fixed (use hash, email, name or phone)');
+    const twice = await runCopy({ source, target, mode: 'masked', mask: [{ table: 'users', column: 'email', rule: 'email' }, { table: 'users', column: 'email', rule: 'hash' }] }, { env: KEY });
+    expect(twice.error?.message).toBe('Expected one mask rule per column, got two for public.users.email');
     const notNull = await runCopy({ source, target, mode: 'masked', mask: [{ table: 'tenants', column: 'name', rule: 'null' }] }, { env: KEY });
     expect(notNull.error?.message).toBe('Expected a nullable column for mask rule null, got public.tenants.name which is NOT NULL');
     expect(await cluster.query('masked_refused', `SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace`)).toEqual([{ n: 0 }]);

@@ -51,7 +51,7 @@ export async function copyTable(source: Connection, target: Connection, copy: Ta
   const writer = target.client.query(new CopyInFrames(copyIn));
   reader.on('data', (chunk: Buffer) => progress.addBytes(chunk.length));
   try {
-    if (copy.masking !== undefined) await pipeline(reader, new ThreadedMasker({ ...copy.masking, framed: true }), writer);
+    if (copy.masking !== undefined) await pipeline(reader, new ThreadedMasker(copy.masking), writer);
     else await pipeline(reader, writer);
     await target.client.query('COMMIT');
   } catch (error) {

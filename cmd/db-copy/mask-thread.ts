@@ -20,8 +20,6 @@ export interface MaskerSetup {
   key: string | undefined;
   /** The table's COPY format. */
   format: FieldFormat;
-  /** Chunks are whole CopyData messages (from CopyOutFrames) and come back as one each; otherwise plain COPY text. */
-  framed?: boolean;
 }
 
 /** A chunk to mask, or (no chunk) the end of the stream. */
@@ -50,8 +48,10 @@ const { workerData } = require('node:worker_threads');
 `;
 
 /**
- * Masks a COPY stream in a worker thread (CopyTextMasker or CopyBinaryMasker there), so that the masking
- * of every stream runs beside the main thread's relaying and the other streams' masking.
+ * Masks a COPY stream of whole CopyData messages (as CopyOutFrames reads them) in a worker
+ * thread (CopyTextMasker or CopyBinaryMasker there), each batch into one message, so that
+ * the masking of every stream runs beside the main thread's relaying and the other
+ * streams' masking.
  * Chunks keep their order; at most IN_FLIGHT chunks are out at the worker and no chunk is
  * taken while the readable side is full, so backpressure holds end to end.
  */

@@ -1,5 +1,5 @@
 // The worker-thread side of ThreadedMasker: compiles the table's mask rules once, then
-// masks each chunk it is sent and posts the result back, in order.
+// masks each batch of CopyData messages it is sent and posts the result back, in order.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CopyBinaryMasker } from './mask-binary.js';
 import { compileRule, createKeyedHash } from './mask-rules.js';
@@ -18,8 +18,7 @@ port?.on('message', (request: MaskerRequest) => {
     if (request.chunk !== undefined) {
       const chunk = Buffer.from(request.chunk.buffer, request.chunk.byteOffset, request.chunk.byteLength);
       // The chunk was transferred here: a binary masker may write into it.
-      if (setup.framed !== true) reply = { chunk: masker.maskChunk(chunk) };
-      else reply = { chunk: masker instanceof CopyBinaryMasker ? masker.maskFramesInPlace(chunk) : masker.maskFrames(chunk) };
+      reply = { chunk: masker instanceof CopyBinaryMasker ? masker.maskFramesInPlace(chunk) : masker.maskFrames(chunk) };
     } else {
       masker.checkEnd();
       reply = { rows: masker.rows };
@@ -27,6 +26,6 @@ port?.on('message', (request: MaskerRequest) => {
   } catch (error) {
     reply = { error: error instanceof Error ? error.message : String(error) };
   }
-  // The masked chunk owns its ArrayBuffer (see maskChunk): hand it over without a copy.
+  // The reply owns its ArrayBuffer (a buffer of its own, or the chunk transferred here): hand it over without a copy.
   port.postMessage(reply, reply.chunk === undefined ? [] : [reply.chunk.buffer as ArrayBuffer]);
 });

@@ -100,7 +100,7 @@ describe('ThreadedMasker', () => {
     { index: 3, rule: { table: 't', column: 'd', rule: 'hash' }, column: { ...column, name: 'd', quoted: 'd' } },
   ];
 
-  it('masks in a worker thread exactly as in this one, in order, through a slow reader', async () => {
+  it('masks in a worker thread exactly as in this one, in order, through a slow reader, rows cut between messages included', async () => {
     const input = Buffer.from(Array.from({ length: 3000 }, (_, i) => ROWS[i % ROWS.length]).join(''));
     const chunks = Array.from({ length: Math.ceil(input.length / 997) }, (_, i) => input.subarray(i * 997, (i + 1) * 997));
     const hash = createKeyedHash('k');
@@ -108,18 +108,18 @@ describe('ThreadedMasker', () => {
     const threaded = new ThreadedMasker({ columnCount: 4, specs, key: 'k', format: 'text' });
     const parts: Buffer[] = [];
     const slow = new Writable({ highWaterMark: 16, write: (chunk: Buffer, _encoding, done) => void (parts.push(chunk), setImmediate(done)) });
-    await pipeline(Readable.from(chunks), threaded, slow);
-    expect(Buffer.concat(parts).toString('utf8')).toBe(inProcess.text);
+    await pipeline(Readable.from(chunks.map(copyData)), threaded, slow);
+    expect(Buffer.concat(parts.map((part) => part.subarray(5))).toString('utf8')).toBe(inProcess.text);
     expect(threaded.rows).toBe(3000);
   });
 
-  it('masks whole CopyData messages in the worker when framed, giving back one message for each batch it is sent', async () => {
+  it('gives back one CopyData message for each batch of messages it is sent', async () => {
     const rows = Array.from({ length: 2000 }, (_, i) => Buffer.from(ROWS[i % ROWS.length] as string));
-    const framed = rows.map((row) => Buffer.concat([Buffer.from([0x64, 0, 0, 0, row.length + 4]), row]));
+    const framed = rows.map(copyData);
     const chunks = Array.from({ length: 40 }, (_, i) => Buffer.concat(framed.slice(i * 50, (i + 1) * 50)));
     const hash = createKeyedHash('k');
     const inProcess = await mask([Buffer.concat(rows)], 4, new Map(specs.map((spec) => [spec.index, compileRule(spec.rule, spec.column, hash)])));
-    const threaded = new ThreadedMasker({ columnCount: 4, specs, key: 'k', format: 'text', framed: true });
+    const threaded = new ThreadedMasker({ columnCount: 4, specs, key: 'k', format: 'text' });
     const parts: Buffer[] = [];
     await pipeline(Readable.from(chunks), threaded, new Writable({ write: (chunk: Buffer, _encoding, done) => void (parts.push(chunk), done()) }));
     // Chunks that pile up while the worker is busy go together: at most one message per chunk.
@@ -131,11 +131,18 @@ describe('ThreadedMasker', () => {
   });
 
   it('fails the stream with the worker’s error when the input ends inside a row', async () => {
-    await expect(pipeline(Readable.from([Buffer.from('1\tabc')]), new ThreadedMasker({ columnCount: 4, specs, key: 'k', format: 'text' }), new Writable({ write: (_chunk, _encoding, done) => done() }))).rejects.toThrow(
+    await expect(pipeline(Readable.from([copyData(Buffer.from('1\tabc'))]), new ThreadedMasker({ columnCount: 4, specs, key: 'k', format: 'text' }), new Writable({ write: (_chunk, _encoding, done) => done() }))).rejects.toThrow(
       'Expected the COPY stream to end at a row end, got a partial row (column 2 of 4)',
     );
   });
 });
+
+/** One CopyData message holding these bytes. */
+function copyData(bytes: Buffer): Buffer {
+  const header = Buffer.from([0x64, 0, 0, 0, 0]);
+  header.writeUInt32BE(bytes.length + 4, 1);
+  return Buffer.concat([header, bytes]);
+}
 
 describe('the keyed hash', () => {
   it('is SHA-256 over the 64-byte block derived from the key and the value, cut to 128 bits, short and long values alike', () => {

@@ -1,4 +1,4 @@
-import type { TestPostgres } from '../../helpers/postgres.js';
+import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.js';
 
 /**
  * A small multi-tenant schema: FKs, a tenant<->user cycle (tenants.owner_id), a
@@ -65,6 +65,17 @@ export async function createFixture(cluster: TestPostgres, name: string, tenants
   await cluster.query(name, SCHEMA);
   await cluster.query(name, fillSql(tenants, usersPerTenant));
   return url;
+}
+
+/** A throwaway cluster holding the fixture as database `src` (stopped again if the fixture fails). */
+export async function startFixtureCluster(): Promise<{ cluster: TestPostgres; source: string }> {
+  const cluster = await startTestPostgres();
+  try {
+    return { cluster, source: await createFixture(cluster, 'src') };
+  } catch (error) {
+    await cluster.dispose();
+    throw error;
+  }
 }
 
 /** Row count and an order-independent checksum of every row's text form, per table. */

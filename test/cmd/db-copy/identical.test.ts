@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PG_PASSWORD, startTestPostgres, type TestPostgres } from '../../helpers/postgres.js';
-import { checksums, createFixture, TRAP_SCHEMA } from './fixture.js';
+import { PG_PASSWORD, type TestPostgres } from '../../helpers/postgres.js';
+import { checksums, startFixtureCluster, TRAP_SCHEMA } from './fixture.js';
 import { runCopy } from './run-copy.js';
 
 let cluster: TestPostgres;
 let source: string;
 
 beforeAll(async () => {
-  cluster = await startTestPostgres();
-  source = await createFixture(cluster, 'src');
+  ({ cluster, source } = await startFixtureCluster());
 });
 afterAll(async () => cluster?.dispose());
 

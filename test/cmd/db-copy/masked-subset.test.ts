@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.js';
-import { checksums, createFixture } from './fixture.js';
+import { type TestPostgres } from '../../helpers/postgres.js';
+import { checksums, startFixtureCluster } from './fixture.js';
 import { runCopy } from './run-copy.js';
 
 let cluster: TestPostgres;
@@ -8,8 +8,7 @@ let source: string;
 const KEY = { DB_COPY_MASK_KEY: 'mask-key-1' };
 
 beforeAll(async () => {
-  cluster = await startTestPostgres();
-  source = await createFixture(cluster, 'src');
+  ({ cluster, source } = await startFixtureCluster());
 });
 afterAll(async () => cluster?.dispose());
 

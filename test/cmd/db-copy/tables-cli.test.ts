@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/run-cli.js';
-import { PG_PASSWORD, startTestPostgres, type TestPostgres } from '../../helpers/postgres.js';
-import { checksums, createFixture } from './fixture.js';
+import { PG_PASSWORD, type TestPostgres } from '../../helpers/postgres.js';
+import { checksums, startFixtureCluster } from './fixture.js';
 import { runCopy } from './run-copy.js';
 
 let cluster: TestPostgres;
 let source: string;
 
 beforeAll(async () => {
-  cluster = await startTestPostgres();
-  source = await createFixture(cluster, 'src');
+  ({ cluster, source } = await startFixtureCluster());
 });
 afterAll(async () => cluster?.dispose());
 

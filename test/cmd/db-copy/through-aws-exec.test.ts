@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createLogDecoder, type AwsExecClient } from '../../../client/index.js';
-import { PG_PASSWORD, startTestPostgres, type TestPostgres } from '../../helpers/postgres.js';
+import { PG_PASSWORD, type TestPostgres } from '../../helpers/postgres.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
-import { checksums, createFixture } from './fixture.js';
+import { checksums, startFixtureCluster } from './fixture.js';
 
 // db-copy as users start it: by RPC against the local runtime (`aws-exec serve`), log tailed by the SDK.
 let cluster: TestPostgres;
@@ -11,9 +11,10 @@ let client: AwsExecClient;
 let source: string;
 
 beforeAll(async () => {
-  [cluster, runtime] = await Promise.all([startTestPostgres(), startTestRuntime()]);
+  let fixture: { cluster: TestPostgres; source: string };
+  [fixture, runtime] = await Promise.all([startFixtureCluster(), startTestRuntime()]);
+  ({ cluster, source } = fixture);
   client = createClient({ url: runtime.config.url, auth: runtime.config.auth, poll: { maxDelayMs: 100 } });
-  source = await createFixture(cluster, 'src');
 });
 afterAll(async () => {
   await runtime?.dispose();

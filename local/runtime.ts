@@ -71,7 +71,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       module: resolveBackendModule(),
       timeoutSeconds: MAX_FUNCTION_TIMEOUT_SECONDS,
       memoryMb: 1024,
-      concurrency: options.concurrency ?? 64,
       environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
       maxRetryAttempts: 2,
       env: {

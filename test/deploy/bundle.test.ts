@@ -40,7 +40,6 @@ describe('the Lambda bundle, copied alone into an empty directory and loaded by 
       env: { CAPTURE_FILE: join(captureDir, 'events.jsonl') },
       timeoutSeconds: 30,
       memoryMb: 128,
-      concurrency: 2,
       maxRetryAttempts: 0,
     });
     driver = await startBundleDriver(join(bundleDir, BUNDLE.file), bundleDir, {

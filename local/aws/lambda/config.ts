@@ -64,8 +64,12 @@ export const FunctionConfigSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(1).max(900).default(3),
   /** Memory size in MB (default 128): reported to the handler and the worker's V8 heap limit. */
   memoryMb: z.number().int().min(128).max(10240).default(128),
-  /** Most invocations running at once; invocations beyond it queue, first come first served (default 10). */
-  concurrency: z.number().int().min(1).max(1000).default(10),
+  /**
+   * Reserved concurrency (PutFunctionConcurrency; libaws's `concurrency=N`): at most N
+   * invocations at once, taken out of the account's pool. 0 or absent: none, the function
+   * shares the unreserved pool (libaws's `concurrency=0`, its default). See concurrency.ts.
+   */
+  reservedConcurrency: z.number().int().min(0).max(10_000).default(0),
   /**
    * Most invocations one execution environment runs at once (default 1, as classic Lambda;
    * more, as Lambda Managed Instances' multi-concurrent environments): for async handlers

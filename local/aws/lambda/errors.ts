@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { AwsError } from '../service.js';
 import type { AuthError } from '../sigv4.js';
+import { ThrottledError } from './concurrency.js';
 
 /** Largest synchronous (RequestResponse) invocation payload, as on AWS. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -70,11 +71,7 @@ const FRONT_DOOR_CODES = new Set([
 /** Writes an error as Lambda does: JSON body, `x-amzn-ErrorType` and `x-amzn-RequestId` headers. */
 export function sendLambdaError(res: ServerResponse, error: AwsError): void {
   const shown = translateSharedError(error);
-  const body = FRONT_DOOR_CODES.has(shown.code)
-    ? { message: shown.message }
-    : shown.code === 'ResourceNotFoundException'
-      ? { Message: shown.message, Type: 'User' }
-      : { Type: shown.status >= 500 ? 'Service' : 'User', message: shown.message };
+  const body = shown instanceof ThrottledError ? { Reason: shown.reason, Type: 'User', message: shown.message } : bodyOf(shown);
   const text = JSON.stringify(body);
   res.writeHead(shown.status, {
     'content-type': 'application/json',
@@ -83,4 +80,12 @@ export function sendLambdaError(res: ServerResponse, error: AwsError): void {
     'x-amzn-RequestId': randomUUID(),
   });
   res.end(text);
+}
+
+function bodyOf(shown: AwsError): Record<string, string> {
+  return FRONT_DOOR_CODES.has(shown.code)
+    ? { message: shown.message }
+    : shown.code === 'ResourceNotFoundException'
+      ? { Message: shown.message, Type: 'User' }
+      : { Type: shown.status >= 500 ? 'Service' : 'User', message: shown.message };
 }

@@ -65,6 +65,6 @@ export function describeFunction(region: string, config: ResolvedFunctionConfig,
   return {
     Configuration: describeFunctionConfiguration(region, config, facts),
     Code: { RepositoryType: 'S3' },
-    Concurrency: { ReservedConcurrentExecutions: config.concurrency },
+    ...(config.reservedConcurrency > 0 ? { Concurrency: { ReservedConcurrentExecutions: config.reservedConcurrency } } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../service.js';
+import { AccountConcurrency, ThrottledError } from './concurrency.js';
 import { resolveFunctionConfig, resolveServiceTimings, type ResolvedFunctionConfig } from './config.js';
 import { ExecutionEnvironment } from './environment.js';
 import {
@@ -43,7 +44,17 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   const output = options.writeOutput ?? writeToProcessOutput;
   const logError = options.logError ?? ((message: string, error: unknown) => console.error(message, error));
   const functions = new Map<string, FunctionEntry>();
+  const concurrency = new AccountConcurrency(options.accountConcurrency);
   let closed = false;
+
+  /** Runs an invocation holding a slot of the function's share of the account's concurrency. */
+  async function runHolding(release: () => void, entry: FunctionEntry, request: InvocationRequest, wantLogTail: boolean) {
+    try {
+      return await runInvocation(entry.pool, request, wantLogTail);
+    } finally {
+      release();
+    }
+  }
 
   const startEnvironment = (config: ResolvedFunctionConfig, log: Parameters<typeof ExecutionEnvironment.start>[1]) =>
     ExecutionEnvironment.start(
@@ -66,10 +77,15 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   }
 
   const events = new EventQueue({
-    run: (name, request) => {
+    // A throttled event waits in the queue for a slot, as Lambda's internal queue retries it.
+    run: async (name, request) => {
+      const release = await concurrency.acquire(name);
       const entry = functions.get(name);
-      if (!entry) return Promise.reject(new Error(`Expected function ${name} to be registered`));
-      return runInvocation(entry.pool, request, false);
+      if (!entry) {
+        release();
+        throw new Error(`Expected function ${name} to be registered`);
+      }
+      return runHolding(release, entry, request, false);
     },
     maxRetryAttempts: (name) => functions.get(name)?.pool.currentConfig.maxRetryAttempts ?? 0,
     retryDelaysMs: timings.retryDelaysMs,
@@ -101,8 +117,10 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     }
     let finished;
     try {
-      finished = await runInvocation(entry.pool, request, invokeOptions.logType === 'Tail');
+      const release = concurrency.take(config.name);
+      finished = await runHolding(release, entry, request, invokeOptions.logType === 'Tail');
     } catch (error) {
+      if (error instanceof ThrottledError) throw error;
       if (error instanceof PoolClosedError) throw new AwsError(503, 'ServiceException', error.message, { cause: error });
       throw error;
     }
@@ -141,6 +159,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
       if (closed) throw new Error('Expected an open Lambda service, but it was closed');
       const config = resolveFunctionConfig(input);
       const facts = readCodeFacts(config);
+      concurrency.setReserved(config.name, config.reservedConcurrency);
       const existing = functions.get(config.name);
       if (existing) {
         existing.pool.replaceConfig(config);
@@ -151,10 +170,12 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     },
     invoke,
     getFunction: (name) => functions.get(name)?.pool.currentConfig,
+    concurrencyOf: (name) => concurrency.loadOf(name),
     whenEventsIdle: () => events.whenIdle(),
     async close() {
       closed = true;
       events.close();
+      concurrency.close(new PoolClosedError('every function'));
       await Promise.all([...functions.values()].map((entry) => entry.pool.close()));
     },
   };

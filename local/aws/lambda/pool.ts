@@ -1,7 +1,6 @@
 import type { ResolvedFunctionConfig } from './config.js';
 import { EnvironmentInitError, type ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import type { InvocationLog } from './output.js';
-import { Semaphore } from './semaphore.js';
 
 /** One invocation as the pool runs it. */
 export interface InvocationRequest {
@@ -18,7 +17,7 @@ export interface PoolDeps {
   idleTimeoutMs: number;
 }
 
-/** The pool was closed while an invocation waited for a slot. */
+/** The pool (or the whole service) was closed before an invocation could run. */
 export class PoolClosedError extends Error {
   constructor(functionName: string) {
     super(`The local Lambda service stopped before ${functionName} could run`);
@@ -34,8 +33,7 @@ interface Starting {
 }
 
 /**
- * The execution environments of one function: at most `concurrency` invocations run at
- * once (the rest wait, first come first served). Each runs in an environment with room
+ * The execution environments of one function. Each invocation runs in an environment with room
  * for it — one invocation per environment as on classic Lambda, or up to
  * `environmentConcurrency` — the least loaded first (the most recently used among equals,
  * as on AWS), else in a new one; an environment left without work stays warm for the next
@@ -52,14 +50,13 @@ export class FunctionPool {
   private readonly starting: Starting[] = [];
   /** Invocations promised a place in an environment that have not reached it yet. */
   private readonly reserved = new Map<ExecutionEnvironment, number>();
-  private readonly slots: Semaphore;
+  private running = 0;
   private closed = false;
 
   constructor(
     private config: ResolvedFunctionConfig,
     private readonly deps: PoolDeps,
   ) {
-    this.slots = new Semaphore(config.concurrency);
   }
 
   /** The configuration new invocations run with. */
@@ -67,24 +64,27 @@ export class FunctionPool {
     return this.config;
   }
 
-  /** How many invocations run right now, and how many wait. */
-  get load(): { running: number; waiting: number; environments: number } {
-    return { running: this.slots.active, waiting: this.slots.waiting, environments: this.environments.size };
+  /** How many invocations run right now, and in how many environments. */
+  get load(): { running: number; environments: number } {
+    return { running: this.running, environments: this.environments.size };
   }
 
   /** Switches to a new configuration: idle environments stop now, busy ones when their invocations end. */
   replaceConfig(config: ResolvedFunctionConfig): void {
     this.config = config;
     this.generation += 1;
-    this.slots.setLimit(config.concurrency);
     for (const environment of this.warm.splice(0)) {
       if (environment.load === 0) void this.discard(environment);
     }
   }
 
-  /** Runs one invocation once a slot is free, in a warm environment with room for it or a new one. */
+  /**
+   * Runs one invocation in a warm environment with room for it or a new one. The caller
+   * holds a concurrency slot for it (see concurrency.ts): the pool only places invocations.
+   */
   async run(request: InvocationRequest, log: InvocationLog): Promise<InvocationOutcome> {
-    const release = await this.slots.acquire();
+    if (this.closed) throw new PoolClosedError(this.config.name);
+    this.running += 1;
     try {
       const config = this.config;
       let environment = this.pickWarm(config.environmentConcurrency);
@@ -106,14 +106,13 @@ export class FunctionPool {
       this.afterInvocation(environment, outcome);
       return outcome;
     } finally {
-      release();
+      this.running -= 1;
     }
   }
 
   /** Refuses waiting invocations and kills every environment (running invocations end as crashed). */
   async close(): Promise<void> {
     this.closed = true;
-    this.slots.close(new PoolClosedError(this.config.name));
     this.warm.splice(0);
     await Promise.all([...this.environments].map((environment) => this.discard(environment)));
   }

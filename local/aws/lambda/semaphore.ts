@@ -25,11 +25,23 @@ export class Semaphore {
     return this.waiters.length;
   }
 
+  /** How many slots there are. */
+  get size(): number {
+    return this.limit;
+  }
+
   /** Waits for a slot (first come, first served) and returns its release function. */
   acquire(): Promise<Release> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     if (this.running < this.limit && this.waiters.length === 0) return Promise.resolve(this.grant());
     return new Promise((resolve, reject) => this.waiters.push({ grant: resolve, refuse: reject }));
+  }
+
+  /** Takes a slot now if one is free and nobody waits for it; undefined otherwise. */
+  tryAcquire(): Release | undefined {
+    if (this.closedWith) throw this.closedWith;
+    if (this.running < this.limit && this.waiters.length === 0) return this.grant();
+    return undefined;
   }
 
   /** Changes the limit; waiters start at once if the new limit allows. */

@@ -28,6 +28,8 @@ export interface LambdaServiceOptions {
   initTimeoutMs?: number;
   /** Delays before the retries of a failed Event invocation (default 1 and 2 minutes, as on AWS). */
   retryDelaysMs?: number[];
+  /** The account's concurrency quota (default 1,000 as on AWS; at least 100): see concurrency.ts. */
+  accountConcurrency?: number;
 }
 
 /** Options of one invocation beyond its payload and type. */
@@ -60,6 +62,8 @@ export interface LambdaService extends LocalService {
   invoke(name: string, payload: Buffer, type: InvocationType, options?: InvokeOptions): Promise<InvokeResult>;
   /** The registered configuration with defaults filled in, or undefined. */
   getFunction(name: string): ResolvedFunctionConfig | undefined;
+  /** Invocations running and waiting in the function's share of the account's concurrency. */
+  concurrencyOf(name: string): { running: number; waiting: number; limit: number };
   /** Resolves once no Event invocation is running, queued or waiting for a retry. */
   whenEventsIdle(): Promise<void>;
 }

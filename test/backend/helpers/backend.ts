@@ -48,7 +48,6 @@ export async function startTestBackend(env: Record<string, string> = {}): Promis
     env: functionEnv,
     timeoutSeconds: 120,
     memoryMb: 1024,
-    concurrency: 4,
     maxRetryAttempts: 0,
   });
   const config = loadConfig({ ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME, FUNCTION_TIMEOUT_SECONDS: '120' });

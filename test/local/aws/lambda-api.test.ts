@@ -20,7 +20,7 @@ describe('Lambda REST API', () => {
 
   beforeAll(async () => {
     harness = await startLambdaHarness();
-    harness.lambda.registerFunction({ name: 'echo', module: fixture('echo.mjs'), env: { GREETING: 'hi' }, timeoutSeconds: 30 });
+    harness.lambda.registerFunction({ name: 'echo', module: fixture('echo.mjs'), env: { GREETING: 'hi' }, timeoutSeconds: 30, reservedConcurrency: 10 });
     harness.lambda.registerFunction({ name: 'throw', module: fixture('throw.mjs'), timeoutSeconds: 30 });
     harness.lambda.registerFunction({ name: 'print', module: fixture('print.mjs'), timeoutSeconds: 30 });
     harness.lambda.registerFunction({ name: 'write-file', module: fixture('write-file.mjs'), timeoutSeconds: 30 });
@@ -130,6 +130,8 @@ describe('Lambda REST API', () => {
     });
     expect(Configuration?.CodeSha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(Concurrency?.ReservedConcurrentExecutions).toBe(10);
+    // A function without a reservation has no Concurrency, as GetFunction answers on AWS.
+    expect((await client.send(new GetFunctionCommand({ FunctionName: 'print' }))).Concurrency).toBeUndefined();
     const configuration = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'echo' }));
     expect(configuration.FunctionName).toBe('echo');
     const firstPage = await client.send(new ListFunctionsCommand({ MaxItems: 2 }));

@@ -153,20 +153,26 @@ describe('Lambda execution environments', () => {
     expect((missing.body as FunctionError).errorMessage).toContain('no-handler.handler is undefined or not exported');
   });
 
-  it('never runs more invocations at once than the concurrency limit, and runs them all', async () => {
-    harness.lambda.registerFunction({ name: 'sleepy', module: fixture('sleep.mjs'), concurrency: 2, timeoutSeconds: 60 });
-    const results = await Promise.all(Array.from({ length: 6 }, () => invokeJson('sleepy', { ms: 300 })));
-    const spans = results.map((result) => result.body as { start: number; end: number; pid: number });
-    expect(results.every((result) => result.functionError === undefined)).toBe(true);
-    for (const span of spans) {
-      const overlapping = spans.filter((other) => other.start <= span.start && other.end > span.start);
-      expect(overlapping.length).toBeLessThanOrEqual(2);
-    }
-    expect(new Set(spans.map((span) => span.pid)).size).toBeLessThanOrEqual(2);
+  it('throttles a synchronous invocation beyond the reserved concurrency with 429, as Lambda does', async () => {
+    harness.lambda.registerFunction({ name: 'sleepy', module: fixture('sleep.mjs'), reservedConcurrency: 2, timeoutSeconds: 60 });
+    const running = [invokeJson('sleepy', { ms: 800 }), invokeJson('sleepy', { ms: 800 })];
+    const third = harness.lambda.invoke('sleepy', Buffer.from('{}'), 'RequestResponse');
+    await expect(third).rejects.toMatchObject({ status: 429, code: 'TooManyRequestsException', reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+    expect(harness.lambda.concurrencyOf('sleepy')).toMatchObject({ running: 2, limit: 2 });
+    const spans = (await Promise.all(running)).map((result) => result.body as { start: number; end: number; pid: number });
+    expect(new Set(spans.map((span) => span.pid)).size).toBe(2);
+    expect((await invokeJson('sleepy', { ms: 1 })).functionError).toBeUndefined();
+  });
+
+  it('refuses a reservation that would leave less than 100 unreserved, with PutFunctionConcurrency’s error', () => {
+    expect(() => harness.lambda.registerFunction({ name: 'greedy', module: fixture('sleep.mjs'), reservedConcurrency: 950 })).toThrow(
+      /decreases account's UnreservedConcurrentExecution below its minimum value of \[100\]/,
+    );
+    expect(harness.lambda.getFunction('greedy')).toBeUndefined();
   });
 
   it('runs up to environmentConcurrency invocations at once in one environment, and a burst beyond shares new ones', async () => {
-    harness.lambda.registerFunction({ name: 'multi', module: fixture('sleep.mjs'), concurrency: 20, environmentConcurrency: 4, timeoutSeconds: 60 });
+    harness.lambda.registerFunction({ name: 'multi', module: fixture('sleep.mjs'), environmentConcurrency: 4, timeoutSeconds: 60 });
     const first = await invokeJson('multi', { ms: 1 });
     const warmPid = (first.body as { pid: number }).pid;
     const four = await Promise.all(Array.from({ length: 4 }, () => invokeJson('multi', { ms: 300 })));
@@ -182,7 +188,7 @@ describe('Lambda execution environments', () => {
   });
 
   it('fails every invocation of a multi-concurrent environment that dies, the timed-out one as Sandbox.Timedout', async () => {
-    harness.lambda.registerFunction({ name: 'multi-timeout', module: fixture('sleep.mjs'), concurrency: 4, environmentConcurrency: 4, timeoutSeconds: 1 });
+    harness.lambda.registerFunction({ name: 'multi-timeout', module: fixture('sleep.mjs'), environmentConcurrency: 4, timeoutSeconds: 1 });
     const [slow, other] = await Promise.all([invokeJson('multi-timeout', { ms: 5_000 }), invokeJson('multi-timeout', { ms: 1_500 })]);
     expect(slow.body).toMatchObject({ errorType: 'Sandbox.Timedout' });
     expect(other.functionError).toBe('Unhandled');

@@ -45,14 +45,21 @@ describe('Lambda Event invocations', () => {
     expect(failures[1]).toContain('giving up');
   });
 
-  it('runs queued Event invocations in the background as concurrency allows', async () => {
-    harness.lambda.registerFunction({ name: 'writer', module: fixture('write-file.mjs'), concurrency: 1, timeoutSeconds: 30 });
+  it('queues Event invocations beyond the reserved concurrency and runs them all, never more at once', async () => {
+    harness.lambda.registerFunction({ name: 'writer', module: fixture('write-file.mjs'), reservedConcurrency: 1, timeoutSeconds: 30 });
     const dir = makeTempDir();
     const paths = Array.from({ length: 4 }, (_, index) => join(dir, `${index}.txt`));
     const results = await Promise.all(
-      paths.map((path) => harness.lambda.invoke('writer', Buffer.from(JSON.stringify({ path, content: path })), 'Event')),
+      paths.map((path) => harness.lambda.invoke('writer', Buffer.from(JSON.stringify({ path, content: path, delayMs: 150 })), 'Event')),
     );
     expect(results.map((result) => result.statusCode)).toEqual([202, 202, 202, 202]);
-    for (const path of paths) expect(await waitFor(() => readIfPresent(path), 10_000, path)).toBe(path);
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, harness.lambda.concurrencyOf('writer').running)), 10);
+    try {
+      for (const path of paths) expect(await waitFor(() => readIfPresent(path), 10_000, path)).toBe(path);
+    } finally {
+      clearInterval(watch);
+    }
+    expect(most).toBe(1);
   });
 });

@@ -16,7 +16,7 @@ describe('Lambda function registration', () => {
       env: {},
       timeoutSeconds: 3,
       memoryMb: 128,
-      concurrency: 10,
+      reservedConcurrency: 0,
       environmentConcurrency: 1,
       maxRetryAttempts: 2,
     });
@@ -38,7 +38,7 @@ describe('Lambda function registration', () => {
     expect(attempt({ handlerExport: 'not-an-identifier' })).toContain('Expected the name of an exported function');
     expect(attempt({ maxRetryAttempts: 3 })).toMatch(/maxRetryAttempts/);
     expect(attempt({ memoryMb: 64 })).toMatch(/memoryMb/);
-    expect(attempt({ concurrency: 0 })).toMatch(/concurrency/);
+    expect(attempt({ reservedConcurrency: -1 })).toMatch(/reservedConcurrency/);
     expect(attempt({ timeout: 3 })).toContain('Unrecognized key: "timeout"');
   });
 });

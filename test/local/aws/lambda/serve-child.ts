@@ -12,7 +12,7 @@ if (!name || !module) {
 const credentials = generateCredentials();
 let url = '';
 const lambda = createLambdaService({ region: 'us-east-1', credentials, endpointUrl: () => url });
-lambda.registerFunction({ name, module, timeoutSeconds: 300, concurrency: 4 });
+lambda.registerFunction({ name, module, timeoutSeconds: 300 });
 const endpoint = await startEndpoint({ host: '127.0.0.1', port: 0, credentials: [credentials], services: [lambda] });
 url = endpoint.url;
 process.stdout.write(`${JSON.stringify({ url, credentials })}\n`);

@@ -16,8 +16,14 @@ export interface Config {
   projectName: string;
   bucket: string;
   table: string;
-  /** The function's own name: the target of the async self-invoke that runs a job. */
+  /** The function's own name (Lambda sets it). */
   functionName: string;
+  /**
+   * The function that runs jobs (async invoke): `JOB_FUNCTION_NAME`, else this function
+   * itself. infra.yaml deploys the runner as its own function, so that running jobs, which
+   * have a reserved concurrency of their own, can never take the API's.
+   */
+  jobFunctionName: string;
   /** The function's timeout (Lambda does not expose it in the environment); per-job timeouts may not exceed it. */
   functionTimeoutSeconds: number;
   /** Largest log kept: head + marker + tail. */
@@ -49,6 +55,7 @@ export function loadConfig(env: Env): Config {
     bucket: readRequired(env, 'PROJECT_BUCKET'),
     table: readOptional(env, 'PROJECT_TABLE') ?? projectName,
     functionName: readRequired(env, 'AWS_LAMBDA_FUNCTION_NAME'),
+    jobFunctionName: readOptional(env, 'JOB_FUNCTION_NAME') ?? readRequired(env, 'AWS_LAMBDA_FUNCTION_NAME'),
     functionTimeoutSeconds: readInteger(env, 'FUNCTION_TIMEOUT_SECONDS', MAX_FUNCTION_TIMEOUT_SECONDS, 1, MAX_FUNCTION_TIMEOUT_SECONDS),
     logCapBytes: readInteger(env, 'LOG_CAP_BYTES', DEFAULT_LOG_CAP_BYTES, minimumLogCapBytes(), 1024 * 1024 * 1024),
     ship: {

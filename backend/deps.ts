@@ -30,7 +30,7 @@ export function createBackendDeps(config: Config, clients: AwsClients, options: 
     auth: createAuthLookup({ ddb: clients.ddb, table: config.table, cacheMs: config.authCacheMs }),
     jobs: createDynamoJobStore({ ddb: clients.ddb, table: config.table, ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}) }),
     objects: createS3LogObjects({ s3: clients.s3, bucket: config.bucket }),
-    invoker: createLambdaInvoker({ lambda: clients.lambda, functionName: config.functionName }),
+    invoker: createLambdaInvoker({ lambda: clients.lambda, functionName: config.jobFunctionName }),
     registry: options.registry ?? defaultRegistry,
     version: options.version ?? readPackageVersion(),
     fetch: options.fetch ?? globalThis.fetch,

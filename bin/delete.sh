@@ -11,7 +11,7 @@ load_env
 cd "$REPO_ROOT"
 
 if [ "${1:-}" != -y ]; then
-    read -r -p "delete $PROJECT_NAME: function, table $PROJECT_TABLE, bucket $PROJECT_BUCKET, repository $PROJECT_REPO? [y/N] " answer
+    read -r -p "delete $PROJECT_NAME: functions $PROJECT_NAME and $PROJECT_NAME-jobs, table $PROJECT_TABLE, bucket $PROJECT_BUCKET, repository $PROJECT_REPO? [y/N] " answer
     if [ "$answer" != y ]; then
         echo 'nothing deleted'
         exit 1

@@ -22,13 +22,4 @@ echo "digest: $PROJECT_IMAGE_DIGEST"
 
 libaws infra-ensure infra.yaml 2>&1 | sed 's/^/libaws: /'
 
-# libaws has no attribute for DynamoDB's TTL: switch it on for job records (attribute ttl).
-ttl_status=$(aws dynamodb describe-time-to-live --table-name "$PROJECT_TABLE" \
-    --query 'TimeToLiveDescription.TimeToLiveStatus' --output text)
-if [ "$ttl_status" = DISABLED ]; then
-    aws dynamodb update-time-to-live --table-name "$PROJECT_TABLE" \
-        --time-to-live-specification Enabled=true,AttributeName=ttl >/dev/null
-    echo "dynamodb: TTL on attribute ttl switched on for $PROJECT_TABLE"
-fi
-
 echo "deployed: $PROJECT_URL  (a key: bash bin/cli.sh auth new NAME)"

@@ -14,4 +14,7 @@ if [[ ! "$hours" =~ ^[0-9]+$ ]]; then
     echo "$USAGE" >&2
     exit 2
 fi
-libaws logs-tail "/aws/lambda/$PROJECT_NAME" --from-hours "$hours"
+# Both functions: the API (and the sweep), and the job runner.
+libaws logs-tail "/aws/lambda/$PROJECT_NAME" --from-hours "$hours" 2>&1 | sed "s/^/[$PROJECT_NAME] /" &
+libaws logs-tail "/aws/lambda/$PROJECT_NAME-jobs" --from-hours "$hours" 2>&1 | sed "s/^/[$PROJECT_NAME-jobs] /" &
+wait

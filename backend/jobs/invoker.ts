@@ -2,13 +2,13 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { JobEvent } from '../../protocol/index.js';
 import { createSignedSender, throwIfFailed } from '../aws/signed-calls.js';
 
-/** Starts a job's runner: on Lambda, an asynchronous invocation of this same function. */
+/** Starts a job's runner: on Lambda, an asynchronous invocation of the job function (this one, or JOB_FUNCTION_NAME). */
 export interface JobInvoker {
   invokeJob(event: JobEvent): Promise<void>;
 }
 
 /**
- * Invokes the function itself with `InvocationType: Event` (answered 202 once queued).
+ * Invokes the job function with `InvocationType: Event` (answered 202 once queued).
  * Sent as a signed request outside the SDK's stack (see aws/signed-calls.ts): every job
  * start makes this call while its caller waits for the uid.
  */

@@ -12,11 +12,16 @@ describe('loadConfig', () => {
       bucket: 'demo-bucket',
       table: 'demo',
       functionName: 'demo-fn',
+      jobFunctionName: 'demo-fn',
       functionTimeoutSeconds: 900,
       logCapBytes: 32 * 1024 * 1024,
       authFailDelayMs: 1000,
       jobTtlSeconds: 30 * 86_400,
     });
+  });
+
+  it('sends jobs to JOB_FUNCTION_NAME when it is set (the runner deployed as its own function)', () => {
+    expect(loadConfig({ ...base, JOB_FUNCTION_NAME: 'demo-jobs' })).toMatchObject({ functionName: 'demo-fn', jobFunctionName: 'demo-jobs' });
   });
 
   it.each(['PROJECT_NAME', 'PROJECT_BUCKET', 'AWS_LAMBDA_FUNCTION_NAME'])('says that %s is required when it is missing or blank', (name) => {

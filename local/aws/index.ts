@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadOrCreateCredentials } from './credentials.js';
 import { createDynamoDbService } from './dynamodb/index.js';
+import { createLocalIam, LOCAL_ACCOUNT_ID, type LocalIam } from './iam/index.js';
 import { createLambdaService, type LambdaService } from './lambda/index.js';
 import { createS3Service } from './s3/index.js';
 import { startEndpoint } from './server.js';
@@ -9,6 +10,16 @@ import type { Credentials } from './sigv4.js';
 
 export type { Credentials } from './sigv4.js';
 export type { LambdaService, FunctionConfig, InvokeResult } from './lambda/index.js';
+export {
+  LOCAL_ACCOUNT_ID,
+  managedPolicy,
+  policyFromAllowLine,
+  type LocalIam,
+  type PolicyDocument,
+  type PolicyStatement,
+  type RoleSpec,
+  type TemporaryCredentials,
+} from './iam/index.js';
 
 export interface LocalAwsOptions {
   /** Where every object, item and key lives; created when missing. */
@@ -26,8 +37,12 @@ export interface LocalAws {
   endpoint: string;
   port: number;
   region: string;
-  /** The data directory's own key pair. */
+  /** The data directory's own key pair: the account root, allowed to do anything. */
   credentials: Credentials;
+  /** The account id of every local ARN (000000000000). */
+  accountId: string;
+  /** Roles and their temporary credentials; requests signed with those are evaluated against the role's policies. */
+  iam: LocalIam;
   lambda: LambdaService;
   close(): Promise<void>;
 }
@@ -41,6 +56,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const region = options.region ?? DEFAULT_REGION;
   const credentials = loadOrCreateCredentials(dataDir);
+  const iam = createLocalIam({ dataDir: join(dataDir, 'iam') });
   let endpointUrl = '';
   const s3 = await createS3Service({ dataDir: join(dataDir, 's3'), region });
   const dynamodb = await createDynamoDbService({
@@ -51,6 +67,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const lambda = createLambdaService({
     region,
     credentials,
+    iam,
     endpointUrl: () => endpointUrl,
     ...(options.logError ? { logError: options.logError } : {}),
   });
@@ -58,6 +75,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     host: LOCAL_HOST,
     port: options.port ?? 4566,
     credentials: [credentials, ...(options.extraCredentials ?? [])],
+    sessions: iam,
     services: [s3, dynamodb, lambda],
     ...(options.logError ? { logError: options.logError } : {}),
   });
@@ -67,6 +85,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     port: endpoint.port,
     region,
     credentials,
+    accountId: LOCAL_ACCOUNT_ID,
+    iam,
     lambda,
     close: () => endpoint.close(),
   };

@@ -8,16 +8,21 @@ import {
   UNSIGNED_PAYLOAD,
   verifySignature,
   parseQuery,
+  safeEqualHex,
   type Credentials,
 } from './sigv4.js';
+import type { IssuedSession } from './iam/index.js';
+import type { Principal } from './iam/principal.js';
 import { AwsError, type LocalService, type ServiceName, type ServiceRequest } from './service.js';
 import { closeServer, listenOn } from '../listen.js';
 
 export interface EndpointOptions {
   host: string;
   port: number;
-  /** Key pairs accepted by the endpoint. */
+  /** Key pairs accepted by the endpoint: the account root's, allowed to do anything. */
   credentials: readonly Credentials[];
+  /** Temporary credentials (role sessions) the endpoint also accepts, each evaluated against its role's policies. */
+  sessions?: { findSession(accessKeyId: string): IssuedSession | undefined };
   services: readonly LocalService[];
   /** Largest accepted difference between a header signature's time and the clock (AWS: 15 minutes). */
   maxSkewMs?: number;
@@ -108,9 +113,14 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         );
       }
       service = named;
-      const credentials = keys.get(claim.accessKeyId);
+      let credentials = keys.get(claim.accessKeyId);
+      let principal: Principal | null = null;
       if (!credentials) {
-        throw new AuthError('unknown-key', `The access key \`${claim.accessKeyId}\` does not exist in our records`);
+        const session = options.sessions?.findSession(claim.accessKeyId);
+        if (!session) throw new AuthError('unknown-key', `The access key \`${claim.accessKeyId}\` does not exist in our records`);
+        checkSessionToken(session, claim.kind === 'header' ? headerText(req.headers['x-amz-security-token']) : queryValue(query, 'X-Amz-Security-Token'));
+        credentials = session.credentials;
+        principal = session.principal;
       }
       checkClaimTime(claim, Date.now(), maxSkewMs);
       let payloadHash: string;
@@ -128,7 +138,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         payloadHash = declared;
       }
       const signingKey = await verifySignature(claim, request, payloadHash, credentials);
-      request.caller = { claim, credentials, signingKey, payloadHash };
+      request.caller = { claim, credentials, signingKey, payloadHash, principal };
       await service.handle(request, res);
     } catch (error) {
       const awsError = toAwsError(service, error);
@@ -159,6 +169,27 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       await Promise.all(options.services.map((s) => s.close()));
     },
   };
+}
+
+/**
+ * Checks the session token a request signed with temporary credentials carries
+ * (`X-Amz-Security-Token`: a header, which SigV4 signs, or a presigned URL's query
+ * parameter). Without one the key is unknown, as on AWS (S3: InvalidAccessKeyId); another
+ * session's token is invalid; an ended session's is expired.
+ */
+function checkSessionToken(session: IssuedSession, token: string | undefined): void {
+  const id = session.credentials.accessKeyId;
+  if (token === undefined || token === '') {
+    throw new AuthError('unknown-key', `The access key \`${id}\` is temporary: expected its session token in X-Amz-Security-Token, got none`);
+  }
+  if (!safeEqualHex(token, session.sessionToken)) throw new AuthError('invalid-token', `The session token does not belong to \`${id}\``, token);
+  if (Date.now() >= session.expiresAtMs) {
+    throw new AuthError('expired-token', `The session of \`${id}\` ended at ${new Date(session.expiresAtMs).toISOString()}`, token);
+  }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 function toAwsError(service: LocalService, error: unknown): AwsError {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { QueryParameterBag } from '@smithy/types';
+import type { Principal } from './iam/principal.js';
 import type { AuthError, Credentials, SigV4Claim } from './sigv4.js';
 
 /** The name of a service the local endpoint speaks, as it appears in a SigV4 credential scope. */
@@ -13,6 +14,11 @@ export interface Caller {
   signingKey: Uint8Array;
   /** The payload hash the signature covers (hex SHA-256, UNSIGNED-PAYLOAD, or a STREAMING-* marker). */
   payloadHash: string;
+  /**
+   * Whose policies decide what the request may do: a role session signing with temporary
+   * credentials. Null for the account's own key pairs, which may do anything (the root).
+   */
+  principal: Principal | null;
 }
 
 /** One request as handed to a service, after routing and (unless anonymous) signature verification. */

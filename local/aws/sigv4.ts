@@ -39,13 +39,19 @@ export type AuthFailureKind =
   | 'skewed'
   | 'expired'
   | 'not-yet-valid'
-  | 'mismatch';
+  | 'mismatch'
+  /** Temporary credentials with a session token that is not theirs. */
+  | 'invalid-token'
+  /** Temporary credentials whose session has ended. */
+  | 'expired-token';
 
 /** A request that failed authentication; each service renders it in its own error format. */
 export class AuthError extends Error {
   constructor(
     readonly kind: AuthFailureKind,
     message: string,
+    /** The session token the request carried, for the token errors (S3 echoes it as `Token-0`). */
+    readonly token?: string,
   ) {
     super(message);
     this.name = 'AuthError';

@@ -1,4 +1,5 @@
 import { AwsError } from '../service.js';
+import { describeDenial, type Denial } from '../iam/principal.js';
 import type { AuthError } from '../sigv4.js';
 
 const SERVICE_NAMESPACE = 'com.amazon.coral.service';
@@ -14,6 +15,7 @@ const SERVICE_CODES = new Set([
   'InvalidSignatureException',
   'IncompleteSignatureException',
   'AccessDeniedException',
+  'ExpiredTokenException',
   'RequestEntityTooLarge',
 ]);
 
@@ -71,7 +73,19 @@ export function toDynamoDbAuthError(error: AuthError, nowMs: number = Date.now()
     case 'malformed':
     case 'unsupported-algorithm':
       return new AwsError(400, 'IncompleteSignatureException', error.message, { cause: error });
+    // Another session's token reads as an unknown token; an ended session is ExpiredTokenException
+    // (bodies as DynamoDB sends them: `{"__type":"com.amazon.coral.service#ExpiredTokenException",
+    // "message":"The security token included in the request is expired"}`).
+    case 'invalid-token':
+      return new AwsError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.', { cause: error });
+    case 'expired-token':
+      return new AwsError(400, 'ExpiredTokenException', 'The security token included in the request is expired', { cause: error });
   }
+}
+
+/** 400 AccessDeniedException with the message DynamoDB sends for a denial by an identity-based policy. */
+export function accessDenied(denial: Denial): AwsError {
+  return new AwsError(400, 'AccessDeniedException', describeDenial(denial, { quoteResource: false, showResource: true }));
 }
 
 /**

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { AwsError, type LocalService, type ServiceRequest } from '../service.js';
+import { authorizeDynamoDb } from './authorize.js';
 import { completeUnprocessedKeys } from './batch-get.js';
 import { isEngineError, isEngineOperation, openStore, runEngineOperation, type Store } from './engine.js';
 import { toDynamoDbAuthError, validationError } from './errors.js';
@@ -54,6 +55,8 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
     authError: (error) => toDynamoDbAuthError(error),
     async handle(request: ServiceRequest, res: ServerResponse) {
       const call = readCall(request.method, request.headers, request.body);
+      const principal = request.caller?.principal;
+      if (principal) authorizeDynamoDb(principal, options.region, call.operation, call.body);
       let result: Record<string, unknown>;
       try {
         result = await runOperation(store, ttl, call.operation, call.body);

@@ -68,9 +68,14 @@ export function sendJson(res: ServerResponse, status: number, payload: unknown):
   res.end(text);
 }
 
-/** Sends an error as DynamoDB does: `{"__type": "<namespace>#<Code>", "message": "..."}`. */
+/**
+ * Sends an error as DynamoDB does: `{"__type": "<namespace>#<Code>", "message": "..."}`; an
+ * AccessDeniedException's text comes as `Message`, as DynamoDB sends it
+ * (`{"__type":"com.amazon.coral.service#AccessDeniedException","Message":"User: … is not authorized …"}`).
+ */
 export function sendDynamoDbError(res: ServerResponse, error: AwsError): void {
-  sendJson(res, error.status, { __type: typeOfError(error.code), message: error.message });
+  const key = error.code === 'AccessDeniedException' ? 'Message' : 'message';
+  sendJson(res, error.status, { __type: typeOfError(error.code), [key]: error.message });
 }
 
 // DynamoDB's request ids are 52 characters of [A-Z0-9]. Here: 40 random characters drawn once

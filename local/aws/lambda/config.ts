@@ -77,6 +77,16 @@ export const FunctionConfigSchema = z.strictObject({
    * while one is busy; the invocations share the worker's CPU and its fate on a timeout.
    */
   environmentConcurrency: z.number().int().min(1).max(1000).default(1),
+  /**
+   * The name of the execution role (put with the local IAM's putRole): each execution
+   * environment gets temporary credentials of a session of it, named after the function, and
+   * every call it makes is evaluated against the role's policies. Without one, environments
+   * get the account's own key pair, which may do anything.
+   */
+  role: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, { error: (issue) => `Expected an IAM role name (1 to 64 letters, digits or +=,.@_-), got ${JSON.stringify(issue.input)}` })
+    .optional(),
   /** How many times a failed asynchronous (Event) invocation is retried, 0 to 2 (default 2). */
   maxRetryAttempts: z.number().int().min(0).max(2).default(2),
 });
@@ -113,6 +123,14 @@ export const ServiceTimingsSchema = z.strictObject({
   initTimeoutMs: z.number().int().min(1).default(10_000),
   /** Delay before each retry of a failed Event invocation (AWS: about 1 then 2 minutes). */
   retryDelaysMs: z.array(z.number().int().min(0)).min(1).default([60_000, 120_000]),
+  /** How long the role credentials of an execution environment last (STS's range; default 1 hour, STS's default). */
+  roleSessionSeconds: z.number().int().min(900).max(43_200).default(3600),
+  /**
+   * How long before its role credentials end an environment stops taking invocations (default
+   * 20 minutes: the longest function timeout, 15 minutes, and a margin, so that no invocation
+   * outlives the credentials it started with).
+   */
+  retireBeforeExpiryMs: z.number().int().min(0).default(20 * 60 * 1000),
 });
 
 /** The service's timings with defaults filled in. */

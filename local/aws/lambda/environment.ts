@@ -14,7 +14,8 @@ import { buildWorkerEnv } from './worker-env.js';
 export interface EnvironmentSpec {
   config: ResolvedFunctionConfig;
   region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The key pair of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN for a role's temporary credentials. */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   endpointUrl: string;
   initTimeoutMs: number;
   output: OutputSink;

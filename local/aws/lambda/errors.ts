@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { AwsError } from '../service.js';
+import { describeDenial, type Denial } from '../iam/principal.js';
 import type { AuthError } from '../sigv4.js';
 import { ThrottledError } from './concurrency.js';
 
@@ -50,7 +51,17 @@ export function renderAuthError(error: AuthError): AwsError {
       return new AwsError(403, 'InvalidSignatureException', `Signature expired: ${error.message}`);
     case 'mismatch':
       return new AwsError(403, 'InvalidSignatureException', error.message);
+    // https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html: ExpiredTokenException, 403.
+    case 'invalid-token':
+      return new AwsError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    case 'expired-token':
+      return new AwsError(403, 'ExpiredTokenException', 'The security token included in the request is expired');
   }
+}
+
+/** 403 AccessDeniedException with the message Lambda sends for a denial by an identity-based policy. */
+export function accessDenied(denial: Denial): AwsError {
+  return new AwsError(403, 'AccessDeniedException', describeDenial(denial, { quoteResource: false, showResource: true }));
 }
 
 // Errors the shared server raises before Lambda sees the request, renamed to Lambda's codes.
@@ -64,14 +75,23 @@ function translateSharedError(error: AwsError): AwsError {
 const FRONT_DOOR_CODES = new Set([
   'MissingAuthenticationTokenException',
   'UnrecognizedClientException',
+  'ExpiredTokenException',
   'IncompleteSignatureException',
   'InvalidSignatureException',
 ]);
 
+function errorBodyOf(error: AwsError): Record<string, string> {
+  if (FRONT_DOOR_CODES.has(error.code)) return { message: error.message };
+  // As Lambda sends it: `{"Message":"User: … is not authorized to perform: lambda:InvokeFunction on resource: …"}`.
+  if (error.code === 'AccessDeniedException') return { Message: error.message };
+  if (error.code === 'ResourceNotFoundException') return { Message: error.message, Type: 'User' };
+  return { Type: error.status >= 500 ? 'Service' : 'User', message: error.message };
+}
+
 /** Writes an error as Lambda does: JSON body, `x-amzn-ErrorType` and `x-amzn-RequestId` headers. */
 export function sendLambdaError(res: ServerResponse, error: AwsError): void {
   const shown = translateSharedError(error);
-  const body = shown instanceof ThrottledError ? { Reason: shown.reason, Type: 'User', message: shown.message } : bodyOf(shown);
+  const body = shown instanceof ThrottledError ? { Reason: shown.reason, Type: 'User', message: shown.message } : errorBodyOf(shown);
   const text = JSON.stringify(body);
   res.writeHead(shown.status, {
     'content-type': 'application/json',
@@ -82,10 +102,3 @@ export function sendLambdaError(res: ServerResponse, error: AwsError): void {
   res.end(text);
 }
 
-function bodyOf(shown: AwsError): Record<string, string> {
-  return FRONT_DOOR_CODES.has(shown.code)
-    ? { message: shown.message }
-    : shown.code === 'ResourceNotFoundException'
-      ? { Message: shown.message, Type: 'User' }
-      : { Type: shown.status >= 500 ? 'Service' : 'User', message: shown.message };
-}

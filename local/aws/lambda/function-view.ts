@@ -39,7 +39,7 @@ export function describeFunctionConfiguration(region: string, config: ResolvedFu
     FunctionName: config.name,
     FunctionArn: formatFunctionArn(region, config.name),
     Runtime: 'nodejs20.x',
-    Role: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${config.name}-role`,
+    Role: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${config.role ?? `${config.name}-role`}`,
     Handler: formatHandler(config),
     CodeSize: facts.codeSize,
     Description: '',

@@ -17,6 +17,7 @@ import {
 import { EventQueue } from './event-queue.js';
 import { describeFunction, describeFunctionConfiguration, readCodeFacts, type CodeFacts } from './function-view.js';
 import { runInvocation } from './invocation.js';
+import { createCredentialSource } from './role-credentials.js';
 import { formatFunctionArn, LATEST, parseFunctionReference } from './names.js';
 import { writeToProcessOutput } from './output.js';
 import { FunctionPool, PoolClosedError, type InvocationRequest } from './pool.js';
@@ -35,12 +36,15 @@ const INVOCATION_TYPES: ReadonlySet<string> = new Set(['RequestResponse', 'Event
 
 /** Creates the Lambda service: registered functions run in warm worker processes. */
 export function createLambdaService(options: LambdaServiceOptions): LambdaService {
-  const { region, credentials } = options;
+  const { region } = options;
   const timings = resolveServiceTimings({
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),
     ...(options.retryDelaysMs !== undefined ? { retryDelaysMs: options.retryDelaysMs } : {}),
+    ...(options.roleSessionSeconds !== undefined ? { roleSessionSeconds: options.roleSessionSeconds } : {}),
+    ...(options.retireBeforeExpiryMs !== undefined ? { retireBeforeExpiryMs: options.retireBeforeExpiryMs } : {}),
   });
+  const credentialSource = createCredentialSource(options, timings);
   const output = options.writeOutput ?? writeToProcessOutput;
   const logError = options.logError ?? ((message: string, error: unknown) => console.error(message, error));
   const functions = new Map<string, FunctionEntry>();
@@ -56,11 +60,21 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     }
   }
 
-  const startEnvironment = (config: ResolvedFunctionConfig, log: Parameters<typeof ExecutionEnvironment.start>[1]) =>
-    ExecutionEnvironment.start(
-      { config, region, credentials, endpointUrl: options.endpointUrl(), initTimeoutMs: timings.initTimeoutMs, output },
+  // Each environment gets its own credentials: the account's key pair, or a fresh session of the function's role.
+  const startEnvironment = async (config: ResolvedFunctionConfig, log: Parameters<typeof ExecutionEnvironment.start>[1]) => {
+    const issued = credentialSource.issue(config);
+    const environment = await ExecutionEnvironment.start(
+      { config, region, credentials: issued.credentials, endpointUrl: options.endpointUrl(), initTimeoutMs: timings.initTimeoutMs, output },
       log,
     );
+    if (issued.expiresAtMs !== undefined) {
+      credentialSource.scheduleRetirement(environment, issued.expiresAtMs, () => {
+        const pool = functions.get(config.name)?.pool;
+        pool?.replaceConfig(pool.currentConfig);
+      });
+    }
+    return environment;
+  };
 
   /** Finds a function by name or ARN (only `$LATEST` exists) and says which qualifier the caller used. */
   function lookup(reference: string, qualifier: string | undefined): FunctionEntry & { qualifier?: string } {
@@ -131,6 +145,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   }
 
   const api: LambdaApi = {
+    region,
     invoke,
     describeFunction: (name, qualifier) => {
       const entry = lookup(name, qualifier);
@@ -158,6 +173,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     registerFunction(input) {
       if (closed) throw new Error('Expected an open Lambda service, but it was closed');
       const config = resolveFunctionConfig(input);
+      credentialSource.checkRole(config);
       const facts = readCodeFacts(config);
       concurrency.setReserved(config.name, config.reservedConcurrency);
       const existing = functions.get(config.name);
@@ -176,6 +192,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
       closed = true;
       events.close();
       concurrency.close(new PoolClosedError('every function'));
+      credentialSource.close();
       await Promise.all([...functions.values()].map((entry) => entry.pool.close()));
     },
   };

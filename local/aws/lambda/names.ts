@@ -1,7 +1,8 @@
+import { LOCAL_ACCOUNT_ID } from '../iam/policy.js';
 import { validationError } from './errors.js';
 
 /** The account id every local ARN carries. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
+export { LOCAL_ACCOUNT_ID };
 
 /** The only version the local service has. */
 export const LATEST = '$LATEST';

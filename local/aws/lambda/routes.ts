@@ -3,12 +3,14 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AwsError, type ServiceRequest } from '../service.js';
 import { queryValue } from '../sigv4.js';
-import { invalidRequestContent, validationError } from './errors.js';
-import { LATEST } from './names.js';
+import { accessDenied, invalidRequestContent, validationError } from './errors.js';
+import { formatFunctionArn, LATEST, parseFunctionReference } from './names.js';
 import type { InvocationType, InvokeOptions, InvokeResult, LogType } from './types.js';
 
 /** What the REST API needs from the service. */
 export interface LambdaApi {
+  /** The region of the service's ARNs. */
+  region: string;
   invoke(name: string, payload: Buffer, type: InvocationType, options: InvokeOptions): Promise<InvokeResult>;
   /** GetFunction's body; throws ResourceNotFoundException. */
   describeFunction(name: string, qualifier: string | undefined): Record<string, unknown>;
@@ -35,24 +37,44 @@ export async function serveLambdaRequest(api: LambdaApi, request: ServiceRequest
   const qualifier = queryValue(request.query, 'Qualifier');
   const [name, action, extra] = segments;
   if (request.method === 'GET' && (name === undefined || name === '') && action === undefined) {
+    authorize(request, 'lambda:ListFunctions', '*');
     sendJson(res, 200, listFunctions(api, request));
     return;
   }
   if (name !== undefined && name !== '' && extra === undefined) {
     if (request.method === 'POST' && action === 'invocations') {
+      authorize(request, 'lambda:InvokeFunction', functionArnOf(api, name, qualifier));
       await serveInvoke(api, request, res, name, qualifier);
       return;
     }
     if (request.method === 'GET' && action === undefined) {
+      authorize(request, 'lambda:GetFunction', functionArnOf(api, name, qualifier));
       sendJson(res, 200, api.describeFunction(name, qualifier));
       return;
     }
     if (request.method === 'GET' && action === 'configuration') {
+      authorize(request, 'lambda:GetFunctionConfiguration', functionArnOf(api, name, qualifier));
       sendJson(res, 200, api.describeConfiguration(name, qualifier));
       return;
     }
   }
   throw new AwsError(404, 'UnknownOperationException', `Expected Invoke, GetFunction or ListFunctions, got ${request.method} ${request.rawPath}`);
+}
+
+/**
+ * Refuses a request its caller's policies do not allow (403 AccessDeniedException). Lambda
+ * authorizes before it looks the function up: a caller without permission is denied on a
+ * function that does not exist, too.
+ */
+function authorize(request: ServiceRequest, action: string, resource: string): void {
+  const denial = request.caller?.principal?.authorize(action, resource);
+  if (denial) throw accessDenied(denial);
+}
+
+/** The ARN a request addresses, as IAM sees it: qualified when the caller named a qualifier. */
+function functionArnOf(api: LambdaApi, reference: string, qualifier: string | undefined): string {
+  const parsed = parseFunctionReference(reference);
+  return formatFunctionArn(parsed.region ?? api.region, parsed.name, qualifier ?? parsed.qualifier);
 }
 
 function splitPath(rawPath: string): string[] {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { LocalService } from '../service.js';
+import type { LocalIam } from '../iam/index.js';
 import type { Credentials } from '../sigv4.js';
 import type { FunctionConfigSchema, ResolvedFunctionConfig } from './config.js';
 import type { OutputSink } from './output.js';
@@ -15,8 +16,14 @@ export type LogType = 'None' | 'Tail';
 
 export interface LambdaServiceOptions {
   region: string;
-  /** The key pair handed to execution environments as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+  /** The key pair handed to execution environments of functions without a role, as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
   credentials: Credentials;
+  /** Issues the role credentials of functions registered with a `role` (the local IAM). */
+  iam?: Pick<LocalIam, 'assumeRole'> & { hasRole(name: string): boolean };
+  /** How long role credentials of an environment last, in seconds (default 3600). */
+  roleSessionSeconds?: number;
+  /** How long before its role credentials end an environment stops taking invocations (default 20 minutes). */
+  retireBeforeExpiryMs?: number;
   /** The endpoint's URL, handed to execution environments as AWS_ENDPOINT_URL (known once it listens). */
   endpointUrl: () => string;
   logError?: (message: string, error: unknown) => void;

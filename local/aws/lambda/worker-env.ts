@@ -8,7 +8,8 @@ import { SANDBOX_MARKER_VARIABLE } from './process-tree.js';
 export interface WorkerEnvSpec {
   config: ResolvedFunctionConfig;
   region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The account's key pair, or a role session's temporary credentials (with their token). */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   endpointUrl: string;
   /** The marker every process of this environment inherits (see process-tree.ts). */
   marker: string;
@@ -19,7 +20,8 @@ export interface WorkerEnvSpec {
 const INHERITED_KEYS = ['PATH', 'HOME', 'LANG', 'TMPDIR'] as const;
 
 /**
- * Builds an execution environment's variables as Lambda sets them, plus AWS_ENDPOINT_URL
+ * Builds an execution environment's variables as Lambda sets them (with a role, its session's
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN), plus AWS_ENDPOINT_URL
  * (pointing SDK clients at the local endpoint), the function's own variables and PATH,
  * HOME, LANG and TMPDIR from the runtime. Nothing else of the runtime's environment leaks in.
  */
@@ -45,6 +47,7 @@ export function buildWorkerEnv(spec: WorkerEnvSpec): Record<string, string> {
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
     AWS_ACCESS_KEY_ID: spec.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: spec.credentials.secretAccessKey,
+    ...(spec.credentials.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: spec.credentials.sessionToken }),
     LAMBDA_TASK_ROOT: dirname(config.module),
     _HANDLER: formatHandler(config),
     TZ: ':UTC',

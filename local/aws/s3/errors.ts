@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { AwsError } from '../service.js';
+import { describeDenial, type Denial } from '../iam/principal.js';
 import type { AuthError } from '../sigv4.js';
 
 /** An S3 error with the extra elements S3 puts in its error XML (BucketName, Key, UploadId…). */
@@ -49,7 +50,22 @@ export function mapAuthError(error: AuthError): AwsError {
     case 'malformed':
     case 'unsupported-algorithm':
       return new MalformedAuthError(error.message);
+    // S3's answers to temporary credentials with another session's token, or an ended session
+    // (400, with the token echoed as Token-0): https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+    case 'invalid-token':
+      return new S3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.', tokenDetail(error));
+    case 'expired-token':
+      return new S3Error(400, 'ExpiredToken', 'The provided token has expired.', tokenDetail(error));
   }
+}
+
+function tokenDetail(error: AuthError): Record<string, string> {
+  return error.token === undefined ? {} : { 'Token-0': error.token };
+}
+
+/** 403 AccessDenied with the message S3 sends for a denial by an identity-based policy. */
+export function accessDenied(denial: Denial): S3Error {
+  return new S3Error(403, 'AccessDenied', describeDenial(denial, { quoteResource: true, showResource: denial.action !== 's3:ListAllMyBuckets' }));
 }
 
 /** The code to send for an error, refining the malformed-signature code by where the signature was. */

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { LocalService, ServiceRequest } from '../service.js';
 import type { AwsError } from '../service.js';
+import { authorizeS3 } from './authorize.js';
 import type { S3Context } from './context.js';
 import { finalErrorCode, mapAuthError, S3Error } from './errors.js';
 import { createRequestId, header } from './http.js';
@@ -50,6 +51,8 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
       const target = readTarget(request.host, request.rawPath);
       applyCors(store, target.bucket, request.method, request.headers, res);
       const route = selectRoute(request.method, target, request.query, request.headers['x-amz-copy-source'] !== undefined);
+      const principal = request.caller?.principal;
+      if (principal) authorizeS3(store, principal, route.name, target, request.headers);
       if (!route.readsBody) request.incoming.resume();
       await route.run(ctx, { req: request, res, target });
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectArn } from '../authorize.js';
 import { MAX_XML_BODY_BYTES, type Operation } from '../context.js';
 import { S3Error } from '../errors.js';
 import { sendEmpty, sendXml } from '../http.js';
@@ -32,9 +33,14 @@ export const deleteObjects: Operation = async (ctx, { req, res, target }) => {
   const quiet = request.Quiet?.trim().toLowerCase() === 'true';
   const deleted: XmlNode[] = [];
   const errors: XmlNode[] = [];
+  const principal = req.caller?.principal;
   for (const object of request.Object) {
     try {
       validateKey(object.Key);
+      // Each key needs s3:DeleteObject; a denied one is reported in the result, as S3 does.
+      if (principal?.authorize('s3:DeleteObject', objectArn(target.bucket, object.Key))) {
+        throw new S3Error(403, 'AccessDenied', 'Access Denied');
+      }
       ctx.store.deleteObject(target.bucket, object.Key);
       if (!quiet) deleted.push({ Key: object.Key });
     } catch (error) {

@@ -3,7 +3,8 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Operation, S3Call, S3Context } from '../context.js';
 import { evaluateReadConditions } from '../conditions.js';
-import { invalidArgument, noSuchKey } from '../errors.js';
+import { bucketArn } from '../authorize.js';
+import { accessDenied, invalidArgument, noSuchKey } from '../errors.js';
 import { header, param, resolveRange, type ByteRange } from '../http.js';
 import { validateKey } from '../names.js';
 import { objectResponseHeaders, partSizesOf } from '../object-headers.js';
@@ -18,7 +19,7 @@ export const getObject: Operation = async (ctx, call) => {
   const { bucket, key } = call.target;
   validateKey(key);
   const opened = store.openObject(bucket, key);
-  if (!opened) throw missing(ctx, bucket, key);
+  if (!opened) throw missing(ctx, call, bucket, key);
   const { row, fd } = opened;
   let handedOver = false;
   try {
@@ -55,16 +56,22 @@ export const headObject: Operation = (ctx, call) => {
   const { bucket, key } = call.target;
   validateKey(key);
   const row = ctx.store.headObject(bucket, key);
-  if (!row) throw missing(ctx, bucket, key);
+  if (!row) throw missing(ctx, call, bucket, key);
   const answer = prepareAnswer(call, row);
   if (answer === undefined) return;
   call.res.writeHead(answer.status, answer.headers);
   call.res.end();
 };
 
-function missing(ctx: S3Context, bucket: string, key: string): Error {
+/**
+ * The error for a key that does not exist: 404 NoSuchKey, or 403 AccessDenied when the caller
+ * may not list the bucket, so that a GET does not tell it which keys exist
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions").
+ */
+function missing(ctx: S3Context, call: S3Call, bucket: string, key: string): Error {
   ctx.store.requireBucket(bucket);
-  return noSuchKey(key);
+  const denial = call.req.caller?.principal?.authorize('s3:ListBucket', bucketArn(bucket));
+  return denial ? accessDenied(denial) : noSuchKey(key);
 }
 
 interface Answer {

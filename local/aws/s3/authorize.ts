@@ -1,0 +1,95 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Principal } from '../iam/principal.js';
+import { accessDenied } from './errors.js';
+import { header } from './http.js';
+import { readCopySource } from './ops/copy-object.js';
+import type { ObjectStore } from './store/index.js';
+import type { Target } from './target.js';
+
+/** An IAM action and the resource ARN it acts on. */
+type Permission = readonly [action: string, resource: string];
+
+/** The ARN of a bucket. */
+export function bucketArn(bucket: string): string {
+  return `arn:aws:s3:::${bucket}`;
+}
+
+/** The ARN of an object. */
+export function objectArn(bucket: string, key: string): string {
+  return `arn:aws:s3:::${bucket}/${key}`;
+}
+
+// What each operation the local S3 serves needs, from "Required permissions for Amazon S3 API
+// operations" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html)
+// and the Service Authorization Reference for Amazon S3. HeadBucket and both listings need
+// s3:ListBucket; DeleteBucketCors needs s3:PutBucketCORS (API_DeleteBucketCors "Permissions").
+const BUCKET_ACTIONS: Readonly<Record<string, string>> = {
+  CreateBucket: 's3:CreateBucket',
+  DeleteBucket: 's3:DeleteBucket',
+  HeadBucket: 's3:ListBucket',
+  ListObjects: 's3:ListBucket',
+  ListObjectsV2: 's3:ListBucket',
+  GetBucketLocation: 's3:GetBucketLocation',
+  GetBucketVersioning: 's3:GetBucketVersioning',
+  GetBucketCors: 's3:GetBucketCORS',
+  PutBucketCors: 's3:PutBucketCORS',
+  DeleteBucketCors: 's3:PutBucketCORS',
+  ListMultipartUploads: 's3:ListBucketMultipartUploads',
+};
+
+const OBJECT_ACTIONS: Readonly<Record<string, string>> = {
+  GetObject: 's3:GetObject',
+  HeadObject: 's3:GetObject',
+  PutObject: 's3:PutObject',
+  CreateMultipartUpload: 's3:PutObject',
+  UploadPart: 's3:PutObject',
+  CompleteMultipartUpload: 's3:PutObject',
+  AbortMultipartUpload: 's3:AbortMultipartUpload',
+  ListParts: 's3:ListMultipartUploadParts',
+  DeleteObject: 's3:DeleteObject',
+  GetObjectTagging: 's3:GetObjectTagging',
+  PutObjectTagging: 's3:PutObjectTagging',
+  DeleteObjectTagging: 's3:DeleteObjectTagging',
+};
+
+/**
+ * The permissions an S3 operation needs. DeleteObjects needs s3:DeleteObject on each key,
+ * checked key by key while it runs (a denied key is an `<Error>` in its result, as on S3).
+ */
+export function requiredPermissions(operation: string, target: Target, headers: IncomingHttpHeaders): Permission[] {
+  const bucketAction = BUCKET_ACTIONS[operation];
+  if (bucketAction !== undefined) return [[bucketAction, bucketArn(target.bucket)]];
+  const objectAction = OBJECT_ACTIONS[operation];
+  if (objectAction !== undefined) return [[objectAction, objectArn(target.bucket, target.key)]];
+  switch (operation) {
+    case 'ListBuckets':
+      // No resource type: AWS's own policy examples grant it on arn:aws:s3:::*, and its message names no resource.
+      return [['s3:ListAllMyBuckets', 'arn:aws:s3:::*']];
+    case 'CopyObject':
+    case 'UploadPartCopy': {
+      const source = readCopySource(header(headers, 'x-amz-copy-source') ?? '');
+      return [
+        ['s3:GetObject', objectArn(source.bucket, source.key)],
+        ['s3:PutObject', objectArn(target.bucket, target.key)],
+      ];
+    }
+    case 'DeleteObjects':
+    case 'Preflight':
+      return [];
+    default:
+      throw new Error(`Expected the permissions of every S3 operation served to be known, but not those of ${operation}`);
+  }
+}
+
+/**
+ * Refuses a request its caller's policies do not allow (403 AccessDenied). As S3 does, a
+ * missing bucket is answered first (404 NoSuchBucket: bucket names are public), except by
+ * CreateBucket.
+ */
+export function authorizeS3(store: ObjectStore, principal: Principal, operation: string, target: Target, headers: IncomingHttpHeaders): void {
+  if (target.bucket !== '' && operation !== 'CreateBucket') store.requireBucket(target.bucket);
+  for (const [action, resource] of requiredPermissions(operation, target, headers)) {
+    const denial = principal.authorize(action, resource);
+    if (denial) throw accessDenied(denial);
+  }
+}

@@ -20,6 +20,13 @@ repo_digest=$(docker inspect --format '{{index .RepoDigests 0}}' "$PROJECT_IMAGE
 export PROJECT_IMAGE_DIGEST=${repo_digest#*@}
 echo "digest: $PROJECT_IMAGE_DIGEST"
 
+table_existed=yes
+aws dynamodb describe-table --table-name "$PROJECT_TABLE" >/dev/null 2>&1 || table_existed=no
 libaws infra-ensure infra.yaml 2>&1 | sed 's/^/libaws: /'
+if [ "$table_existed" = no ]; then
+    # libaws returns right after it creates a table, before the table's TTL step
+    # (lib/dynamodb.go DynamoDBEnsure): a second pass switches TTL on (ttl=ttl in infra.yaml).
+    libaws infra-ensure infra.yaml 2>&1 | sed 's/^/libaws: /'
+fi
 
 echo "deployed: $PROJECT_URL  (a key: bash bin/cli.sh auth new NAME)"

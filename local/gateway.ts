@@ -6,6 +6,8 @@ import { closeServer, listenOn } from './listen.js';
 export interface GatewayInvokeResult {
   payload: Buffer;
   functionError?: string;
+  /** Lambda throttled the invocation (its `Reason`): the function never ran. */
+  throttled?: string;
 }
 
 export interface GatewayOptions {
@@ -69,6 +71,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const result = await withTimeout(options.invoke(Buffer.from(JSON.stringify(event))), timeoutMs);
     if (result === 'timeout') {
       sendGatewayError(res, 504, 'Endpoint request timed out', requestId);
+      return;
+    }
+    if (result.throttled !== undefined) {
+      // Lambda's 429 never reaches the client: API Gateway answers 500 "Internal Server Error"
+      // (https://repost.aws/knowledge-center/api-gateway-internal-server-error, "Throttling issues").
+      logError(`gateway: Lambda throttled the request (TooManyRequestsException, ${result.throttled}): no concurrency left for the API function`);
+      sendGatewayError(res, 500, 'Internal Server Error', requestId);
       return;
     }
     if (result.functionError !== undefined) {

@@ -13,8 +13,9 @@ const FIRST_AUTH_NAME = 'local';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** Creates the bucket and table unless they exist, and makes sure a first auth key works. */
+/** Creates the tables and buckets of infra.yaml as libaws would, and makes sure a first auth key works. */
 async function provision(request: ProvisionRequest): Promise<ProvisionResult> {
+  const log: string[] = [];
   const clientConfig = {
     endpoint: request.endpoint,
     region: request.region,
@@ -25,9 +26,13 @@ async function provision(request: ProvisionRequest): Promise<ProvisionResult> {
   const ddbClient = new DynamoDBClient(clientConfig);
   const ddb = DynamoDBDocumentClient.from(ddbClient);
   try {
-    await ensureBucket(s3, request.bucket);
-    await ensureTable(ddbClient, request.table);
-    return { auth: await ensureFirstAuthKey({ ddb, table: request.table }, request.recordedAuth) };
+    for (const bucket of request.buckets) await ensureBucket(s3, bucket, (line) => log.push(line));
+    for (const table of request.tables) {
+      // Two passes for a new table, as bin/ensure.sh runs `libaws infra-ensure` twice after it
+      // created one: libaws returns right after CreateTable, before the table's TTL step.
+      if ((await ensureTable(ddbClient, table, (line) => log.push(line))) === 'created') await ensureTable(ddbClient, table, (line) => log.push(line));
+    }
+    return { auth: await ensureFirstAuthKey({ ddb, table: request.authTable }, request.recordedAuth), log };
   } finally {
     s3.destroy();
     ddbClient.destroy();

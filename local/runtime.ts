@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { MAX_FUNCTION_TIMEOUT_SECONDS } from '../protocol/index.js';
 import { startLocalAws, LOCAL_HOST, type LocalAws } from './aws/index.js';
-import { startGateway, type Gateway } from './gateway.js';
+import { loadDeploymentPlan, type DeploymentPlan } from './deploy/plan.js';
+import { defaultInfraFiles } from './deploy/files.js';
+import { startGateway, type Gateway, type GatewayInvokeResult } from './gateway.js';
 import { readLocalJson, writeLocalJson, type LocalJson } from './local-json.js';
 import { provisionInChild } from './provision-child.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
 
 export interface RuntimeOptions {
   /** Where all state lives (default `.aws-exec` in the working directory). */
@@ -14,16 +14,24 @@ export interface RuntimeOptions {
   port?: number;
   /** The local AWS endpoint's port (default 4566; 0 picks a free one). */
   awsPort?: number;
-  /** Most jobs and requests running at once (the function's concurrency, default 64). */
-  concurrency?: number;
+  /** The infrastructure to run (default: the package's `infra.yaml`). */
+  infraFile?: string;
+  /** The file of `${VAR}` values (default: `env.sh.template` beside infra.yaml). */
+  envTemplate?: string;
+  /** The environment that overlays the template's values (default: this process's). */
+  env?: Record<string, string | undefined>;
+  /** Fire every schedule trigger this often instead of at its declared rate (tests, demos). */
+  scheduleEveryMs?: number;
+  /** The account's concurrency quota (default 1,000, as on AWS). */
+  accountConcurrency?: number;
   /**
-   * Most jobs and requests one worker process runs at once (default 16): the backend's
+   * Most invocations one worker process runs at once (default 16): the backend's
    * handler is async and keeps no per-invocation state in globals, so a worker serves many
    * invocations, as Lambda Managed Instances do. 50 jobs at once then need 4 workers, not 50
    * (each is a Node process of about 80 MB that takes 100+ ms of CPU to start).
    */
   environmentConcurrency?: number;
-  /** Extra environment for the backend function (e.g. LOG_CAP_BYTES). */
+  /** Extra environment for every function, over infra.yaml's `env` lines (tests, e.g. LOG_CAP_BYTES). */
   functionEnv?: Record<string, string>;
   /** Where the runtime says what it does (default: stdout). */
   log?: (line: string) => void;
@@ -34,118 +42,153 @@ export interface Runtime {
   dataDir: string;
   config: LocalJson;
   aws: LocalAws;
+  plan: DeploymentPlan;
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
-/** The names of the local deployment: function, bucket and table. */
-export const LOCAL_PROJECT = 'aws-exec';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_AWS_PORT = 4566;
 export const DEFAULT_DATA_DIR = '.aws-exec';
 const DEFAULT_ENVIRONMENT_CONCURRENCY = 16;
 
-/** Finds the backend's Lambda module: compiled JavaScript, or the TypeScript source under tsx. */
-function resolveBackendModule(): string {
-  for (const candidate of ['../backend/lambda.js', '../backend/lambda.ts']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error('Expected the backend module next to the runtime (backend/lambda.js); run `npm run build`');
-}
-
 /**
- * Starts aws-exec on one machine: the local AWS endpoint, the backend registered as a
- * Lambda function, and the API gateway in front of it. Creates the bucket, table and a
- * first auth key on first start, finishes jobs lost by a previous run, writes
- * `DIR/local.json` and prints the URL and the key.
+ * Starts the deployment of `infra.yaml` on one machine: reads it with libaws's semantics
+ * (nothing starts if it is invalid), starts the local AWS endpoint, gives each function its
+ * role and registers it, creates the tables and buckets as `libaws infra-ensure` would and a
+ * first auth key, finishes jobs lost by a previous run, serves the `api` trigger on the local
+ * gateway and fires the `schedule` triggers; writes `DIR/local.json` and prints the URL and key.
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const startedAt = Date.now();
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const log = options.log ?? ((line: string) => console.log(line));
-  const aws = await startLocalAws({ dataDir, port: options.awsPort ?? DEFAULT_AWS_PORT });
+  const files = defaultInfraFiles(options.infraFile, options.envTemplate);
+  const plan = loadDeploymentPlan({ ...files, env: options.env ?? process.env });
+  const aws = await startLocalAws({
+    dataDir,
+    port: options.awsPort ?? DEFAULT_AWS_PORT,
+    region: plan.region,
+    ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
+  });
   let gateway: Gateway | undefined;
+  let scheduler: Scheduler | undefined;
   try {
-    aws.lambda.registerFunction({
-      name: LOCAL_PROJECT,
-      module: resolveBackendModule(),
-      timeoutSeconds: MAX_FUNCTION_TIMEOUT_SECONDS,
-      memoryMb: 1024,
-      environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
-      maxRetryAttempts: 2,
-      env: {
-        PROJECT_NAME: LOCAL_PROJECT,
-        PROJECT_BUCKET: LOCAL_PROJECT,
-        PROJECT_TABLE: LOCAL_PROJECT,
-        // We run on Node 20 with a locked SDK; its notice about future releases is noise in every worker.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...options.functionEnv,
-      },
-    });
+    registerFunctions(aws, plan, options);
     const recordedAuth = readLocalJson(dataDir)?.auth;
-    const { auth } = await provisionInChild({
+    const provisioned = await provisionInChild({
       endpoint: aws.endpoint,
       region: aws.region,
       credentials: aws.credentials,
-      bucket: LOCAL_PROJECT,
-      table: LOCAL_PROJECT,
+      tables: plan.tables,
+      buckets: plan.buckets,
+      authTable: plan.table,
       ...(recordedAuth !== undefined ? { recordedAuth } : {}),
     });
-    await sweepLostJobs(aws, startedAt, log);
+    for (const line of provisioned.log) log(`infra: ${line}`);
+    await sweepLostJobs(aws, plan, startedAt, log);
     gateway = await startGateway({
       host: LOCAL_HOST,
       port: options.port ?? DEFAULT_PORT,
-      invoke: async (event) => {
-        const result = await aws.lambda.invoke(LOCAL_PROJECT, event, 'RequestResponse');
-        return { payload: result.payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
-      },
+      invoke: (event) => invokeApi(aws, plan, event),
+    });
+    scheduler = startScheduler({
+      schedules: plan.schedules,
+      account: plan.account,
+      region: plan.region,
+      invoke: async (name, payload) => void (await aws.lambda.invoke(name, payload, 'Event')),
+      ...(options.scheduleEveryMs !== undefined ? { everyMs: options.scheduleEveryMs } : {}),
+      log,
     });
     const config: LocalJson = {
       url: gateway.url,
-      auth,
+      auth: provisioned.auth,
       awsEndpoint: aws.endpoint,
       region: aws.region,
       accessKeyId: aws.credentials.accessKeyId,
       secretAccessKey: aws.credentials.secretAccessKey,
-      bucket: LOCAL_PROJECT,
-      table: LOCAL_PROJECT,
-      functionName: LOCAL_PROJECT,
+      bucket: plan.bucket,
+      table: plan.table,
+      functionName: plan.api.functionName,
       pid: process.pid,
     };
     writeLocalJson(dataDir, config);
-    printBanner(log, config, dataDir);
+    printBanner(log, config, dataDir, plan);
     const openGateway = gateway;
+    const openScheduler = scheduler;
     return {
       url: gateway.url,
       dataDir,
       config,
       aws,
+      plan,
+      scheduler,
       async close() {
+        openScheduler.close();
         await openGateway.close();
         await aws.close();
       },
     };
   } catch (error) {
+    scheduler?.close();
     await gateway?.close();
     await aws.close();
     throw error;
   }
 }
 
-/** Asks the backend to finish the jobs whose runner died with a previous run of the runtime. */
-async function sweepLostJobs(aws: LocalAws, startedAt: number, log: (line: string) => void): Promise<void> {
+/** Gives each function of infra.yaml its role (its `allow` and `policy` lines) and registers it. */
+function registerFunctions(aws: LocalAws, plan: DeploymentPlan, options: RuntimeOptions): void {
+  for (const fn of plan.functions) {
+    aws.iam.putRole(fn.role);
+    aws.lambda.registerFunction({
+      name: fn.name,
+      module: plan.backendModule,
+      timeoutSeconds: fn.timeoutSeconds,
+      memoryMb: fn.memoryMb,
+      reservedConcurrency: fn.reservedConcurrency,
+      environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
+      maxRetryAttempts: 2,
+      role: fn.role.name,
+      env: { ...fn.env, ...plan.localEnv, ...options.functionEnv },
+    });
+  }
+}
+
+/**
+ * Invokes the function behind the `api` trigger for one gateway request. A throttled
+ * invocation never reaches the function; API Gateway then answers 500 "Internal Server
+ * Error" itself (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
+ */
+async function invokeApi(aws: LocalAws, plan: DeploymentPlan, event: Buffer): Promise<GatewayInvokeResult> {
+  try {
+    const result = await aws.lambda.invoke(plan.api.functionName, event, 'RequestResponse');
+    return { payload: result.payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
+  } catch (error) {
+    if (isThrottle(error)) return { payload: Buffer.alloc(0), throttled: error.reason };
+    throw error;
+  }
+}
+
+function isThrottle(error: unknown): error is { reason: string } {
+  return typeof error === 'object' && error !== null && 'status' in error && error.status === 429 && 'reason' in error && typeof error.reason === 'string';
+}
+
+/** Asks the API function to finish the jobs whose runner died with a previous run of the runtime. */
+async function sweepLostJobs(aws: LocalAws, plan: DeploymentPlan, startedAt: number, log: (line: string) => void): Promise<void> {
   const event = Buffer.from(JSON.stringify({ 'event-type': 'sweep', 'lost-before': startedAt }));
-  const result = await aws.lambda.invoke(LOCAL_PROJECT, event, 'RequestResponse');
+  const result = await aws.lambda.invoke(plan.api.functionName, event, 'RequestResponse');
   if (result.functionError !== undefined) {
     log(`warning: finishing the jobs of the previous run failed: ${result.payload.toString('utf8').slice(0, 500)}`);
   }
 }
 
-function printBanner(log: (line: string) => void, config: LocalJson, dataDir: string): void {
+function printBanner(log: (line: string) => void, config: LocalJson, dataDir: string, plan: DeploymentPlan): void {
   log('aws-exec is running locally');
   log(`  url:       ${config.url}`);
   log(`  auth:      ${config.auth}`);
-  log(`  aws:       ${config.awsEndpoint} (region ${config.region})`);
+  log(`  aws:       ${config.awsEndpoint} (region ${config.region}, account ${plan.account})`);
+  log(`  infra:     ${plan.infraFile} (${plan.functions.map((fn) => fn.name).join(', ')})`);
   log(`  data dir:  ${dataDir}`);
   log('try: npx aws-exec exec -- whoami');
 }

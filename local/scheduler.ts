@@ -8,8 +8,8 @@ export interface Schedule {
   expression: string;
   /** The rule's ARN, sent in the event's `resources`. */
   ruleArn: string;
-  /** When the rule fires next after `after`. */
-  next(after: Date): Date;
+  /** When the rule fires next after `after`, or null when it never fires again (a cron whose years are past). */
+  next(after: Date): Date | null;
 }
 
 export interface SchedulerOptions {
@@ -58,6 +58,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const arm = (schedule: Schedule, from: Date) => {
     if (closed) return;
     const at = options.everyMs === undefined ? schedule.next(from) : new Date(from.getTime() + options.everyMs);
+    if (at === null) return;
     const delay = Math.max(0, at.getTime() - now().getTime());
     const timer = setTimeout(() => {
       timers.delete(timer);

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { resolveDataDir } from '../config.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
@@ -15,13 +15,29 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     )
     .option('--port <n>', 'the API port (0 picks a free one; default 8080)', parseNonNegativeInteger)
     .option('--aws-port <n>', 'the local AWS endpoint port (0 picks a free one; default 4566)', parseNonNegativeInteger)
-    .addHelpText('after', '\nExamples:\n  $ aws-exec serve\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0')
-    .action(async (options: { port?: number; awsPort?: number }, self: Command) => {
+    .option('--infra <file>', "the libaws infrastructure file to run (default: the package's infra.yaml)")
+    .option('--env-template <file>', "the file of infra.yaml's ${VAR} values (default: env.sh.template beside the infra file)")
+    .option('--schedule-every <duration>', 'fire every schedule trigger this often instead of at its declared rate, e.g. 2s or 500ms', parseDurationMs)
+    .option('--account-concurrency <n>', "the account's Lambda concurrency quota (default 1000, as on AWS; at least 100)", parseNonNegativeInteger)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ aws-exec serve\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s',
+    )
+    .action(async (options: ServeOptions, self: Command) => {
       await run(async () => {
         const dataDir = resolveDataDir({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir });
         // Loaded on demand: the runtime pulls in the AWS SDK and the local endpoint.
         const { startRuntime } = await import('../../local/runtime.js');
-        const runtime = await startRuntime({ dataDir, port: options.port, awsPort: options.awsPort });
+        const runtime = await startRuntime({
+          dataDir,
+          port: options.port,
+          awsPort: options.awsPort,
+          env: context.env,
+          ...(options.infra !== undefined ? { infraFile: options.infra } : {}),
+          ...(options.envTemplate !== undefined ? { envTemplate: options.envTemplate } : {}),
+          ...(options.scheduleEvery !== undefined ? { scheduleEveryMs: options.scheduleEvery } : {}),
+          ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
+        });
         await waitForStopSignal(context);
         say(context, 'Stopping the local runtime…');
         return closeWithin(context, runtime, CLOSE_DEADLINE_MS);
@@ -29,7 +45,25 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     });
 }
 
+interface ServeOptions {
+  port?: number;
+  awsPort?: number;
+  infra?: string;
+  envTemplate?: string;
+  scheduleEvery?: number;
+  accountConcurrency?: number;
+}
+
 const CLOSE_DEADLINE_MS = 15_000;
+
+/** `500ms`, `2s`, `5m`, `1h` → milliseconds (at least 1 ms). */
+export function parseDurationMs(value: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value.trim());
+  const scale = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+  const ms = match ? Number(match[1]) * scale[match[2] as keyof typeof scale] : Number.NaN;
+  if (!Number.isSafeInteger(ms) || ms < 1) throw new InvalidArgumentError(`Expected a duration such as 500ms, 2s, 5m or 1h, got \`${value}\`.`);
+  return ms;
+}
 
 /**
  * Closes the runtime, keeping the process alive meanwhile: a close that waits for

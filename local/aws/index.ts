@@ -29,6 +29,8 @@ export interface LocalAwsOptions {
   region?: string;
   /** Key pairs accepted besides the one generated in the data directory. */
   extraCredentials?: readonly Credentials[];
+  /** The account's Lambda concurrency quota (default 1,000, as on AWS). */
+  accountConcurrency?: number;
   logError?: (message: string, error: unknown) => void;
 }
 
@@ -69,6 +71,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     credentials,
     iam,
     endpointUrl: () => endpointUrl,
+    ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
   });
   const endpoint = await startEndpoint({

@@ -23,7 +23,14 @@ beforeAll(async () => {
   aws = await startLocalAws({ dataDir, port: 0 });
   raw = new DynamoDBClient({ endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
   ddb = DynamoDBDocumentClient.from(raw);
-  await ensureTable(raw, 'keys');
+  await ensureTable(raw, {
+    name: 'keys',
+    keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    globalIndexes: [],
+    localIndexes: [],
+    ttlAttribute: 'ttl',
+  });
   writeLocalJson(dataDir, {
     url: 'http://127.0.0.1:9',
     auth: 'unused',

@@ -60,7 +60,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const credentials = loadOrCreateCredentials(dataDir);
   const iam = createLocalIam({ dataDir: join(dataDir, 'iam') });
   let endpointUrl = '';
-  const s3 = await createS3Service({ dataDir: join(dataDir, 's3'), region });
+  const s3 = await createS3Service({ dataDir: join(dataDir, 's3'), region, ...(options.logError ? { logError: options.logError } : {}) });
   const dynamodb = await createDynamoDbService({
     dataDir: join(dataDir, 'dynamodb'),
     region,

@@ -13,6 +13,8 @@ export interface S3Context {
   bodyIdleTimeoutMs: number;
   /** Smallest size of every part but the last in CompleteMultipartUpload (S3: 5 MiB). */
   minPartBytes: number;
+  /** The clock (epoch ms) that stamps objects, uploads and buckets and drives lifecycle expiry. */
+  now: () => number;
 }
 
 /** One request being served. */
@@ -33,4 +35,9 @@ export const MAX_XML_BODY_BYTES = 2 * 1024 * 1024;
 /** The owner element S3 puts in listings. */
 export function ownerOf(ctx: S3Context): { ID: string; DisplayName: string } {
   return { ID: ctx.ownerId, DisplayName: 'local' };
+}
+
+/** The current time rounded down to whole seconds, S3's Last-Modified precision. */
+export function nowSeconds(ctx: Pick<S3Context, 'now'>): number {
+  return Math.floor(ctx.now() / 1000) * 1000;
 }

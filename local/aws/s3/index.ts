@@ -8,6 +8,7 @@ import type { S3Context } from './context.js';
 import { finalErrorCode, mapAuthError, S3Error } from './errors.js';
 import { createRequestId, header } from './http.js';
 import { applyCors } from './ops/cors.js';
+import { startLifecycleSweeper, type LifecycleSweepResult } from './lifecycle/sweep.js';
 import { selectRoute } from './router.js';
 import { ObjectStore } from './store/index.js';
 import { readTarget, tryReadTarget } from './target.js';
@@ -21,12 +22,26 @@ export interface S3ServiceOptions {
   bodyIdleTimeoutMs?: number;
   /** Smallest size of every part but the last of a multipart upload (default 5 MiB, as S3). */
   minPartBytes?: number;
+  /** The clock (epoch ms) for object times and lifecycle expiry (default Date.now; tests move it). */
+  now?: () => number;
+  /** How often the lifecycle rules are applied in the background, besides once at start (default 60 s). */
+  lifecycleSweepIntervalMs?: number;
+  /** Where background failures (the lifecycle sweep) are reported. */
+  logError?: (message: string, error: unknown) => void;
 }
+
+/** The S3 service, with a hook to apply the buckets' lifecycle rules on demand. */
+export interface S3Service extends LocalService {
+  /** Deletes the objects and aborts the uploads whose lifecycle expiry is due now (after a running sweep). */
+  sweepLifecycle(): Promise<LifecycleSweepResult>;
+}
+
+export type { LifecycleSweepResult } from './lifecycle/sweep.js';
 
 const REQUEST_ID = 'x-amz-request-id';
 
 /** Creates the S3 service, persisted under `dataDir` (metadata in SQLite, bodies in files). */
-export async function createS3Service(options: S3ServiceOptions): Promise<LocalService> {
+export async function createS3Service(options: S3ServiceOptions): Promise<S3Service> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const store = ObjectStore.open(options.dataDir);
   const ctx: S3Context = {
@@ -35,7 +50,16 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
     ownerId: createHash('sha256').update('aws-exec local S3 owner').digest('hex'),
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? 30_000,
     minPartBytes: options.minPartBytes ?? 5 * 1024 * 1024,
+    now: options.now ?? Date.now,
   };
+  // Like S3, an expired object is served until the sweep removes it (S3: "There might be a
+  // delay between the expiration date and the date at which Amazon S3 removes an object").
+  const sweeper = startLifecycleSweeper(store, {
+    intervalMs: options.lifecycleSweepIntervalMs ?? 60_000,
+    now: ctx.now,
+    logError: options.logError ?? ((message, error) => console.error(message, error)),
+  });
+  let closing: Promise<void> | undefined;
 
   return {
     name: 's3',
@@ -59,8 +83,13 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
     sendError(request, res, error) {
       sendS3Error(store, request, res, error);
     },
-    async close() {
-      store.close();
+    sweepLifecycle: () => sweeper.sweepNow(),
+    close() {
+      closing ??= (async () => {
+        await sweeper.stop();
+        store.close();
+      })();
+      return closing;
     },
   };
 }

@@ -6,6 +6,7 @@ import { copyObject } from './ops/copy-object.js';
 import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from './ops/cors.js';
 import { deleteObject, deleteObjects } from './ops/delete.js';
 import { getObject, headObject } from './ops/get-object.js';
+import { deleteBucketLifecycle, getBucketLifecycle, putBucketLifecycle } from './ops/lifecycle.js';
 import { listObjectsV1, listObjectsV2 } from './ops/list-objects.js';
 import { completeMultipartUpload } from './ops/multipart-complete.js';
 import { listMultipartUploads, listParts } from './ops/multipart-list.js';
@@ -30,8 +31,8 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'select', 'session', 'tagging', 'torrent', 'versioning', 'versions', 'website',
 ]);
 
-// The subresources of the table above that are served (for one method each).
-const BUCKET_SUBRESOURCES = new Set(['GET versioning']);
+// The subresources of the table above that are served (for the methods named).
+const BUCKET_SUBRESOURCES = new Set(['GET versioning', 'GET lifecycle', 'PUT lifecycle', 'DELETE lifecycle']);
 const OBJECT_SUBRESOURCES = new Set(['GET tagging', 'PUT tagging', 'DELETE tagging']);
 
 function route(name: string, run: Operation, readsBody = false): Route {
@@ -55,6 +56,7 @@ export function selectRoute(method: string, target: Target, query: QueryParamete
     switch (method) {
       case 'GET':
         if (has('cors')) return route('GetBucketCors', getBucketCors);
+        if (has('lifecycle')) return route('GetBucketLifecycleConfiguration', getBucketLifecycle);
         if (has('location')) return route('GetBucketLocation', getBucketLocation);
         if (has('versioning')) return route('GetBucketVersioning', getBucketVersioning);
         if (has('uploads')) return route('ListMultipartUploads', listMultipartUploads);
@@ -65,9 +67,11 @@ export function selectRoute(method: string, target: Target, query: QueryParamete
         return route('HeadBucket', headBucket);
       case 'PUT':
         if (has('cors')) return route('PutBucketCors', putBucketCors, true);
+        if (has('lifecycle')) return route('PutBucketLifecycleConfiguration', putBucketLifecycle, true);
         return route('CreateBucket', createBucket, true);
       case 'DELETE':
         if (has('cors')) return route('DeleteBucketCors', deleteBucketCors);
+        if (has('lifecycle')) return route('DeleteBucketLifecycle', deleteBucketLifecycle);
         return route('DeleteBucket', deleteBucket);
       case 'POST':
         if (has('delete')) return route('DeleteObjects', deleteObjects, true);

@@ -27,6 +27,9 @@ const ARRAY_ELEMENTS = new Set([
   'AllowedHeader',
   'ExposeHeader',
   'Tag',
+  'Rule',
+  'Transition',
+  'NoncurrentVersionTransition',
 ]);
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });

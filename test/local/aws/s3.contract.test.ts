@@ -3,6 +3,7 @@ import { describeAddressing } from './s3/contract/addressing.js';
 import { describeAuth } from './s3/contract/auth.js';
 import { describeBuckets } from './s3/contract/buckets.js';
 import { describeCors } from './s3/contract/cors.js';
+import { describeLifecycle } from './s3/contract/lifecycle.js';
 import { describeListing } from './s3/contract/listing.js';
 import { describeMultipart } from './s3/contract/multipart.js';
 import { describeObjects } from './s3/contract/objects.js';
@@ -29,6 +30,7 @@ describe('S3 contract (AWS SDK v3 against the local endpoint)', () => {
   describeListing(env);
   describeMultipart(env);
   describeCors(env);
+  describeLifecycle(env);
   describeAuth(env);
   describePayloads(env);
   describeAddressing(env);

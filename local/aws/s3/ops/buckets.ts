@@ -29,7 +29,7 @@ export const createBucket: Operation = async (ctx, { req, res, target }) => {
       }
     }
   }
-  if (!ctx.store.createBucket(target.bucket, ctx.region, Date.now())) {
+  if (!ctx.store.createBucket(target.bucket, ctx.region, ctx.now())) {
     throw new S3Error(409, 'BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', {
       BucketName: target.bucket,
     });

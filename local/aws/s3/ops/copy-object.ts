@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { S3Context, Operation } from '../context.js';
+import { nowSeconds, type S3Context, type Operation } from '../context.js';
 import { createChecksum, readChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
 import { evaluateReadConditions } from '../conditions.js';
 import { invalidArgument, noSuchKey, preconditionFailed, S3Error } from '../errors.js';
@@ -9,7 +9,6 @@ import { validateKey } from '../names.js';
 import { readObjectHeaders } from '../object-headers.js';
 import type { ObjectRow, OpenedObject } from '../store/index.js';
 import { buildXml } from '../xml.js';
-import { nowSeconds } from './put-object.js';
 
 /** Where x-amz-copy-source points. */
 export interface CopySource {
@@ -127,7 +126,7 @@ export const copyObject: Operation = async (ctx, { req, res, target }) => {
     body_id: copied.bodyId,
     size: copied.size,
     etag: `"${copied.md5.toString('hex')}"`,
-    modified_ms: nowSeconds(),
+    modified_ms: nowSeconds(ctx),
     ...headers,
     checksum_algorithm: copied.checksum?.algorithm ?? null,
     checksum_value: copied.checksum?.value ?? null,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { MAX_XML_BODY_BYTES, type Operation } from '../context.js';
+import { MAX_XML_BODY_BYTES, nowSeconds, type Operation } from '../context.js';
 import { checksumBase64, CHECKSUM_ALGORITHMS, createChecksum, readChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
 import { S3Error } from '../errors.js';
 import { header, sendXml } from '../http.js';
@@ -10,7 +10,6 @@ import { readPayload } from '../payload.js';
 import type { PartRow } from '../store/index.js';
 import { buildXml, parseXmlBody } from '../xml.js';
 import { readUploadHeaders, readUploadId } from './multipart.js';
-import { nowSeconds } from './put-object.js';
 
 const PartEntry = z.object({
   PartNumber: z.string().regex(/^\s*\d{1,5}\s*$/, 'expected PartNumber to be an integer'),
@@ -139,7 +138,7 @@ export const completeMultipartUpload: Operation = async (ctx, { req, res, target
     body_id: bodyId,
     size: parts.reduce((sum, p) => sum + p.size, 0),
     etag,
-    modified_ms: nowSeconds(),
+    modified_ms: nowSeconds(ctx),
     ...readUploadHeaders(upload),
     checksum_algorithm: checksum === undefined ? null : checksumAlgorithm,
     checksum_value: checksum ?? null,

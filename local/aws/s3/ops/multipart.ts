@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { MAX_OBJECT_BYTES, type Operation } from '../context.js';
+import { MAX_OBJECT_BYTES, nowSeconds, type Operation } from '../context.js';
 import { invalidArgument, S3Error } from '../errors.js';
 import { formatIsoDate, header, param, sendEmpty, sendXml } from '../http.js';
 import { validateKey } from '../names.js';
@@ -10,7 +10,6 @@ import { openPayload } from '../payload.js';
 import type { UploadRow } from '../store/index.js';
 import { buildXml } from '../xml.js';
 import { copyBody, openCopySource, readCopySource, readRequestedChecksum } from './copy-object.js';
-import { nowSeconds } from './put-object.js';
 
 /** Highest part number of a multipart upload. */
 export const MAX_PART_NUMBER = 10_000;
@@ -58,7 +57,7 @@ export const createMultipartUpload: Operation = (ctx, { req, res, target }) => {
     upload_id: uploadId,
     bucket: target.bucket,
     key: target.key,
-    initiated_ms: nowSeconds(),
+    initiated_ms: nowSeconds(ctx),
     headers: JSON.stringify(readObjectHeaders(req.headers)),
     checksum_algorithm: algorithm ?? null,
   });
@@ -82,7 +81,7 @@ export const uploadPart: Operation = async (ctx, { req, res, target }) => {
     body_id: bodyId,
     size,
     etag,
-    modified_ms: nowSeconds(),
+    modified_ms: nowSeconds(ctx),
     checksum_algorithm: checksum?.algorithm ?? null,
     checksum_value: checksum?.value ?? null,
   });
@@ -107,7 +106,7 @@ export const uploadPartCopy: Operation = async (ctx, { req, res, target }) => {
   const algorithm = upload.checksum_algorithm === null ? undefined : readRequestedChecksum({ 'x-amz-checksum-algorithm': upload.checksum_algorithm });
   const copied = await copyBody(ctx, fd, range.start, range.end, algorithm);
   const etag = `"${copied.md5.toString('hex')}"`;
-  const modified = nowSeconds();
+  const modified = nowSeconds(ctx);
   ctx.store.commitPart({
     upload_id: uploadId,
     part_number: partNumber,

@@ -1,14 +1,9 @@
-import { MAX_OBJECT_BYTES, type Operation } from '../context.js';
+import { MAX_OBJECT_BYTES, nowSeconds, type Operation } from '../context.js';
 import { readWriteCondition } from '../conditions.js';
 import { sendEmpty } from '../http.js';
 import { validateKey } from '../names.js';
 import { readObjectHeaders } from '../object-headers.js';
 import { openPayload } from '../payload.js';
-
-/** Rounds a time down to whole seconds, S3's Last-Modified precision. */
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000) * 1000;
-}
 
 /**
  * PutObject: streams the body to a temp file while verifying it, then commits the row in one
@@ -29,7 +24,7 @@ export const putObject: Operation = async (ctx, { req, res, target }) => {
       body_id: bodyId,
       size,
       etag: `"${md5.toString('hex')}"`,
-      modified_ms: nowSeconds(),
+      modified_ms: nowSeconds(ctx),
       ...headers,
       checksum_algorithm: checksum?.algorithm ?? null,
       checksum_value: checksum?.value ?? null,

@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS objects (
   tags TEXT NOT NULL,
   PRIMARY KEY (bucket, key)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS objects_by_age ON objects (bucket, modified_ms);
+CREATE TABLE IF NOT EXISTS lifecycles (
+  bucket TEXT PRIMARY KEY,
+  config TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS uploads (
   upload_id TEXT PRIMARY KEY,
   bucket TEXT NOT NULL,
@@ -112,6 +117,16 @@ export interface PartRow {
   checksum_value: string | null;
 }
 
+/** The columns the lifecycle sweep reads of an object. */
+export interface AgedObjectRow {
+  key: string;
+  size: number;
+  modified_ms: number;
+  body_id: string;
+  /** JSON array of [key, value] tag pairs. */
+  tags: string;
+}
+
 /** The columns a listing shows of an object. */
 export interface ListingRow {
   key: string;
@@ -155,6 +170,10 @@ export interface S3Statements {
   insertBucket: Statement<[string, number, string]>;
   deleteBucket: Statement<[string]>;
   setCors: Statement<[string | null, string]>;
+  allLifecycles: Statement<[], { bucket: string; config: string }>;
+  upsertLifecycle: Statement<[string, string]>;
+  deleteLifecycle: Statement<[string]>;
+  agedObjects: Statement<[string, number, number, string, number], AgedObjectRow>;
   anyObject: Statement<[string], { key: string }>;
   getObject: Statement<[string, string], ObjectRow>;
   upsertObject: Statement<ObjectRow>;
@@ -181,6 +200,14 @@ function prepareStatements(db: Database.Database): S3Statements {
     insertBucket: db.prepare<[string, number, string]>('INSERT INTO buckets (name, created_ms, region) VALUES (?, ?, ?)'),
     deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
     setCors: db.prepare<[string | null, string]>('UPDATE buckets SET cors = ? WHERE name = ?'),
+    allLifecycles: db.prepare<[], { bucket: string; config: string }>('SELECT bucket, config FROM lifecycles'),
+    upsertLifecycle: db.prepare<[string, string]>('INSERT OR REPLACE INTO lifecycles (bucket, config) VALUES (?, ?)'),
+    deleteLifecycle: db.prepare<[string]>('DELETE FROM lifecycles WHERE bucket = ?'),
+    // The lifecycle sweep: a bucket's objects last written before a cutoff, oldest first, after a
+    // (modified_ms, key) cursor. The age index makes a sweep with nothing due one index probe.
+    agedObjects: db.prepare<[string, number, number, string, number], AgedObjectRow>(
+      'SELECT key, size, modified_ms, body_id, tags FROM objects INDEXED BY objects_by_age WHERE bucket = ? AND modified_ms < ? AND (modified_ms, key) > (?, ?) ORDER BY modified_ms, key LIMIT ?',
+    ),
     anyObject: db.prepare<[string], { key: string }>('SELECT key FROM objects WHERE bucket = ? LIMIT 1'),
     getObject: db.prepare<[string, string], ObjectRow>(`SELECT ${objectColumns} FROM objects WHERE bucket = ? AND key = ?`),
     upsertObject: db.prepare<ObjectRow>(

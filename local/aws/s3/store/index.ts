@@ -2,12 +2,13 @@ import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CorsRules, type CorsRule } from '../cors.js';
+import { parseStoredLifecycle, type LifecycleConfiguration } from '../lifecycle/config.js';
 import { noSuchBucket, noSuchKey, noSuchUpload, preconditionFailed, S3Error } from '../errors.js';
 import { BodyFiles } from './bodies.js';
-import { openDatabase, type ListingRow, type ObjectRow, type PartRow, type S3Database, type UploadRow } from './db.js';
+import { openDatabase, type AgedObjectRow, type ListingRow, type ObjectRow, type PartRow, type S3Database, type UploadRow } from './db.js';
 
 /** The row types, for the operations. */
-export type { ListingRow, ObjectRow, PartRow, UploadRow } from './db.js';
+export type { AgedObjectRow, ListingRow, ObjectRow, PartRow, UploadRow } from './db.js';
 
 /** A bucket as kept in memory (every request needs it, so it is never read from disk on the hot path). */
 export interface Bucket {
@@ -15,6 +16,13 @@ export interface Bucket {
   createdMs: number;
   region: string;
   cors: CorsRule[] | null;
+  lifecycle: LifecycleConfiguration | null;
+}
+
+/** Where a lifecycle sweep of one bucket goes on: after this (modified_ms, key). */
+export interface AgeCursor {
+  modifiedMs: number;
+  key: string;
 }
 
 /** An object's metadata row without its address, ready to commit. */
@@ -55,7 +63,12 @@ export class ObjectStore {
   ) {
     this.sql = database.statements;
     for (const row of this.sql.allBuckets.all()) {
-      this.buckets.set(row.name, { name: row.name, createdMs: row.created_ms, region: row.region, cors: parseCors(row.name, row.cors) });
+      const cors = parseCors(row.name, row.cors);
+      this.buckets.set(row.name, { name: row.name, createdMs: row.created_ms, region: row.region, cors, lifecycle: null });
+    }
+    for (const row of this.sql.allLifecycles.all()) {
+      const bucket = this.buckets.get(row.bucket);
+      if (bucket) bucket.lifecycle = parseStoredLifecycle(row.bucket, row.config);
     }
   }
 
@@ -88,7 +101,7 @@ export class ObjectStore {
     if (this.buckets.has(name)) return false;
     const createdMs = Math.floor(nowMs / 1000) * 1000;
     this.sql.insertBucket.run(name, createdMs, region);
-    this.buckets.set(name, { name, createdMs, region, cors: null });
+    this.buckets.set(name, { name, createdMs, region, cors: null, lifecycle: null });
     return true;
   }
 
@@ -101,6 +114,7 @@ export class ObjectStore {
         throw new S3Error(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty', { BucketName: name });
       }
       for (const upload of this.sql.bucketUploads.all(name)) removed.push(...this.deleteUploadRows(upload.upload_id));
+      this.sql.deleteLifecycle.run(name);
       this.sql.deleteBucket.run(name);
     })();
     this.buckets.delete(name);
@@ -112,6 +126,40 @@ export class ObjectStore {
     const bucket = this.requireBucket(name);
     this.sql.setCors.run(rules === null ? null : JSON.stringify(rules), name);
     bucket.cors = rules;
+  }
+
+  /** Replaces (or with null removes) a bucket's lifecycle configuration. */
+  setLifecycle(name: string, config: LifecycleConfiguration | null): void {
+    const bucket = this.requireBucket(name);
+    if (config === null) this.sql.deleteLifecycle.run(name);
+    else this.sql.upsertLifecycle.run(name, JSON.stringify(config));
+    bucket.lifecycle = config;
+  }
+
+  /**
+   * One step of a lifecycle sweep, in one transaction: reads up to `limit` objects of a bucket
+   * last written before `cutoffMs` (oldest first, after `after`), deletes those `isDue` accepts,
+   * then deletes their bodies. Returns how many it deleted and where to go on (none when done).
+   */
+  expireObjects(
+    bucket: string,
+    cutoffMs: number,
+    after: AgeCursor,
+    limit: number,
+    isDue: (row: AgedObjectRow) => boolean,
+  ): { deleted: number; next: AgeCursor | undefined } {
+    const removed: string[] = [];
+    const next = this.database.db.transaction(() => {
+      const rows = this.sql.agedObjects.all(bucket, cutoffMs, after.modifiedMs, after.key, limit);
+      for (const row of rows.filter(isDue)) {
+        this.sql.deleteObject.run(bucket, row.key);
+        removed.push(row.body_id);
+      }
+      const last = rows.at(-1);
+      return rows.length === limit && last ? { modifiedMs: last.modified_ms, key: last.key } : undefined;
+    })();
+    this.bodies.remove(removed);
+    return { deleted: removed.length, next };
   }
 
   /** The object's metadata row, or undefined. */

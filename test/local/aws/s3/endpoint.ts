@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { generateCredentials } from '../../../../local/aws/credentials.js';
-import { createS3Service, type S3ServiceOptions } from '../../../../local/aws/s3/index.js';
+import { createS3Service, type S3Service, type S3ServiceOptions } from '../../../../local/aws/s3/index.js';
 import { startEndpoint, type Endpoint } from '../../../../local/aws/server.js';
 import type { Credentials } from '../../../../local/aws/sigv4.js';
 
@@ -15,6 +15,8 @@ export const REGION = 'us-east-1';
 /** A running local endpoint serving only S3, on a temp data directory, for one test file. */
 export interface S3TestEndpoint {
   endpoint: Endpoint;
+  /** The S3 service behind the endpoint (for its lifecycle sweep). */
+  service: S3Service;
   url: string;
   port: number;
   credentials: Credentials;
@@ -65,6 +67,7 @@ export async function startS3Endpoint(
   };
   return {
     endpoint,
+    service,
     url: endpoint.url,
     port: endpoint.port,
     credentials,

@@ -1,130 +1,119 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../backend/config.js';
+import { InfraError, loadInfra, resolveInfraVariables, type InfraSet, type Lambda } from '../../local/infra/index.js';
 import { REPO } from '../helpers/runtime.js';
-import { InfraSet } from './helpers/libaws-schema.js';
 
-const INFRA = readFileSync(join(REPO, 'infra.yaml'), 'utf8');
-const TEMPLATE = readFileSync(join(REPO, 'env.sh.template'), 'utf8');
-// What bin/ensure.sh adds after it pushed the image (from `libaws aws-account` and the push).
-const SET_BY_ENSURE = { PROJECT_ACCOUNT: '123456789012', PROJECT_IMAGE_DIGEST: `sha256:${'ab'.repeat(32)}` };
+// infra.yaml read as `libaws infra-ensure infra.yaml` reads it (local/infra mirrors libaws's
+// parser), with the ${VAR}s a bare shell gets from sourcing env.sh.template: nothing set by
+// bin/ensure.sh, no values of the local runtime. The AWS CLI is a stub on PATH answering as the
+// real one does for an account with a pushed image (or, to show the failure, without credentials).
+const INFRA = join(REPO, 'infra.yaml');
+const TEMPLATE = join(REPO, 'env.sh.template');
+const BEFORE = { infra: join(import.meta.dirname, 'fixtures/before/infra.yaml'), template: join(import.meta.dirname, 'fixtures/before/env.sh.template') };
+const ACCOUNT = '123456789012';
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const bin = mkdtempSync(join(tmpdir(), 'aws-exec-fake-aws-'));
+afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
-/** Sources env.sh.template in a clean bash (as the bin/ scripts source env.sh) and returns what it exports. */
-function sourceTemplate(extra: Record<string, string>): Record<string, string> {
-  const out = execFileSync('bash', ['-c', 'set -euo pipefail; source ./env.sh.template; env -0'], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra },
-    encoding: 'utf8',
-  });
-  return Object.fromEntries(
-    out
-      .split('\0')
-      .filter(Boolean)
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
+/** The variables a bare shell has after `source env.sh.template`, with `aws` answering as signed in (or not). */
+function bareShellVariables(template: string, signedIn: boolean): Record<string, string> {
+  const dir = join(bin, signedIn ? 'path-in' : 'path-out');
+  rmSync(dir, { recursive: true, force: true });
+  const path = mkdtempSync(dir);
+  const stub = join(path, 'aws');
+  writeFileSync(stub, fakeAwsScript(signedIn));
+  chmodSync(stub, 0o755);
+  return resolveInfraVariables({ templateFile: template, env: { PATH: `${path}:/usr/bin:/bin`, HOME: bin } });
 }
 
-/** Substitutes `${VAR}` as libaws does; an unknown variable is an error. */
-function substitute(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
-    const value = env[name];
-    if (value === undefined || value === '') throw new Error(`Expected env.sh.template to define \${${name}}, but it is ${value === undefined ? 'not set' : 'empty'}`);
-    return value;
-  });
+function fakeAwsScript(signedIn: boolean): string {
+  return signedIn
+    ? `#!/bin/sh\ncase "$*" in\n  *"sts get-caller-identity"*) echo ${ACCOUNT} ;;\n  *"ecr describe-images"*) echo ${DIGEST} ;;\n  *) exit 2 ;;\nesac\n`
+    : '#!/bin/sh\necho "Unable to locate credentials." >&2\nexit 253\n';
 }
 
-const usedVariables = [...new Set([...INFRA.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string))];
-const env = sourceTemplate(SET_BY_ENSURE);
-const infra = InfraSet.parse(parse(substitute(INFRA, env)));
-
-const lambdaOf = (set: InfraSet) => {
-  const entries = Object.entries(set.lambda ?? {});
-  expect(entries).toHaveLength(1);
-  return entries[0] as [string, NonNullable<InfraSet['lambda']>[string]];
+const variables = bareShellVariables(TEMPLATE, true);
+const infra: InfraSet = loadInfra(INFRA, variables);
+const byName = (name: string): Lambda => {
+  const found = infra.lambda.find((lambda) => lambda.name === name);
+  if (!found) throw new Error(`Expected a lambda named ${name}, got ${infra.lambda.map((lambda) => lambda.name).join(', ')}`);
+  return found;
 };
-const attrValue = (attrs: readonly string[] | undefined, name: string) => attrs?.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
+const api = byName(variables.PROJECT_NAME as string);
+const jobs = byName(`${variables.PROJECT_NAME}-jobs`);
+const envOf = (lambda: Lambda, self: string) => loadConfig({ ...lambda.env, AWS_LAMBDA_FUNCTION_NAME: self });
+
+describe('a bare `libaws infra-ensure infra.yaml` (bug 4: every ${VAR} resolvable)', () => {
+  it('resolves every variable from env.sh.template alone, computing the account and the image digest', () => {
+    expect(api.entrypoint).toMatchObject({ kind: 'image', account: ACCOUNT, region: variables.PROJECT_REGION, repository: variables.PROJECT_REPO, digest: DIGEST });
+    expect(jobs.entrypoint).toEqual(api.entrypoint);
+  });
+
+  it('failed with the template before: PROJECT_ACCOUNT and PROJECT_IMAGE_DIGEST were empty', () => {
+    const before = bareShellVariables(BEFORE.template, true);
+    expect(() => loadInfra(BEFORE.infra, before)).toThrow(InfraError);
+    expect(() => loadInfra(BEFORE.infra, before)).toThrow(/missing environment variable PROJECT_ACCOUNT[\s\S]*missing environment variable PROJECT_IMAGE_DIGEST/);
+  });
+
+  it('names what is missing when the shell has no AWS credentials', () => {
+    const signedOut = bareShellVariables(TEMPLATE, false);
+    expect(() => loadInfra(INFRA, signedOut)).toThrow(/infra\.yaml:\d+: missing environment variable PROJECT_ACCOUNT/);
+  });
+});
 
 describe('infra.yaml', () => {
-  it('takes every ${VAR} from env.sh.template, which exports each one', () => {
-    const exported = [...TEMPLATE.matchAll(/^export ([A-Z_][A-Z0-9_]*)=/gm)].map((match) => match[1]);
-    expect(usedVariables.length).toBeGreaterThan(5);
-    for (const name of usedVariables) expect(exported, `\${${name}}`).toContain(name);
-    for (const name of usedVariables) expect(env[name], `\${${name}}`).toBeTruthy();
-  });
-
-  it('is a libaws infrastructure set with documented attributes only', () => {
-    expect(infra.name).toBe(env.PROJECT_NAME);
-    expect(Object.keys(infra).sort()).toEqual(['dynamodb', 'lambda', 'name', 's3']);
-  });
-
-  it('declares the table keyed id:s:hash and a private bucket with CORS whose TTL is the records\'', () => {
-    expect(infra.dynamodb).toEqual({ [env.PROJECT_TABLE as string]: { key: ['id:s:hash'] } });
-    const bucket = infra.s3?.[env.PROJECT_BUCKET as string];
-    expect(bucket?.attr).toEqual(expect.arrayContaining(['acl=private', 'cors=true']));
-    expect(attrValue(bucket?.attr, 'ttldays')).toBe(env.JOB_TTL_DAYS);
-  });
-
-  it('runs one Lambda from the ECR image by digest, 15 minutes, with an api trigger on the domain and a schedule', () => {
-    const [name, lambda] = lambdaOf(infra);
-    expect(name).toBe(env.PROJECT_NAME);
-    expect(lambda.entrypoint).toBe(`123456789012.dkr.ecr.${env.PROJECT_REGION}.amazonaws.com/${env.PROJECT_REPO}@${SET_BY_ENSURE.PROJECT_IMAGE_DIGEST}`);
-    expect(attrValue(lambda.attr, 'timeout')).toBe('900');
-    expect(Number(attrValue(lambda.attr, 'memory'))).toBeGreaterThanOrEqual(512);
-    expect(Number(attrValue(lambda.attr, 'concurrency'))).toBeGreaterThan(0);
-    expect(Number(attrValue(lambda.attr, 'logs-ttl-days'))).toBeGreaterThan(0);
-    expect(lambda.trigger).toEqual([
-      { type: 'api', attr: [`dns=${env.PROJECT_DOMAIN}`] },
-      { type: 'schedule', attr: ['rate(5 minutes)'] },
-    ]);
-    expect(lambda.policy).toEqual(['AWSLambdaBasicExecutionRole']);
-  });
-
-  it("gives the function an environment the backend's loadConfig accepts, with its timeout equal to the function's", () => {
-    const [name, lambda] = lambdaOf(infra);
-    const lambdaEnv = Object.fromEntries((lambda.env ?? []).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-    const config = loadConfig({ ...lambdaEnv, AWS_LAMBDA_FUNCTION_NAME: name });
-    expect(config).toMatchObject({ projectName: name, bucket: env.PROJECT_BUCKET, table: env.PROJECT_TABLE, functionName: name });
-    expect(String(config.functionTimeoutSeconds)).toBe(attrValue(lambda.attr, 'timeout'));
-    expect(config.jobTtlSeconds).toBe(Number(env.JOB_TTL_DAYS) * 86_400);
-  });
-
-  it("allows only this project's table, bucket and function, one action each, no wildcard action", () => {
-    const [, lambda] = lambdaOf(infra);
-    const own = {
-      dynamodb: `arn:aws:dynamodb:*:*:table/${env.PROJECT_TABLE}`,
-      s3: `arn:aws:s3:::${env.PROJECT_BUCKET}/jobs/*`,
-      lambda: `arn:aws:lambda:*:*:function:${env.PROJECT_NAME}`,
-    };
-    const allow = (lambda.allow ?? []).map((line) => {
-      const [action, resource] = line.split(' ') as [string, string];
-      return { service: action.split(':')[0] as string, verb: action.split(':')[1] as string, resource };
+  it('declares the table keyed id:s:hash with TTL on `ttl` (bug 1), and a private bucket with CORS expiring with the records', () => {
+    expect(infra.dynamodb).toHaveLength(1);
+    expect(infra.dynamodb[0]).toMatchObject({
+      name: variables.PROJECT_TABLE,
+      keys: [{ attributeName: 'id', attributeType: 'S', keyType: 'HASH' }],
+      ttlAttribute: 'ttl',
+      billing: { mode: 'PAY_PER_REQUEST' },
     });
-    expect(allow.length).toBeGreaterThan(0);
-    for (const { service, verb, resource } of allow) {
-      expect(Object.keys(own), service).toContain(service);
-      expect(resource, `${service}:${verb}`).toBe(own[service as keyof typeof own]);
-      expect(verb).not.toContain('*');
-    }
-    expect(allow.map((line) => `${line.service}:${line.verb}`).sort()).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Scan',
-      'dynamodb:UpdateItem',
-      'lambda:InvokeFunction',
-      's3:GetObject',
-      's3:PutObject',
-    ]);
+    expect(infra.s3).toHaveLength(1);
+    expect(infra.s3[0]).toMatchObject({ name: variables.PROJECT_BUCKET, acl: 'private', cors: true, ttlDays: Number(variables.JOB_TTL_DAYS) });
   });
 
-  it('is refused by the schema when an attribute is not one libaws documents', () => {
-    const broken = substitute(INFRA, env).replace('memory=', 'memroy=').replace('cors=true', 'cors=yes');
-    const result = InfraSet.safeParse(parse(broken));
-    expect(result.success).toBe(false);
-    expect(result.error?.message).toContain('memory=<MB>');
-    expect(result.error?.message).toContain('cors=true|false');
-    expect(() => substitute('${NOT_IN_THE_TEMPLATE}', env)).toThrow('Expected env.sh.template to define ${NOT_IN_THE_TEMPLATE}, but it is not set');
+  it('runs the API unreserved and the jobs in their own function with a reservation, so jobs cannot starve the API (bug 3)', () => {
+    expect(infra.lambda.map((lambda) => lambda.name).sort()).toEqual([api.name, jobs.name].sort());
+    expect(api).toMatchObject({ concurrency: 0, timeoutSeconds: 900 });
+    expect(api.triggers.map((trigger) => trigger.type)).toEqual(['api', 'schedule']);
+    expect(api.triggers[0]).toMatchObject({ dns: variables.PROJECT_DOMAIN });
+    expect(api.triggers[1]).toMatchObject({ expression: 'rate(5 minutes)' });
+    expect(jobs).toMatchObject({ concurrency: Number(variables.PROJECT_JOB_CONCURRENCY), timeoutSeconds: 900, triggers: [] });
+    expect(jobs.concurrency).toBeGreaterThan(0);
+    for (const lambda of [api, jobs]) expect(lambda.policy).toEqual(['AWSLambdaBasicExecutionRole']);
+  });
+
+  it("gives both functions an environment loadConfig accepts; the API sends jobs to the job function, whose timeout is the runner's", () => {
+    expect(envOf(api, api.name)).toMatchObject({ bucket: variables.PROJECT_BUCKET, table: variables.PROJECT_TABLE, jobFunctionName: jobs.name });
+    const runner = envOf(jobs, jobs.name);
+    expect(runner).toMatchObject({ bucket: variables.PROJECT_BUCKET, table: variables.PROJECT_TABLE, jobFunctionName: jobs.name });
+    expect(runner.functionTimeoutSeconds).toBe(jobs.timeoutSeconds);
+    expect(envOf(api, api.name).functionTimeoutSeconds).toBe(jobs.timeoutSeconds);
+    expect(runner.jobTtlSeconds).toBe(Number(variables.JOB_TTL_DAYS) * 86_400);
+  });
+
+  it("allows each function only the calls it makes, on this project's resources, no wildcard action (bug 2: ListBucket)", () => {
+    const table = `arn:aws:dynamodb:*:*:table/${variables.PROJECT_TABLE}`;
+    const objects = `arn:aws:s3:::${variables.PROJECT_BUCKET}/jobs/*`;
+    const bucket = `arn:aws:s3:::${variables.PROJECT_BUCKET}`;
+    const lines = (lambda: Lambda) => lambda.allow.map((allow) => `${allow.action} ${allow.resource}`).sort();
+    expect(lines(api)).toEqual(
+      [
+        `dynamodb:GetItem ${table}`,
+        `dynamodb:PutItem ${table}`,
+        `dynamodb:Scan ${table}`,
+        `dynamodb:UpdateItem ${table}`,
+        `lambda:InvokeFunction arn:aws:lambda:*:*:function:${jobs.name}`,
+        `s3:GetObject ${objects}`,
+        `s3:ListBucket ${bucket}`,
+        `s3:PutObject ${objects}`,
+      ].sort(),
+    );
+    expect(lines(jobs)).toEqual([`dynamodb:GetItem ${table}`, `dynamodb:UpdateItem ${table}`, `s3:GetObject ${objects}`, `s3:ListBucket ${bucket}`, `s3:PutObject ${objects}`].sort());
   });
 });

@@ -52,6 +52,15 @@ describe('resolveInfraVariables', () => {
     expect(existsSync(marker)).toBe(true);
   });
 
+  it('sources the template in a clean bash: BASH_ENV from the environment does not run', () => {
+    const marker = join(dir, 'bash-env-ran');
+    const startup = join(dir, 'startup.sh');
+    writeFileSync(startup, `touch "${marker}"\n`);
+    const variables = resolveInfraVariables({ templateFile: template(['export A=1']), env: { ...basicEnv, BASH_ENV: startup } });
+    expect(variables.A).toBe('1');
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('keeps only exported variables, as libaws reads its process environment', () => {
     const templateFile = template(['PLAIN=not-exported', 'export EXPORTED=yes', 'echo "a template may print" ']);
     const variables = resolveInfraVariables({ templateFile, env: basicEnv });

@@ -6,7 +6,7 @@ import { parseSchedule } from './schedule.js';
 // A lambda's `trigger` list (lib/infra.go: infraParseValidateTrigger, InfraParse's trigger
 // check; lib/lambda.go: LambdaEnsureTriggerApi, LambdaEnsureTriggerSchedule).
 
-// lib/infra.go: InfraParse's validTriggers, in its order.
+/** The trigger types libaws accepts (lib/infra.go: InfraParse's validTriggers, in its order). */
 export const TRIGGER_TYPES = ['sqs', 's3', 'dynamodb', 'api', 'ecr', 'schedule', 'websocket', 'ses', 'url'] as const;
 
 // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Name)

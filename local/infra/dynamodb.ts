@@ -129,9 +129,6 @@ function checkTable(walk: Walk, setName: string, name: string, line: number, dra
   const names = [...globalIndexes, ...localIndexes].map((index) => index?.name);
   const duplicate = names.find((indexName, i) => indexName !== undefined && names.indexOf(indexName) !== i);
   if (duplicate) fail(line, `two indexes are named ${duplicate}`);
-  for (const def of draft.attributeDefinitions) {
-    if (!isAttributeType(def.attributeType)) fail(line, `attribute ${def.attributeName} has type ${def.attributeType}; expected S, N or B`);
-  }
   if (draft.ttlAttribute === '') fail(line, 'ttl= needs an attribute name');
   if (walk.problems.list.length > before || !keys) return undefined;
   const tags: Record<string, string> = { 'libaws.infraset': setName, ...Object.fromEntries(draft.tags) };
@@ -154,18 +151,20 @@ function checkTable(walk: Walk, setName: string, name: string, line: number, dra
 type Fail = (line: number, message: string) => void;
 
 function checkKeySchema(keys: readonly DraftKey[], line: number, what: string, fail: Fail): KeyElement[] | undefined {
+  // Messages about the table's own keys need no prefix; an index's say which index.
+  const prefix = what === 'the table' ? '' : `${what}: `;
   if (keys.length < 1 || keys.length > 2) {
-    fail(line, `${what} needs one key (NAME:TYPE:hash) or two (then NAME:TYPE:range), got ${keys.length}`);
+    fail(line, `${prefix}${what === 'the table' ? 'a table' : 'an index'} needs one key (NAME:TYPE:hash) or two (then NAME:TYPE:range), got ${keys.length}`);
     return undefined;
   }
   let ok = true;
   keys.forEach((key, i) => {
     const expected = i === 0 ? 'HASH' : 'RANGE';
-    if (key.attributeName === '') ok = failWith(fail, key.line, `${what}: a key needs an attribute name`);
-    if (!isAttributeType(key.attributeType)) ok = failWith(fail, key.line, `${what}: key ${key.attributeName} has type ${key.attributeType}; expected s, n or b`);
-    if (key.keyType !== expected) ok = failWith(fail, key.line, `${what}: key ${i + 1} must be the ${expected.toLowerCase()} key, got ${key.keyType.toLowerCase()}`);
+    if (key.attributeName === '') ok = failWith(fail, key.line, `${prefix}a key needs an attribute name`);
+    if (!isAttributeType(key.attributeType)) ok = failWith(fail, key.line, `${prefix}key ${key.attributeName} has type ${key.attributeType.toLowerCase()}; expected s, n or b`);
+    if (key.keyType !== expected) ok = failWith(fail, key.line, `${prefix}key ${i + 1} must be the ${expected.toLowerCase()} key, got ${key.keyType.toLowerCase()}`);
   });
-  if (keys.length === 2 && keys[0]?.attributeName === keys[1]?.attributeName) ok = failWith(fail, line, `${what}: the hash and range keys name the same attribute`);
+  if (keys.length === 2 && keys[0]?.attributeName === keys[1]?.attributeName) ok = failWith(fail, line, `${prefix}the hash and range keys name the same attribute`);
   return ok ? keys.map((key) => ({ attributeName: key.attributeName, attributeType: key.attributeType as KeyElement['attributeType'], keyType: key.keyType as KeyElement['keyType'] })) : undefined;
 }
 

@@ -29,7 +29,9 @@ export function readLambda(walk: Walk, infraFile: string, name: string, line: nu
   let entrypoint: Entrypoint | undefined;
   let entrypointGiven = false;
   let triggers: Lambda['triggers'] = [];
-  for (const entry of readEntries(walk, node, line, what, `a mapping (${LAMBDA_KEYS.join(', ')})`) ?? []) {
+  const entries = readEntries(walk, node, line, what, `a mapping (${LAMBDA_KEYS.join(', ')})`);
+  if (!entries) return undefined;
+  for (const entry of entries) {
     if ((LIST_KEYS as readonly string[]).includes(entry.key)) {
       lists[entry.key as ListKey] = readStringList(walk, entry.value, entry.line, `${what}: ${entry.key}`) ?? [];
     } else if (entry.key === 'entrypoint') {

@@ -4,8 +4,8 @@ import { parseDocument, type Node } from 'yaml';
 import { readTable } from './dynamodb.js';
 import { InfraError, Problems } from './errors.js';
 import { readLambda } from './lambda.js';
-import type { InfraSet, UnmodeledResource } from './model.js';
-import { readEntries, readString, type Walk } from './nodes.js';
+import type { InfraSet } from './model.js';
+import { readEntries, readString, type Entry, type Walk } from './nodes.js';
 import { readQueue, readUnmodeled } from './other.js';
 import { readBucket } from './s3.js';
 import { substituteVariables } from './substitute.js';
@@ -58,42 +58,36 @@ function readSections(walk: Walk, absoluteFile: string): Omit<InfraSet, 'file'> 
     return set;
   }
   const entries = readEntries(walk, root, 1, 'the file', `a mapping of ${TOP_LEVEL_KEYS.join(', ')}`) ?? [];
-  const named = (section: string, line: number, value: unknown, expected: string) =>
-    readEntries(walk, value, line, section, `a mapping of ${expected}`) ?? [];
   const nameEntry = entries.find((entry) => entry.key === 'name');
   if (nameEntry) set.name = readName(walk, nameEntry.value, nameEntry.line);
   else walk.problems.add(1, 'name: is missing (libaws tags every resource with the infrastructure set name)');
   for (const entry of entries) {
+    // Each resource section is a mapping of names to resources.
+    const each = (expected: string, read: (item: Entry) => void) => {
+      for (const item of readEntries(walk, entry.value, entry.line, entry.key, `a mapping of ${expected}`) ?? []) read(item);
+    };
     switch (entry.key) {
       case 'name':
         break;
       case 'dynamodb':
-        for (const table of named('dynamodb', entry.line, entry.value, 'table names to tables')) {
-          pushDefined(set.dynamodb, readTable(walk, set.name, table.key, table.line, table.value));
-        }
+        each('table names to tables', (item) => pushDefined(set.dynamodb, readTable(walk, set.name, item.key, item.line, item.value)));
         break;
       case 's3':
-        for (const bucket of named('s3', entry.line, entry.value, 'bucket names to buckets')) {
-          pushDefined(set.s3, readBucket(walk, bucket.key, bucket.line, bucket.value));
-        }
+        each('bucket names to buckets', (item) => pushDefined(set.s3, readBucket(walk, item.key, item.line, item.value)));
         break;
       case 'lambda':
-        for (const lambda of named('lambda', entry.line, entry.value, 'function names to functions')) {
-          pushDefined(set.lambda, readLambda(walk, absoluteFile, lambda.key, lambda.line, lambda.value));
-        }
+        each('function names to functions', (item) => pushDefined(set.lambda, readLambda(walk, absoluteFile, item.key, item.line, item.value)));
         break;
       case 'sqs':
-        for (const queue of named('sqs', entry.line, entry.value, 'queue names to queues')) {
-          pushDefined(set.sqs, readQueue(walk, queue.key, queue.line, queue.value));
-        }
+        each('queue names to queues', (item) => pushDefined(set.sqs, readQueue(walk, item.key, item.line, item.value)));
         break;
       case 'keypair':
       case 'vpc':
-      case 'instance-profile':
-        for (const item of named(entry.key, entry.line, entry.value, `${entry.key} names to their settings`)) {
-          set.unmodeled.push(readUnmodeled(walk, entry.key as UnmodeledResource['section'], item.key, item.line, item.value));
-        }
+      case 'instance-profile': {
+        const section = entry.key;
+        each(`${section} names to their settings`, (item) => set.unmodeled.push(readUnmodeled(walk, section, item.key, item.line, item.value)));
         break;
+      }
       default:
         walk.problems.add(entry.line, `unknown top-level key "${entry.key}" (libaws accepts ${TOP_LEVEL_KEYS.join(', ')})`);
     }

@@ -6,7 +6,9 @@ import { compileCron, nextCronTime, splitCronFields, CronFields } from './cron.j
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html
 // Cron expressions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
 
+/** EventBridge's reference for rate expressions. */
 export const RATE_DOCS = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html';
+/** EventBridge's reference for cron expressions. */
 export const CRON_DOCS = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html';
 
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;

@@ -28,7 +28,7 @@ export function substituteVariables(original: string, variables: Readonly<Record
   const lineOfOriginal = lineFinder(original);
   let text = original;
   // origins[i]: offset in the original text of the character now at i.
-  let origins = Array.from({ length: original.length }, (_, i) => i);
+  let origins = Int32Array.from({ length: original.length }, (_, i) => i);
   const missing = new Map<string, number[]>();
   for (const match of original.matchAll(VARIABLE)) {
     const literal = match[0];
@@ -45,7 +45,11 @@ export function substituteVariables(original: string, variables: Readonly<Record
     if (at === -1) continue;
     const origin = origins[at] ?? match.index;
     text = text.slice(0, at) + value + text.slice(at + literal.length);
-    origins = [...origins.slice(0, at), ...Array.from({ length: value.length }, () => origin), ...origins.slice(at + literal.length)];
+    const next = new Int32Array(origins.length - literal.length + value.length);
+    next.set(origins.subarray(0, at), 0);
+    next.fill(origin, at, at + value.length);
+    next.set(origins.subarray(at + literal.length), at + value.length);
+    origins = next;
   }
   for (const [name, lines] of missing) {
     const also = lines.length > 1 ? `; also on line${lines.length > 2 ? 's' : ''} ${lines.slice(1).join(', ')}` : '';

@@ -6,7 +6,7 @@ import { parseSchedule } from './schedule.js';
 // A lambda's `trigger` list (lib/infra.go: infraParseValidateTrigger, InfraParse's trigger
 // check; lib/lambda.go: LambdaEnsureTriggerApi, LambdaEnsureTriggerSchedule).
 
-// lib/infra.go: InfraParse's validTriggers, in its order.
+/** The trigger types libaws accepts (lib/infra.go: InfraParse's validTriggers, in its order). */
 export const TRIGGER_TYPES = ['sqs', 's3', 'dynamodb', 'api', 'ecr', 'schedule', 'websocket', 'ses', 'url'] as const;
 
 // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Name)
@@ -61,14 +61,14 @@ function readTrigger(walk: Walk, lambdaName: string, node: unknown, line: number
     return undefined;
   }
   if (!ok || type === undefined) return undefined;
-  if (type === 'api') return readApiTrigger(walk, lambdaName, line, attrs);
+  if (type === 'api') return readApiTrigger(walk, lambdaName, 'api', line, attrs);
   if (type === 'schedule') return readScheduleTrigger(walk, lambdaName, line, attrs);
-  if (type === 'websocket') readApiTrigger(walk, lambdaName, line, attrs);
+  if (type === 'websocket' && !readApiTrigger(walk, lambdaName, 'websocket', line, attrs)) return undefined;
   return { type: type as OtherTrigger['type'], line, attrs: attrs.map((attr) => attr.value) };
 }
 
-// lib/lambda.go: LambdaEnsureTriggerApi reads attrs dns= and domain=, and refuses any other.
-function readApiTrigger(walk: Walk, lambdaName: string, line: number, attrs: readonly Located[]): Trigger | undefined {
+// lib/lambda.go: LambdaEnsureTriggerApi reads api and websocket attrs dns= and domain=, and refuses any other.
+function readApiTrigger(walk: Walk, lambdaName: string, kind: 'api' | 'websocket', line: number, attrs: readonly Located[]): Trigger | undefined {
   const before = walk.problems.list.length;
   const trigger: { type: 'api'; line: number; dns?: string; domain?: string } = { type: 'api', line };
   const seen = new Map<string, number>();
@@ -76,11 +76,11 @@ function readApiTrigger(walk: Walk, lambdaName: string, line: number, attrs: rea
     const split = splitOnce(attr.value, '=');
     const [name, value] = split ?? ['', ''];
     if (name !== 'dns' && name !== 'domain') {
-      walk.problems.add(attr.line, `lambda ${lambdaName}: unknown api trigger attr "${attr.value}" (libaws accepts dns=DOMAIN, domain=DOMAIN)`);
+      walk.problems.add(attr.line, `lambda ${lambdaName}: unknown ${kind} trigger attr "${attr.value}" (libaws accepts dns=DOMAIN, domain=DOMAIN)`);
       continue;
     }
-    checkOnce(walk, seen, name, attr.line, `lambda ${lambdaName}: api trigger attr`);
-    if (value === '') walk.problems.add(attr.line, `lambda ${lambdaName}: api trigger attr ${name}= needs a domain name`);
+    checkOnce(walk, seen, name, attr.line, `lambda ${lambdaName}: ${kind} trigger attr`);
+    if (value === '') walk.problems.add(attr.line, `lambda ${lambdaName}: ${kind} trigger attr ${name}= needs a domain name`);
     trigger[name] = value;
   }
   return walk.problems.list.length > before ? undefined : trigger;

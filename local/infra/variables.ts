@@ -16,8 +16,12 @@ export interface InfraVariableSources {
 const SOURCE_TIMEOUT_MS = 30_000;
 
 // Sources the template (its output to stderr, so that only the dump reaches stdout), then
-// dumps the exported environment NUL-separated.
-const SCRIPT = 'source "$1" >&2 || { status=$?; echo "sourcing it exited with status $status" >&2; exit 1; }; env -0';
+// dumps the exported environment NUL-separated; `builtin`/`command` so that exported shell
+// functions cannot stand in for either.
+const SCRIPT = 'builtin source "$1" >&2 || { status=$?; echo "sourcing it exited with status $status" >&2; exit 1; }; command env -0';
+
+// Variables that make bash run or change things before the template: not passed to it.
+const BASH_STARTUP = ['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS'];
 
 /**
  * The variables libaws would see: the template sourced in a clean bash whose environment is
@@ -31,7 +35,7 @@ export function resolveInfraVariables(sources: InfraVariableSources): Record<str
   const local = { ...sources.local };
   if (!existsSync(templateFile)) throw new InfraError([{ file: templateFile, message: 'the env template does not exist' }]);
   const result = spawnSync('bash', ['--noprofile', '--norc', '-c', SCRIPT, 'bash', templateFile], {
-    env: { ...env, ...local },
+    env: Object.fromEntries(Object.entries({ ...env, ...local }).filter(([name]) => !BASH_STARTUP.includes(name))),
     cwd: dirname(templateFile),
     encoding: 'buffer',
     timeout: SOURCE_TIMEOUT_MS,

@@ -48,6 +48,9 @@ export async function startTestBackend(env: Record<string, string> = {}): Promis
     env: functionEnv,
     timeoutSeconds: 120,
     memoryMb: 1024,
+    // As the local runtime registers the backend: many invocations per worker, so 50 jobs at
+    // once share a few workers instead of starting 50 (the function is unreserved).
+    environmentConcurrency: 16,
     maxRetryAttempts: 0,
   });
   const config = loadConfig({ ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME, FUNCTION_TIMEOUT_SECONDS: '120' });

@@ -70,6 +70,10 @@ const PAIRS: readonly (readonly [FigureId, FigureId])[] = [
   // Role credentials (the session looked up, its role's policies evaluated) against the root key pair.
   ['s3Get16Role', 's3Get16'],
 ];
+/** Pairs measured in alternating slices within each round (see measureInterleaved). */
+const INTERLEAVED: readonly (readonly [FigureId, FigureId])[] = [['s3Get16Role', 's3Get16']];
+/** Slices per figure and round of an interleaved pair (each PHASE_MS / INTERLEAVE_SLICES long). */
+const INTERLEAVE_SLICES = 8;
 
 const { values: args } = parseArgs({
   options: {
@@ -191,7 +195,20 @@ async function measureBlock(
     return measure(figures[id], loaders, servers, PHASE_MS);
   };
   for (let round = 1; round <= ROUNDS; round++) {
+    const measured = new Set<FigureId>();
     for (const id of orderOfRound(ids, round)) {
+      if (measured.has(id)) continue;
+      const partner = INTERLEAVED.find((pair) => pair.includes(id) && pair.every((member) => ids.includes(member)))?.find((member) => member !== id);
+      if (partner !== undefined) {
+        budget.waitedMs += await waitForQuietMachine(Math.min(QUIET_WAIT_MS, QUIET_WAIT_TOTAL_MS - budget.waitedMs));
+        const pair = await measureInterleaved(id, partner, loaders, servers);
+        for (const member of [id, partner]) {
+          (samples[member] ??= []).push(pair[member]);
+          measured.add(member);
+          console.error(`round ${round} ${figures[member].label} (interleaved): ${pair[member].value.toFixed(0)} ${figures[member].unit}, others ${pair[member].otherCores.toFixed(2)} cores`);
+        }
+        continue;
+      }
       let sample = await run(id);
       while (sample.otherCores >= SHARED_CORES && budget.retriesLeft > 0) {
         budget.retriesLeft--;
@@ -204,6 +221,43 @@ async function measureBlock(
     }
   }
   return samples;
+}
+
+/**
+ * Measures two figures in alternating slices (A B B A A B …, PHASE_MS in all for each), so
+ * that the load other processes put on the shared cores falls on both alike: for a ratio
+ * between two ways of making the same request, where back-to-back phases of 2 s each drift
+ * apart by more than the difference measured.
+ */
+async function measureInterleaved(
+  first: FigureId,
+  second: FigureId,
+  loaders: readonly LoadProcess[],
+  servers: Record<DynamoDbTarget, ServerProcess>,
+): Promise<Record<FigureId, Sample>> {
+  const slices: Record<string, Sample[]> = { [first]: [], [second]: [] };
+  for (let slice = 0; slice < INTERLEAVE_SLICES; slice++) {
+    for (const id of slice % 2 === 0 ? [first, second] : [second, first]) {
+      slices[id]!.push(await measure(figures[id], loaders, servers, PHASE_MS / INTERLEAVE_SLICES));
+    }
+  }
+  return { [first]: combineSamples(slices[first]!), [second]: combineSamples(slices[second]!) } as Record<FigureId, Sample>;
+}
+
+/** One sample of equally long slices: the mean of each rate, the sum of the errors. */
+function combineSamples(list: readonly Sample[]): Sample {
+  const mean = (pick: (s: Sample) => number) => list.reduce((sum, s) => sum + pick(s), 0) / list.length;
+  const firstError = list.find((s) => s.firstError !== undefined)?.firstError;
+  return {
+    value: mean((s) => s.value),
+    serverCpuMicrosPerOp: mean((s) => s.serverCpuMicrosPerOp),
+    serverBusy: mean((s) => s.serverBusy),
+    clientCpuMicrosPerOp: mean((s) => s.clientCpuMicrosPerOp),
+    clientBusy: mean((s) => s.clientBusy),
+    otherCores: mean((s) => s.otherCores),
+    errors: list.reduce((sum, s) => sum + s.errors, 0),
+    ...(firstError !== undefined ? { firstError } : {}),
+  };
 }
 
 function printReport(samples: Partial<Record<FigureId, Sample[]>>, memory: Memory): void {

@@ -30,6 +30,8 @@ type Request = (i: number) => Promise<number>;
 interface Clients {
   worker: number;
   s3: S3Client;
+  /** The same endpoint, signed with a role session's credentials. */
+  s3Role: S3Client;
   dynamodb: Record<DynamoDbTarget, DynamoDBClient>;
   tailUrl?: string;
 }
@@ -40,15 +42,12 @@ const large = Buffer.alloc(LARGE_BYTES, 'b');
 function connect(command: ConnectCommand): Clients {
   const dynamodb = (server: ConnectCommand['endpoint']) =>
     new DynamoDBClient({ endpoint: server.url, region: REGION, credentials: server.credentials, maxAttempts: 1 });
+  const s3 = (credentials: ConnectCommand['endpointRole']) =>
+    new S3Client({ endpoint: command.endpoint.url, region: REGION, credentials, forcePathStyle: true, maxAttempts: 1 });
   return {
     worker: command.worker,
-    s3: new S3Client({
-      endpoint: command.endpoint.url,
-      region: REGION,
-      credentials: command.endpoint.credentials,
-      forcePathStyle: true,
-      maxAttempts: 1,
-    }),
+    s3: s3(command.endpoint.credentials),
+    s3Role: s3(command.endpointRole),
     dynamodb: { ours: dynamodb(command.endpoint), dynalite: dynamodb(command.dynalite) },
   };
 }
@@ -76,7 +75,7 @@ async function createResources(c: Clients): Promise<void> {
 async function fill(c: Clients, phases: readonly PhaseName[]): Promise<void> {
   const fills: Request[] = [];
   if (phases.includes('ddb-get')) fills.push(requestsOf(c, 'ddb-put', 'ours'), requestsOf(c, 'ddb-put', 'dynalite'));
-  if (phases.includes('s3-get-1k')) fills.push(requestsOf(c, 's3-put-1k', 'ours'));
+  if (phases.includes('s3-get-1k') || phases.includes('s3-get-1k-role')) fills.push(requestsOf(c, 's3-put-1k', 'ours'));
   for (let i = 0; i < KEYS_PER_WORKER; i++) await Promise.all(fills.map((put) => put(i)));
   if (phases.includes('s3-get-10m')) await requestsOf(c, 's3-put-10m', 'ours')(0);
   // As aws-exec clients do: presign once, then poll the same URL with a Range header.
@@ -104,6 +103,8 @@ function requestsOf(c: Clients, phase: PhaseName, target: DynamoDbTarget): Reque
       };
     case 's3-get-1k':
       return async (i) => drain((await c.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: smallKey(c, i) }))).Body);
+    case 's3-get-1k-role':
+      return async (i) => drain((await c.s3Role.send(new GetObjectCommand({ Bucket: BUCKET, Key: smallKey(c, i) }))).Body);
     case 's3-put-10m':
       return async () => {
         await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: largeKey(c), Body: large }));

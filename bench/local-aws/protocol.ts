@@ -1,16 +1,20 @@
 import { z } from 'zod';
 
 /** What one load phase does, per request. */
-export const PhaseName = z.enum(['s3-put-1k', 's3-get-1k', 's3-put-10m', 's3-get-10m', 's3-range-get', 'ddb-put', 'ddb-get']);
+export const PhaseName = z.enum(['s3-put-1k', 's3-get-1k', 's3-get-1k-role', 's3-put-10m', 's3-get-10m', 's3-range-get', 'ddb-put', 'ddb-get']);
 export type PhaseName = z.infer<typeof PhaseName>;
 
 /** Which DynamoDB server a DynamoDB phase talks to. */
 export const DynamoDbTarget = z.enum(['ours', 'dynalite']);
 export type DynamoDbTarget = z.infer<typeof DynamoDbTarget>;
 
+/** A key pair, with a session token for temporary credentials. */
+export const KeyPair = z.object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.string().optional() });
+export type KeyPair = z.infer<typeof KeyPair>;
+
 const Server = z.object({
   url: z.string(),
-  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
+  credentials: KeyPair,
 });
 
 /** Coordinator → load process. */
@@ -19,6 +23,8 @@ export const Command = z.discriminatedUnion('type', [
     type: z.literal('connect'),
     worker: z.number().int().nonnegative(),
     endpoint: Server,
+    /** Temporary credentials of a role session on the endpoint: its requests are evaluated against the role's policies. */
+    endpointRole: KeyPair,
     dynalite: Server,
   }),
   /** Creates the bucket and tables (one process only). */

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { readProcessCpuMs, readStatusBytes } from './proc.js';
+import { KeyPair } from './protocol.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DIST_LOCAL_AWS = new URL('../../dist/local/aws/index.js', import.meta.url).href;
@@ -13,12 +14,15 @@ const Ready = z.object({
   accessKeyId: z.string(),
   secretAccessKey: z.string(),
   pid: z.number(),
+  role: KeyPair.optional(),
 });
 
 /** A server under measurement, in its own process, with its CPU and memory read from /proc. */
 export interface ServerProcess {
   url: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The endpoint only: temporary credentials of a role session whose policies every request is evaluated against. */
+  roleCredentials?: KeyPair;
   pid: number;
   /** Resident set size now, in bytes (VmRSS). */
   readRss(): number;
@@ -32,13 +36,31 @@ export interface ServerProcess {
 
 // The endpoint runs from compiled dist/ under plain node: tsx would add its own memory and per-call cost.
 const ENDPOINT_ENTRY = `
-import { startLocalAws } from ${JSON.stringify(DIST_LOCAL_AWS)};
+import { managedPolicy, policyFromAllowLine, startLocalAws } from ${JSON.stringify(DIST_LOCAL_AWS)};
 const aws = await startLocalAws({
   dataDir: process.argv[1],
   port: 0,
   logError: (message, error) => console.error(message, error),
 });
-process.stdout.write(JSON.stringify({ url: aws.endpoint, ...aws.credentials, pid: process.pid }) + '\\n');
+// A role as aws-exec's infra.yaml declares it (its allow lines and AWSLambdaBasicExecutionRole), so
+// that the role figures evaluate a realistic policy set on every request.
+aws.iam.putRole({
+  name: 'bench-role',
+  policies: [
+    managedPolicy('AWSLambdaBasicExecutionRole'),
+    ...[
+      'dynamodb:GetItem arn:aws:dynamodb:*:*:table/bench',
+      'dynamodb:PutItem arn:aws:dynamodb:*:*:table/bench',
+      'dynamodb:UpdateItem arn:aws:dynamodb:*:*:table/bench',
+      'dynamodb:Scan arn:aws:dynamodb:*:*:table/bench',
+      's3:GetObject arn:aws:s3:::bench/*',
+      's3:PutObject arn:aws:s3:::bench/*',
+      'lambda:InvokeFunction arn:aws:lambda:*:*:function:bench',
+    ].map(policyFromAllowLine),
+  ],
+});
+const role = aws.iam.assumeRole('bench-role', 'bench', 43200);
+process.stdout.write(JSON.stringify({ url: aws.endpoint, ...aws.credentials, pid: process.pid, role }) + '\\n');
 for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => void aws.close().then(() => process.exit(0)));
 `;
 
@@ -83,6 +105,7 @@ async function startServerProcess(what: string, args: string[]): Promise<ServerP
   return {
     url: ready.url,
     credentials: { accessKeyId: ready.accessKeyId, secretAccessKey: ready.secretAccessKey },
+    ...(ready.role ? { roleCredentials: ready.role } : {}),
     pid: ready.pid,
     readRss: () => readStatusBytes(ready.pid, 'VmRSS'),
     readPeakRss: () => readStatusBytes(ready.pid, 'VmHWM'),

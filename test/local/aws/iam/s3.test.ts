@@ -1,4 +1,5 @@
 import {
+  AccessDenied,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectsCommand,
@@ -51,6 +52,7 @@ describe('S3 with role credentials', () => {
   it('refuses what no statement allows with 403 AccessDenied and the message S3 sends', async () => {
     const error = await failureOf(() => h.s3(reader).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'other/x' })));
     expect(error).toBeInstanceOf(S3ServiceException);
+    expect(error).toBeInstanceOf(AccessDenied);
     expect(error.name).toBe('AccessDenied');
     expect(error.$metadata?.httpStatusCode).toBe(403);
     expect(error.message).toBe(

@@ -1,4 +1,4 @@
-import type { JobEvent, JobKeys } from '../../protocol/index.js';
+import { jobKeys, type JobEvent, type JobKeys } from '../../protocol/index.js';
 import { BadRequestError, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { LogObjects } from './objects.js';
@@ -50,14 +50,15 @@ const MAX_UID_SKEW_MS = 60 * 1000;
 /** What adopting a recordless event needs. */
 export interface AdoptDeps {
   jobs: JobStore;
+  objects: LogObjects;
   config: { jobTtlSeconds: number };
   logger: Logger;
   now?: () => number;
 }
 
 /**
- * Gives a job event that has no record one (queued), so that the runner can claim and run
- * it: our own events always have a record before they are sent (startJob), so a recordless
+ * Gives a job event that has no record one (queued) and an empty log object, so that the
+ * runner can claim and run it: our own events always have a record before they are sent (startJob), so a recordless
  * event is one the Go backend queued before the switch (at most 6 hours old: Lambda's
  * maximum event age, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html).
  * Only the function itself may send it events. False when the uid has a record already,
@@ -84,6 +85,8 @@ export async function adoptRecordlessJob(deps: AdoptDeps, event: JobEvent): Prom
     if (await deps.jobs.getJob(event.uid)) return false;
     throw error;
   }
+  // As startJob does: the log exists before anyone is told to read it (the Go client takes a 404 log for an error).
+  if (!event['push-urls']) await deps.objects.putObject(jobKeys(event['auth-name'], event.uid).log, '');
   deps.logger.info('adopted a job event that had no record (queued by the Go backend before the switch)', { uid: event.uid });
   return true;
 }

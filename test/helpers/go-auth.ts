@@ -46,3 +46,8 @@ export async function putLegacyAuthKey(client: DynamoDBClient, table: string, na
   await client.send(new PutItemCommand({ TableName: table, Item: { id: { S: `auth.${hash}` }, value: { S: name }, 'created-at': createdAt } }));
   return { key, id: `auth.${hash}`, authName: name };
 }
+
+/** The auth-name of the local runtime's first key (name `local`), computed as checkAuth forms it. */
+export function localAuthName(key: string): string {
+  return `local:${blake2b256Hex(key).slice(0, 16)}`;
+}

@@ -8,7 +8,7 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../client/index.js';
 import { putGoAuthKey, putLegacyAuthKey, type WrittenKey } from '../helpers/go-auth.js';
-import { createGoClient, type GoClient } from '../helpers/go-client.js';
+import { createGoClient } from '../helpers/go-client.js';
 import { createLocalAwsClients, type LocalAwsClients } from '../helpers/local-aws-clients.js';
 import { CLI, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 

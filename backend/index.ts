@@ -8,6 +8,7 @@ export { sweepLostJobs, type SweepDeps, type SweepOptions, type SweepResult } fr
 export { loadConfig, type Config, type ShipConfig } from './config.js';
 export { createAwsClients, type AwsClients, type AwsClientOverrides } from './aws/clients.js';
 export { createBackendDeps, type BackendDeps, type BackendDepsOptions } from './deps.js';
-export { createAuthKey, listAuthNames, removeAuthKey, type AuthAdminDeps, type AuthNameInfo, type CreatedAuthKey } from './auth/admin.js';
+export { createAuthKey, listAuthKeys, removeAuthKeys, type AuthAdminDeps, type AuthKeyInfo, type CreatedAuthKey, type RemoveOptions } from './auth/admin.js';
+export { authItemId, hashAuthKey, hashLegacyAuthKey } from './auth/key-hash.js';
 export { createConsoleLogger, silentLogger, type Logger } from './log.js';
 export * from './errors.js';

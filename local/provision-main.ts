@@ -3,9 +3,9 @@
 // the runtime's long-lived process: that keeps the runtime's resident memory small.
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { authRecordId } from '../protocol/index.js';
-import { createAuthKey, removeAuthKey } from '../backend/auth/admin.js';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAuthKey, removeAuthKeys } from '../backend/auth/admin.js';
+import { createAuthLookup } from '../backend/auth/lookup.js';
 import { ensureBucket, ensureTable } from './provision.js';
 import { ProvisionRequest, type ProvisionResult } from './provision-child.js';
 
@@ -44,13 +44,9 @@ async function ensureFirstAuthKey(
   deps: { ddb: DynamoDBDocumentClient; table: string },
   recorded: string | undefined,
 ): Promise<string> {
-  if (recorded !== undefined) {
-    const item = await deps.ddb.send(
-      new GetCommand({ TableName: deps.table, Key: { id: await authRecordId(recorded) }, ConsistentRead: true }),
-    );
-    if (item.Item !== undefined) return recorded;
-  }
-  await removeAuthKey(deps, FIRST_AUTH_NAME);
+  // The lookup the backend uses: a key of an earlier release (SHA-256) is kept too.
+  if (recorded !== undefined && (await createAuthLookup({ ...deps, cacheMs: 0 }).findName(recorded)) !== undefined) return recorded;
+  await removeAuthKeys(deps, FIRST_AUTH_NAME, { all: true });
   return (await createAuthKey(deps, FIRST_AUTH_NAME)).key;
 }
 

@@ -1,4 +1,4 @@
-import { AuthName, Uid } from './schemas.js';
+import { JobAuthName, Uid } from './schemas.js';
 
 /** The S3 keys of one job's three objects (log, exit, size) and their common prefix. */
 export interface JobKeys {
@@ -8,17 +8,22 @@ export interface JobKeys {
   size: string;
 }
 
-/** Object keys of a job, the only place they are spelled: `jobs/<auth-name>/<uid>/{log.txt,exit,size}`. */
+/**
+ * Object keys of a job, the only place they are spelled: `jobs/<auth-name>/<uid>/{log.txt,exit,size}`,
+ * byte for byte as the original spells them (backend.go: `fmt.Sprintf("jobs/%s/%s/log.txt", authName, uid)`),
+ * so a Go deployment's objects are found whatever its names hold (`/`, spaces, non-ASCII:
+ * S3 keys are plain strings; URLs escape them).
+ */
 export function jobKeys(authName: string, uid: string): JobKeys {
-  const name = AuthName.safeParse(authName);
-  if (!name.success) throw new Error(`Expected an auth name of 1-64 letters, digits, '.', '_' or '-', got \`${authName}\``);
+  const name = JobAuthName.safeParse(authName);
+  if (!name.success) throw new Error(`${name.error.issues[0]?.message ?? 'Expected a job auth-name'}, got \`${authName}\``);
   const id = Uid.safeParse(uid);
   if (!id.success) throw new Error(`Expected a job uid like \`1700000000.<uuid>\`, got \`${uid}\``);
   const prefix = `jobs/${authName}/${uid}/`;
   return { prefix, log: `${prefix}log.txt`, exit: `${prefix}exit`, size: `${prefix}size` };
 }
 
-/** The S3 prefix under which all of one auth name's jobs live. */
+/** The S3 prefix under which all of one auth-name's jobs live. */
 export function authPrefix(authName: string): string {
   return `jobs/${authName}/`;
 }

@@ -18,13 +18,43 @@ export const Uid = z
   );
 export type Uid = z.infer<typeof Uid>;
 
-/** The name an auth key was created with; it names the key's folder of jobs. */
+const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * The name `aws-exec auth new` gives a new key. Stricter than the original (whose
+ * `auth-new` takes any string): a key written by it, whatever its name, still works (see
+ * JobAuthName).
+ */
 export const AuthName = z.string().check(
-  z.regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/, {
+  z.regex(PLAIN_NAME, {
     error: "Expected an auth name of 1-64 letters, digits, '.', '_' or '-', not starting with '.' or '-'",
   }),
 );
 export type AuthName = z.infer<typeof AuthName>;
+
+/**
+ * Most UTF-8 bytes of a job's auth-name: an S3 key holds at most 1024 bytes and
+ * `jobs/<auth-name>/<uid>/log.txt` adds 61 (a longer name failed on the original too).
+ */
+export const MAX_JOB_AUTH_NAME_BYTES = 963;
+
+const GO_JOB_AUTH_NAME = /^[\s\S]+:[0-9a-f]{16}$/;
+
+/**
+ * Whose a job is, the folder of its objects (`jobs/<auth-name>/<uid>/`): the key's name,
+ * any non-empty string, a colon and the first 16 hex of the key's hash, as the original
+ * forms it (backend.go checkAuth). A key made by our releases before that (SHA-256) keeps
+ * its bare name, so that its earlier jobs stay its own.
+ */
+export const JobAuthName = z.string().check(
+  z.refine((value) => GO_JOB_AUTH_NAME.test(value) || PLAIN_NAME.test(value), {
+    error: 'Expected a job auth-name `<name>:<16 hex>` (or the bare name of an earlier SHA-256 key)',
+  }),
+  z.refine((value) => new TextEncoder().encode(value).length <= MAX_JOB_AUTH_NAME_BYTES, {
+    error: `Expected a job auth-name of at most ${MAX_JOB_AUTH_NAME_BYTES} UTF-8 bytes (it is part of S3 object keys)`,
+  }),
+);
+export type JobAuthName = z.infer<typeof JobAuthName>;
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' });
 
@@ -177,7 +207,7 @@ export type ErrorResponse = z.infer<typeof ErrorResponse>;
 /** The event the backend sends to itself (Lambda `Event` invocation) to run a job. */
 export const JobEvent = z.object({
   'event-type': z.literal('exec'),
-  'auth-name': AuthName,
+  'auth-name': JobAuthName,
   uid: Uid,
   'push-urls': unsetOr(PushUrls),
   argv: unsetOr(z.array(z.string()).check(z.minLength(1))),

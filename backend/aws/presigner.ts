@@ -42,7 +42,7 @@ export function createKeyPresigner(s3: S3Client, bucket: string): KeyPresigner {
       protocol,
       hostname,
       ...(port === undefined ? {} : { port }),
-      path: prefix + key.split('/').map(encodeURIComponent).join('/'),
+      path: prefix + key.split('/').map(escapeKeySegment).join('/'),
       headers: { host: port === undefined ? hostname : `${hostname}:${port}`, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
     });
     const signed = await signer.presign(request, { expiresIn });
@@ -51,6 +51,16 @@ export function createKeyPresigner(s3: S3Client, bucket: string): KeyPresigner {
       .join('&');
     return `${protocol}//${signed.headers.host ?? hostname}${signed.path}?${query}`;
   };
+}
+
+/**
+ * A key segment escaped as the SDK escapes it (@smithy/core protocols'
+ * extendedEncodeURIComponent, used for S3's greedy `{Key+}` label): encodeURIComponent
+ * plus `!'()*`, which it leaves alone, so that a Go deployment's names (any string) sign
+ * and read back as the SDK's own URLs do.
+ */
+function escapeKeySegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** Presigns one URL through the SDK and reads from it where the bucket's keys live. */

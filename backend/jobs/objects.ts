@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { putToPresignedUrl } from '../aws/presigned-put.js';
 import { createKeyPresigner } from '../aws/presigner.js';
 import { awsErrorName } from '../errors.js';
@@ -9,6 +9,8 @@ export interface LogObjects {
   putObject(key: string, body: Uint8Array | string): Promise<void>;
   /** An object's bytes, or undefined when it does not exist. */
   readObject(key: string): Promise<Uint8Array | undefined>;
+  /** Whether an object exists (without reading it). */
+  hasObject(key: string): Promise<boolean>;
   /** A presigned GET of an object, valid for `expiresInSeconds`. */
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
   /**
@@ -19,6 +21,16 @@ export interface LogObjects {
 }
 
 const CONTENT_TYPE = 'text/plain; charset=utf-8';
+
+/**
+ * How S3 answers a GET or HEAD of a key that does not exist: 404 (`NoSuchKey`, or
+ * `NotFound` for HEAD, which has no body) with s3:ListBucket, but 403 (`AccessDenied`,
+ * `Forbidden` for HEAD) without it, and the function's role has no s3:ListBucket
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions";
+ * the same in API_HeadObject.html). Both the role's s3:GetObject on `jobs/*` and the keys
+ * asked for are ours, so a 403 here means a missing object.
+ */
+const MISSING_OBJECT_ERRORS = new Set(['NoSuchKey', 'NotFound', 'AccessDenied', 'Forbidden']);
 /** How long one upload through a writer may take. */
 const WRITER_PUT_TIMEOUT_MS = 60_000;
 /** Lifetime of the URL of a single putObject. */
@@ -53,7 +65,16 @@ export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogO
         const result = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
         return result.Body ? await result.Body.transformToByteArray() : new Uint8Array();
       } catch (error) {
-        if (awsErrorName(error) === 'NoSuchKey') return undefined;
+        if (MISSING_OBJECT_ERRORS.has(awsErrorName(error) ?? '')) return undefined;
+        throw error;
+      }
+    },
+    async hasObject(key) {
+      try {
+        await s3.send(new HeadObjectCommand({ Bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (MISSING_OBJECT_ERRORS.has(awsErrorName(error) ?? '')) return false;
         throw error;
       }
     },

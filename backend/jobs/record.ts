@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthName, JobStatus, PushUrls, Uid, type JobSummary } from '../../protocol/index.js';
+import { JobAuthName, JobStatus, PushUrls, Uid, type JobSummary } from '../../protocol/index.js';
 
 /** Prefix of the table ids of job records: `job.<uid>`. */
 export const JOB_ID_PREFIX = 'job.';
@@ -13,7 +13,7 @@ export function jobRecordId(uid: string): string {
 export const JobRecord = z.object({
   id: z.string(),
   uid: Uid,
-  'auth-name': AuthName,
+  'auth-name': JobAuthName,
   status: JobStatus,
   argv: z.array(z.string()).optional(),
   'rpc-name': z.string().optional(),

@@ -3,6 +3,7 @@ import { jobKeys, type JobEvent } from '../../protocol/index.js';
 import type { Config } from '../config.js';
 import type { LogObjects } from '../jobs/objects.js';
 import type { JobRecord } from '../jobs/record.js';
+import { adoptRecordlessJob } from '../jobs/recordless.js';
 import type { JobEnd, JobStore } from '../jobs/store.js';
 import type { Logger } from '../log.js';
 import { LogShipper } from '../shipper/shipper.js';
@@ -60,10 +61,10 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
   const timeoutMs = event.timeout ? Math.min(event.timeout * 1000, budgetMs) : budgetMs;
   const clock = performance.now();
   const pushUrls = event['push-urls'];
-  const claimed = await deps.jobs.claimJob(event.uid, event['auth-name'], {
-    claimedAt: startedAt,
-    deadline: startedAt + timeoutMs + marginMs,
-  });
+  const claim = () => deps.jobs.claimJob(event.uid, event['auth-name'], { claimedAt: startedAt, deadline: startedAt + timeoutMs + marginMs });
+  let claimed = await claim();
+  // An event with no record at all was queued by the Go backend before the switch: run it.
+  if (!claimed && (await adoptRecordlessJob(deps, event))) claimed = await claim();
   if (!claimed) {
     deps.logger.info('job already claimed or unknown; not running it again', { uid: event.uid });
     return { status: 'skipped', reason: 'already claimed' };

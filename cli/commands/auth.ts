@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type * as AdminModule from '../../backend/auth/admin.js';
-import type { AuthAdminDeps } from '../../backend/auth/admin.js';
+import type { AuthAdminDeps, AuthKeyInfo } from '../../backend/auth/admin.js';
 import { resolveAdminConfig } from '../config.js';
 import type { AdminConfig } from '../config.js';
 import type { CliContext } from '../context.js';
@@ -15,11 +15,14 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
     .description(
       'Manages auth keys. These talk to the DynamoDB table directly with your AWS credentials (PROJECT_TABLE or PROJECT_NAME and the standard AWS settings), or to the local runtime.',
     )
-    .addHelpText('after', '\nExamples:\n  $ aws-exec auth new alice        # prints the new key once\n  $ aws-exec auth ls\n  $ aws-exec auth rm alice');
+    .addHelpText('after', '\nExamples:\n  $ aws-exec auth new alice        # prints the new key once\n  $ aws-exec auth ls\n  $ aws-exec auth rm alice:0123456789abcdef');
 
   auth
     .command('new')
-    .summary('create a key for a new name and print it (shown once)')
+    .summary('create a key for a name and print it (shown once)')
+    .description(
+      "Creates a key, stored as the original Go aws-exec stores it (its BLAKE2b hash under `auth.<hash>`). A name may have several keys; each key's jobs are its own, filed under its auth-name `<name>:<16 hex of its hash>`.",
+    )
     .argument('<name>', "the key's name: 1-64 letters, digits, '.', '_' or '-'")
     .addHelpText('after', '\nExample:\n  $ export AUTH=$(aws-exec auth new alice)')
     .action(async (name: string, _options: unknown, self: Command) => {
@@ -27,7 +30,7 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
         withAdmin(context, self, async (admin, deps) => {
           const created = await admin.createAuthKey(deps, name);
           await writeTo(context.stdout, `${created.key}\n`);
-          say(context, `Created the auth key of ${created.name}; it is shown only once.`);
+          say(context, `Created an auth key of ${created.name} (its jobs: ${created.authName}); it is shown only once.`);
           return 0;
         }),
       );
@@ -35,15 +38,16 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
 
   auth
     .command('ls')
-    .summary('list the names that have a key')
+    .summary('list the keys: name, auth-name, creation time, hash')
+    .description(
+      'Lists every key of the table: those made by `auth new`, by the original Go aws-exec (no creation time) and by our releases before Go-form keys (HASH `sha256 (legacy)`, auth-name the bare name). AUTH-NAME is the folder of the key\'s jobs and what `auth rm` takes.',
+    )
     .addHelpText('after', '\nExample:\n  $ aws-exec auth ls')
     .action(async (_options: unknown, self: Command) => {
       await run(() =>
         withAdmin(context, self, async (admin, deps) => {
-          const names = await admin.listAuthNames(deps);
-          const width = Math.max(4, ...names.map((entry) => entry.name.length));
-          const lines = names.map((entry) => `${entry.name.padEnd(width)}  ${new Date(entry.createdAt).toISOString()}`);
-          await writeTo(context.stdout, names.length === 0 ? 'no auth keys\n' : `${'NAME'.padEnd(width)}  CREATED\n${lines.join('\n')}\n`);
+          const keys = await admin.listAuthKeys(deps);
+          await writeTo(context.stdout, keys.length === 0 ? 'no auth keys\n' : formatKeyTable(keys));
           return 0;
         }),
       );
@@ -51,21 +55,46 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
 
   auth
     .command('rm')
-    .summary('remove the key of a name (its requests are refused from then on)')
-    .argument('<name>', 'the name whose key to remove')
-    .addHelpText('after', '\nExample:\n  $ aws-exec auth rm alice')
-    .action(async (name: string, _options: unknown, self: Command) => {
+    .summary('remove a key (its requests are refused from then on)')
+    .description(
+      "Removes keys by auth-name as `auth ls` shows it (`alice:0123456789abcdef`), by id (`auth.<64 hex>` or the 64 hex, as the Go aws-exec's auth-rm takes it), or by name: a name's only key, or all its keys with --all.",
+    )
+    .argument('<key>', 'the auth-name, id or name of the key to remove')
+    .option('--all', 'remove every key of that name when it has several')
+    .addHelpText('after', '\nExamples:\n  $ aws-exec auth rm alice:0123456789abcdef\n  $ aws-exec auth rm alice --all')
+    .action(async (target: string, options: { all?: boolean }, self: Command) => {
       await run(() =>
         withAdmin(context, self, async (admin, deps) => {
-          if (!(await admin.removeAuthKey(deps, name))) {
-            say(context, `aws-exec: no auth key named \`${name}\``);
+          const removed = await admin.removeAuthKeys(deps, target, { all: options.all === true });
+          if (removed.length === 0) {
+            say(context, `aws-exec: no auth key with the auth-name, id or name \`${target}\``);
             return EXIT_FAILURE;
           }
-          await writeTo(context.stdout, `removed ${name}\n`);
+          await writeTo(context.stdout, removed.map((key) => `removed ${key.authName ?? key.id}\n`).join(''));
           return 0;
         }),
       );
     });
+}
+
+/** A name as is when it is one visible word, else JSON-quoted (a Go-written name may hold spaces or newlines). */
+function showName(name: string): string {
+  return /^[\p{L}\p{N}\p{P}\p{S}]+$/u.test(name) && !name.includes('"') ? name : JSON.stringify(name);
+}
+
+/** The `auth ls` table: one key a line, columns padded. */
+function formatKeyTable(keys: AuthKeyInfo[]): string {
+  const rows = [
+    ['NAME', 'AUTH-NAME', 'CREATED', 'HASH'],
+    ...keys.map((key) => [
+      showName(key.name),
+      key.authName === undefined ? '- (empty name: refused)' : showName(key.authName),
+      key.createdAt === undefined ? '-' : new Date(key.createdAt).toISOString(),
+      key.legacy ? 'sha256 (legacy)' : 'blake2b',
+    ]),
+  ];
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  return rows.map((row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell)).join('  ')).join('\n') + '\n';
 }
 
 /** Runs an admin operation with a DynamoDB client for the configured table, closing it after. */

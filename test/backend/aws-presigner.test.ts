@@ -23,4 +23,13 @@ describe('the key presigner', () => {
     }
     s3.destroy();
   });
+
+  it("escapes a Go deployment's key (any name) exactly as the SDK's presigner does", async () => {
+    const s3 = new S3Client({ region: 'us-east-1', credentials, endpoint: 'http://127.0.0.1:4566', forcePathStyle: true });
+    const key = "jobs/ops/team a+b (prod) é's!*~:0123456789abcdef/1700000000.0a1b2c3d-0000-4000-8000-000000000000/log.txt";
+    const ours = new URL(await createKeyPresigner(s3, 'my-bucket')('GET', key, 900));
+    const sdk = new URL(await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'my-bucket', Key: key }), { expiresIn: 900 }));
+    expect(ours.pathname).toBe(sdk.pathname);
+    s3.destroy();
+  });
 });

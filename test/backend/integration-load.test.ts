@@ -24,7 +24,7 @@ describe('the backend under load, against the local AWS endpoint', () => {
 
   it('runs the same job event delivered twice only once', async () => {
     const uid = await startJobVia(backend, backend.keys.alice, { argv: ['sh', '-c', 'echo once'] });
-    const event = { 'event-type': 'exec', 'auth-name': 'alice', uid, argv: ['sh', '-c', 'echo once'] };
+    const event = { 'event-type': 'exec', 'auth-name': backend.authNames.alice, uid, argv: ['sh', '-c', 'echo once'] };
     const again = await backend.aws.clients.lambda.send(
       new InvokeCommand({ FunctionName: backend.deps.config.functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(event)) }),
     );
@@ -35,7 +35,7 @@ describe('the backend under load, against the local AWS endpoint', () => {
     );
     const results = [again, third].map((result) => JSON.parse(Buffer.from(result.Payload ?? []).toString()) as { status: string });
     expect(results.filter((result) => result.status === 'skipped').length).toBeGreaterThanOrEqual(1);
-    expect((await readObject(jobKeys('alice', uid).log))?.toString()).toBe('once\n');
+    expect((await readObject(jobKeys(backend.authNames.alice, uid).log))?.toString()).toBe('once\n');
   });
 
   it('ships to caller-owned presigned PUT URLs in push-urls mode, size last', async () => {

@@ -23,7 +23,7 @@ describe('the backend against the local AWS endpoint (S3, DynamoDB, Lambda)', ()
     const job = await followJobLikeGo(backend, backend.keys.alice, uid);
     expect(job.log.toString()).toBe('hi\n');
     expect(job.exit).toBe(0);
-    const keys = jobKeys('alice', uid);
+    const keys = jobKeys(backend.authNames.alice, uid);
     expect((await readObject(keys.size)).toString()).toBe('3');
     expect((await readObject(keys.exit)).toString()).toBe('0');
   });
@@ -52,7 +52,7 @@ describe('the backend against the local AWS endpoint (S3, DynamoDB, Lambda)', ()
 
   it('cancels a running job with exit 130 and a closing line', async () => {
     const uid = await startJobVia(backend, backend.keys.alice, { argv: ['bash', '-c', 'echo started; sleep 60'] });
-    const keys = jobKeys('alice', uid);
+    const keys = jobKeys(backend.authNames.alice, uid);
     await expect.poll(async () => (await readObject(keys.log)).toString(), { timeout: 20_000 }).toBe('started\n');
     const cancel = await backend.app.request(`/api/exec?uid=${uid}`, { method: 'DELETE', headers: { auth: backend.keys.alice } });
     expect(await cancel.json()).toEqual({ uid, status: 'cancelling' });

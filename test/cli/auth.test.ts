@@ -8,7 +8,7 @@ import { startLocalAws } from '../../local/aws/index.js';
 import type { LocalAws } from '../../local/aws/index.js';
 import { writeLocalJson } from '../../local/local-json.js';
 import { ensureTable } from '../../local/provision.js';
-import { authRecordId } from '../../protocol/index.js';
+import { blake2b256Hex, putGoAuthKey, putLegacyAuthKey } from '../helpers/go-auth.js';
 import { runCli } from './run-cli.js';
 
 // `auth new/ls/rm` talk to DynamoDB directly: here the local AWS endpoint (a real
@@ -50,41 +50,69 @@ afterAll(async () => {
 });
 
 describe('aws-exec auth', () => {
-  it('creates a key, shown once on stdout, stored only as its hash', async () => {
-    const result = await runCli(['auth', 'new', 'alice'], { env: { AWS_EXEC_DATA_DIR: dataDir } });
+  const env = () => ({ AWS_EXEC_DATA_DIR: dataDir });
+
+  it('creates a key, shown once on stdout, stored as the Go aws-exec stores it', async () => {
+    const result = await runCli(['auth', 'new', 'alice'], { env: env() });
     expect(result.status).toBe(0);
     const key = result.stdout.toString().trim();
     expect(key).toMatch(/^[0-9a-f]{64}$/);
-    expect(result.stderr).toBe('Created the auth key of alice; it is shown only once.\n');
-    const item = await ddb.send(new GetCommand({ TableName: 'keys', Key: { id: await authRecordId(key) } }));
-    expect(item.Item?.value).toBe('alice');
+    const hash = blake2b256Hex(key);
+    expect(result.stderr).toBe(`Created an auth key of alice (its jobs: alice:${hash.slice(0, 16)}); it is shown only once.\n`);
+    const item = await ddb.send(new GetCommand({ TableName: 'keys', Key: { id: `auth.${hash}` } }));
+    expect(item.Item).toEqual({ id: `auth.${hash}`, value: 'alice', 'created-at': expect.any(Number) });
   });
 
-  it('lists the names with their creation time', async () => {
-    await runCli(['auth', 'new', 'bob'], { env: { AWS_EXEC_DATA_DIR: dataDir } });
-    const result = await runCli(['--data-dir', dataDir, 'auth', 'ls']);
-    expect(result.status).toBe(0);
-    expect(result.stdout.toString()).toMatch(/^NAME {3}CREATED\nalice {2}\d{4}-\d\d-\d\dT[\d:.]+Z\nbob {4}\d{4}-/);
-  });
-
-  it('refuses a name that already has a key (exit 1) and a malformed name (exit 2)', async () => {
+  it('gives a name a second key when asked, and refuses a malformed name (exit 2)', async () => {
     const again = await runCli(['auth', 'new', 'alice', '--data-dir', dataDir]);
-    expect(again.status).toBe(1);
-    expect(again.stderr).toBe('aws-exec: Expected a new auth name, but `alice` already has a key (remove it first)\n');
+    expect(again.status).toBe(0);
     const malformed = await runCli(['auth', 'new', '../x', '--data-dir', dataDir]);
     expect(malformed.status).toBe(2);
     expect(malformed.stderr).toMatch(/^aws-exec: Expected an auth name of 1-64 letters.*got `\.\.\/x`\n$/);
   });
 
-  it('removes a key, and says when there is none', async () => {
-    const removed = await runCli(['auth', 'rm', 'bob', '--data-dir', dataDir]);
-    expect(removed).toMatchObject({ status: 0, stderr: '' });
-    expect(removed.stdout.toString()).toBe('removed bob\n');
-    const missing = await runCli(['auth', 'rm', 'bob', '--data-dir', dataDir]);
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe('aws-exec: no auth key named `bob`\n');
+  it('lists our keys, Go-written keys and legacy keys, each with its auth-name, creation time and hash', async () => {
+    const gopher = await putGoAuthKey(raw, 'keys', 'gopher');
+    const spaced = await putGoAuthKey(raw, 'keys', 'go user');
+    const legacy = await putLegacyAuthKey(raw, 'keys', 'carol');
+    const result = await runCli(['--data-dir', dataDir, 'auth', 'ls']);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.toString().trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME +AUTH-NAME +CREATED +HASH$/);
+    const rows = lines.slice(1).map((line) => line.split(/ {2,}/));
+    expect(rows).toEqual([
+      ['alice', expect.stringMatching(/^alice:[0-9a-f]{16}$/), expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), 'blake2b'],
+      ['alice', expect.stringMatching(/^alice:[0-9a-f]{16}$/), expect.stringMatching(/^\d{4}-/), 'blake2b'],
+      ['carol', legacy.authName, expect.stringMatching(/^\d{4}-/), 'sha256 (legacy)'],
+      ['"go user"', `"${spaced.authName}"`, '-', 'blake2b'],
+      ['gopher', gopher.authName, '-', 'blake2b'],
+    ]);
+  });
+
+  it('refuses to remove a name with several keys (exit 1), removes one by auth-name, all with --all', async () => {
+    const ambiguous = await runCli(['auth', 'rm', 'alice', '--data-dir', dataDir]);
+    expect(ambiguous.status).toBe(1);
+    expect(ambiguous.stderr).toMatch(/^aws-exec: Expected one key named `alice`, found 2 \(alice:[0-9a-f]{16}, alice:[0-9a-f]{16}\): remove one by its auth-name, or all of them with --all\n$/);
+    const gopher = (await runCli(['auth', 'ls', '--data-dir', dataDir])).stdout.toString().match(/gopher:[0-9a-f]{16}/)?.[0] ?? 'none';
+    const one = await runCli(['auth', 'rm', gopher, '--data-dir', dataDir]);
+    expect(one).toMatchObject({ status: 0, stderr: '' });
+    expect(one.stdout.toString()).toBe(`removed ${gopher}\n`);
+    const all = await runCli(['auth', 'rm', 'alice', '--all', '--data-dir', dataDir]);
+    expect(all.status).toBe(0);
+    expect(all.stdout.toString()).toMatch(/^removed alice:[0-9a-f]{16}\nremoved alice:[0-9a-f]{16}\n$/);
+    const legacy = await runCli(['auth', 'rm', 'carol', '--data-dir', dataDir]);
+    expect(legacy.stdout.toString()).toBe('removed carol\n');
     const list = await runCli(['auth', 'ls', '--data-dir', dataDir]);
-    expect(list.stdout.toString()).not.toMatch(/^bob/m);
+    expect(list.stdout.toString()).not.toMatch(/^(alice|carol|gopher) /m);
+  });
+
+  it('removes a key by its id as the Go aws-exec auth-rm takes it, and says when there is none', async () => {
+    const written = await putGoAuthKey(raw, 'keys', 'byid');
+    const removed = await runCli(['auth', 'rm', written.id.slice('auth.'.length), '--data-dir', dataDir]);
+    expect(removed.stdout.toString()).toBe(`removed ${written.authName}\n`);
+    const missing = await runCli(['auth', 'rm', 'byid', '--data-dir', dataDir]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('aws-exec: no auth key with the auth-name, id or name `byid`\n');
   });
 
   it('says what to set when no table is configured', async () => {

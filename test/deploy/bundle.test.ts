@@ -27,6 +27,7 @@ describe('the Lambda bundle, copied alone into an empty directory and loaded by 
   let captureDir: string;
   let aws: TestAws;
   let key: string;
+  let authName: string;
 
   beforeAll(async () => {
     bundle = await bundleHandler();
@@ -34,7 +35,7 @@ describe('the Lambda bundle, copied alone into an empty directory and loaded by 
     copyFileSync(bundle.file, join(bundleDir, BUNDLE.file));
     captureDir = mkdtempSync(join(tmpdir(), 'aws-exec-capture-'));
     aws = await startTestAws();
-    key = (await createAuthKey({ ddb: aws.clients.ddb, table: aws.table }, 'alice')).key;
+    ({ key, authName } = await createAuthKey({ ddb: aws.clients.ddb, table: aws.table }, 'alice'));
     // The function the bundle invokes by name (async) to run a job: it records the event,
     // which the test then feeds to the bundle.
     aws.aws.lambda.registerFunction({
@@ -168,11 +169,11 @@ describe('the Lambda bundle, copied alone into an empty directory and loaded by 
       expect(started.status).toBe(200);
       const { uid } = (await started.json()) as { uid: string };
       const event = await waitForJobEvent(uid);
-      expect(event).toMatchObject({ 'event-type': 'exec', 'auth-name': 'alice', uid, argv: ['sh', '-c', 'echo from the bundle; exit 3'] });
+      expect(event).toMatchObject({ 'event-type': 'exec', 'auth-name': authName, uid, argv: ['sh', '-c', 'echo from the bundle; exit 3'] });
 
       const result = await driver.invoke(event, 120_000);
       expect(result).toMatchObject({ status: 'finished', exit: 3, size: 16 });
-      const keys = jobKeys('alice', uid);
+      const keys = jobKeys(authName, uid);
       expect(await readObject(keys.log)).toBe('from the bundle\n');
       expect(await readObject(keys.exit)).toBe('3');
       expect(await readObject(keys.size)).toBe('16');
@@ -193,10 +194,10 @@ describe('the Lambda bundle, copied alone into an empty directory and loaded by 
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines).toContainEqual(
-        expect.objectContaining({ message: 'request', method: 'POST', path: '/api/exec', status: 200, 'auth-name': 'alice', uid, durationMs: expect.any(Number) }),
+        expect.objectContaining({ message: 'request', method: 'POST', path: '/api/exec', status: 200, 'auth-name': authName, uid, durationMs: expect.any(Number) }),
       );
       expect(lines).toContainEqual(
-        expect.objectContaining({ message: 'job finished', uid, 'auth-name': 'alice', kind: 'rpc', 'rpc-name': 'listdir', exit: 0, size: expect.any(Number), durationMs: expect.any(Number) }),
+        expect.objectContaining({ message: 'job finished', uid, 'auth-name': authName, kind: 'rpc', 'rpc-name': 'listdir', exit: 0, size: expect.any(Number), durationMs: expect.any(Number) }),
       );
       expect(driver.output()).not.toContain(key);
       expect(driver.output()).not.toContain('X-Amz-Signature');
@@ -211,7 +212,7 @@ describe('the Lambda bundle, copied alone into an empty directory and loaded by 
       const cancel = await api(`/api/exec?uid=${uid}`, { method: 'DELETE' });
       expect(await cancel.json()).toEqual({ uid, status: 'cancelling' });
       expect(await running).toMatchObject({ status: 'finished', exit: 130 });
-      expect(await readObject(jobKeys('alice', uid).exit)).toBe('130');
+      expect(await readObject(jobKeys(authName, uid).exit)).toBe('130');
     });
 
     it('handles the sweep event and the scheduled event', async () => {

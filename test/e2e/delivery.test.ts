@@ -7,6 +7,7 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobEvent, jobKeys } from '../../protocol/index.js';
+import { localAuthName } from '../helpers/go-auth.js';
 import { createGoClient, goExecBody, type GoClient } from '../helpers/go-client.js';
 import { createLocalAwsClients, type LocalAwsClients } from '../helpers/local-aws-clients.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
@@ -64,7 +65,7 @@ describe('push-urls mode through real HTTP', () => {
     expect(log?.equals(Buffer.concat([firstPart, Buffer.from('after the gate\n')]))).toBe(true);
     expect(size).toBe(log?.length);
     // Nothing went to the runtime's own bucket, and the API sends the caller to its own objects.
-    expect(await aws.readObject(jobKeys('local', uid).log)).toBeUndefined();
+    expect(await aws.readObject(jobKeys(localAuthName(runtime.config.auth), uid).log)).toBeUndefined();
     const status = await go.request('GET', `/api/exec?uid=${uid}&range-start=0`);
     expect(status.status).toBe(400);
     expect(JSON.parse(status.text)).toEqual({ error: expect.stringContaining('push-urls') });
@@ -109,7 +110,7 @@ describe('at most one run per uid through the real Lambda Invoke API', () => {
     const job = await go.follow(uid);
     expect(job).toMatchObject({ exit: 0 });
     expect(job.log.toString()).toBe('done\n');
-    const event = JobEvent.parse({ 'event-type': 'exec', 'auth-name': 'local', uid, argv });
+    const event = JobEvent.parse({ 'event-type': 'exec', 'auth-name': localAuthName(runtime.config.auth), uid, argv });
     const deliveries = await Promise.all([invokeJob(event, 'Event'), invokeJob(event, 'Event')]);
     expect(deliveries.map((delivery) => delivery.status)).toEqual([202, 202]);
     await vi.waitFor(() => expect(countSkips(uid)).toBe(2), { timeout: 30_000, interval: 50 });
@@ -122,7 +123,7 @@ describe('at most one run per uid through the real Lambda Invoke API', () => {
     const file = join(scratch, `ran-${randomUUID()}.txt`);
     const argv = ['sh', '-c', `echo ran >> '${file}'; echo done`];
     const uid = await go.start({ argv });
-    const event = JobEvent.parse({ 'event-type': 'exec', 'auth-name': 'local', uid, argv });
+    const event = JobEvent.parse({ 'event-type': 'exec', 'auth-name': localAuthName(runtime.config.auth), uid, argv });
     const results = await Promise.all([invokeJob(event, 'RequestResponse'), invokeJob(event, 'RequestResponse')]);
     const job = await go.follow(uid);
     expect(job.exit).toBe(0);

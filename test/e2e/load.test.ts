@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type AwsExecClient } from '../../client/index.js';
 import { DEFAULT_LOG_CAP_BYTES, jobKeys, truncationMarker } from '../../protocol/index.js';
+import { localAuthName } from '../helpers/go-auth.js';
 import { createGoClient, type GoClient } from '../helpers/go-client.js';
 import { createLocalAwsClients, type LocalAwsClients } from '../helpers/local-aws-clients.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
@@ -65,7 +66,7 @@ describe('big and many jobs through real HTTP', () => {
     expect(tail.length).toBeGreaterThan(DEFAULT_LOG_CAP_BYTES / 8);
     expect(head === outputRange(0, head.length)).toBe(true);
     expect(tail === outputRange(TOTAL_BYTES - tail.length, TOTAL_BYTES)).toBe(true);
-    const keys = jobKeys('local', uid);
+    const keys = jobKeys(localAuthName(runtime.config.auth), uid);
     expect((await aws.readObject(keys.size))?.toString()).toBe(String(job.log.length));
     expect((await aws.readObject(keys.exit))?.toString()).toBe('0');
   }, 180_000);

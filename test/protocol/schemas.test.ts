@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExecRequest, ExecStatusQuery, JobEvent, jobKeys, truncationMarker } from '../../protocol/index.js';
+import { ExecRequest, ExecStatusQuery, JobAuthName, JobEvent, MAX_JOB_AUTH_NAME_BYTES, jobKeys, truncationMarker } from '../../protocol/index.js';
 
 describe('ExecRequest', () => {
   it('accepts the body the original Go client sends, with unset fields as null and ""', () => {
@@ -45,17 +45,38 @@ describe('jobKeys', () => {
     });
   });
 
-  it('refuses a uid or name that could escape the job folder', () => {
-    expect(() => jobKeys('alice', '../../etc')).toThrow(/Expected a job uid/);
-    expect(() => jobKeys('..', uid)).toThrow(/Expected an auth name/);
-    expect(() => jobKeys('a/b', uid)).toThrow(/Expected an auth name/);
+  it("spells a Go deployment's keys byte for byte as the original: jobs/<name>:<16 hex>/<uid>/, whatever the name holds", () => {
+    expect(jobKeys('alice:0123456789abcdef', uid).log).toBe(`jobs/alice:0123456789abcdef/${uid}/log.txt`);
+    const odd = "ops/team a+b (prod) é's:0123456789abcdef";
+    expect(jobKeys(odd, uid).size).toBe(`jobs/${odd}/${uid}/size`);
+  });
+
+  it('refuses a uid that is not one, and an auth-name of neither form', () => {
+    expect(() => jobKeys('alice:0123456789abcdef', '../../etc')).toThrow(/Expected a job uid/);
+    for (const bad of ['..', 'a/b', '', ':0123456789abcdef', 'alice:0123456789ABCDEF', 'alice:0123']) {
+      expect(() => jobKeys(bad, uid)).toThrow(/^Expected a job auth-name `<name>:<16 hex>` \(or the bare name of an earlier SHA-256 key\), got `/);
+    }
+  });
+
+  it('refuses an auth-name too long for an S3 key, counted in UTF-8 bytes', () => {
+    const fits = `${'é'.repeat((MAX_JOB_AUTH_NAME_BYTES - 17) / 2)}:0123456789abcdef`;
+    expect(new TextEncoder().encode(jobKeys(fits, uid).log).length).toBe(1024);
+    expect(() => jobKeys(`x${fits}`, uid)).toThrow(/at most 963 UTF-8 bytes/);
+  });
+});
+
+describe('JobAuthName', () => {
+  it('accepts the Go form with any non-empty name and the bare names of earlier keys', () => {
+    for (const good of ['alice:0123456789abcdef', 'a b\nc:0123456789abcdef', '::0123456789abcdef', 'alice', 'a.b_c-d']) {
+      expect(JobAuthName.safeParse(good).success).toBe(true);
+    }
   });
 });
 
 describe('JobEvent', () => {
   it('accepts the async event shape of the original', () => {
-    const event = { 'event-type': 'exec', 'auth-name': 'alice', uid: '1700000000.123e4567-e89b-12d3-a456-426614174000', 'push-urls': null, argv: ['ls'], 'rpc-name': '', 'rpc-args': '' };
-    expect(JobEvent.parse(event).argv).toEqual(['ls']);
+    const event = { 'event-type': 'exec', 'auth-name': 'alice:0123456789abcdef', uid: '1700000000.123e4567-e89b-12d3-a456-426614174000', 'push-urls': null, argv: ['ls'], 'rpc-name': '', 'rpc-args': '' };
+    expect(JobEvent.parse(event)).toMatchObject({ 'auth-name': 'alice:0123456789abcdef', argv: ['ls'] });
   });
 });
 

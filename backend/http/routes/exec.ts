@@ -11,7 +11,8 @@ import {
   type ExecStatusResponse,
   type JobKeys,
 } from '../../../protocol/index.js';
-import { BadRequestError, NotFoundError } from '../../errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js';
+import { hasRecordlessObjects, readRecordlessStatus } from '../../jobs/recordless.js';
 import { startJob } from '../../jobs/start.js';
 import { createUid } from '../../jobs/uid.js';
 import { checkExecRequest } from '../../jobs/validate.js';
@@ -44,9 +45,17 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const presigned = presignJobUrls(jobKeys(authName, query.uid));
     presigned.catch(() => undefined);
     const record = await deps.jobs.getJob(query.uid);
-    // Another name's job answers exactly as a uid that never existed.
-    if (!record || record['auth-name'] !== authName) throw new NotFoundError(`No job with uid \`${query.uid}\``);
     const rangeStart = query['range-start'];
+    if (!record || record['auth-name'] !== authName) {
+      // No record of the caller's: a job the Go backend started before the switch (it kept
+      // none) is found by its objects under the caller's own auth-name. Another name's job
+      // takes the same path and, having no objects there, answers exactly as a uid that
+      // never existed.
+      const found = await readRecordlessStatus(deps.objects, jobKeys(authName, query.uid), rangeStart);
+      if (found.kind === 'missing') throw new NotFoundError(`No job with uid \`${query.uid}\``);
+      if (found.kind === 'exited') return c.json({ exit: found.exit } satisfies ExecStatusResponse);
+      return c.json((await presigned) satisfies ExecStatusResponse);
+    }
     if (record.status === 'exited' && record.size !== undefined) {
       if (rangeStart === record.size) return c.json({ exit: record.exit ?? 0 } satisfies ExecStatusResponse);
       if (rangeStart > record.size) {
@@ -72,8 +81,15 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.delete(PATHS.exec, async (c) => {
     const query = parseInput(CancelQuery, c.req.query(), 'query');
     c.set('uid', query.uid);
-    const result = await deps.jobs.requestCancel(query.uid, c.get('authName'), now());
-    if (result === 'not-found') throw new NotFoundError(`No job with uid \`${query.uid}\``);
+    const authName = c.get('authName');
+    const result = await deps.jobs.requestCancel(query.uid, authName, now());
+    if (result === 'not-found') {
+      // A Go backend's job has objects under the caller's auth-name but no record.
+      if (await hasRecordlessObjects(deps.objects, jobKeys(authName, query.uid))) {
+        throw new ConflictError(`Expected a job this backend runs, but job \`${query.uid}\` was started by the Go aws-exec backend, which cannot cancel jobs`);
+      }
+      throw new NotFoundError(`No job with uid \`${query.uid}\``);
+    }
     return c.json({ uid: query.uid, status: result } satisfies CancelResponse);
   });
 }

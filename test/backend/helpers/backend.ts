@@ -18,6 +18,8 @@ export interface TestBackend {
   app: ReturnType<typeof createApp>;
   /** A key of the name `alice` and one of `bob`. */
   keys: { alice: string; bob: string };
+  /** The auth-names of those keys' jobs (`alice:<16 hex>`, `bob:<16 hex>`). */
+  authNames: { alice: string; bob: string };
   close(): Promise<void>;
 }
 
@@ -56,12 +58,13 @@ export async function startTestBackend(env: Record<string, string> = {}): Promis
   const config = loadConfig({ ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME, FUNCTION_TIMEOUT_SECONDS: '120' });
   const deps = createBackendDeps(config, aws.clients, { logger: silentLogger });
   const table = { ddb: aws.clients.ddb, table: aws.table };
-  const keys = { alice: (await createAuthKey(table, 'alice')).key, bob: (await createAuthKey(table, 'bob')).key };
+  const [alice, bob] = [await createAuthKey(table, 'alice'), await createAuthKey(table, 'bob')];
   return {
     aws,
     deps,
     app: createApp(deps),
-    keys,
+    keys: { alice: alice.key, bob: bob.key },
+    authNames: { alice: alice.authName, bob: bob.authName },
     async close() {
       await aws.close();
       rmSync(shimDir, { recursive: true, force: true });

@@ -81,6 +81,7 @@ export function createMemoryObjects(): LogObjects & {
       state.writes.push({ key, bytes: bytes.byteLength });
     },
     readObject: async (key: string) => objects.get(key),
+    hasObject: async (key: string) => objects.has(key),
     presignGet: async (key: string, expiresIn: number) => `https://objects.test/${key}?X-Amz-Expires=${expiresIn}`,
     openWriter: async (key: string) => (body: Uint8Array | string) => state.putObject(key, body),
   };

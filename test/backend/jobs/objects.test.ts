@@ -21,6 +21,23 @@ describe('job objects in the local S3', () => {
     expect(await objects.readObject('jobs/alice/1/log.txt')).toEqual(new Uint8Array());
   });
 
+  it('tells whether an object exists without reading it, an empty one included', async () => {
+    await objects.putObject('jobs/alice/4/log.txt', '');
+    expect(await objects.hasObject('jobs/alice/4/log.txt')).toBe(true);
+    expect(await objects.hasObject('jobs/alice/4/size')).toBe(false);
+  });
+
+  it("writes, reads and presigns keys under a Go deployment's auth-name, whatever its name holds", async () => {
+    const key = "jobs/ops/team a+b (prod) é's!*~:0123456789abcdef/1700000000.0a1b2c3d-0000-4000-8000-000000000000/log.txt";
+    const write = await objects.openWriter(key, 600);
+    await write('odd\n');
+    expect(Buffer.from((await objects.readObject(key)) ?? []).toString()).toBe('odd\n');
+    expect(await objects.hasObject(key)).toBe(true);
+    const read = await fetch(await objects.presignGet(key, 600), { headers: { range: 'bytes=1-' } });
+    expect(read.status).toBe(206);
+    expect(await read.text()).toBe('dd\n');
+  });
+
   it('writes an object whole with putObject, empty or not, and reads it back', async () => {
     await objects.putObject('jobs/alice/3/log.txt', '');
     expect(await objects.readObject('jobs/alice/3/log.txt')).toEqual(new Uint8Array());

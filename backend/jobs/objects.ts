@@ -23,14 +23,17 @@ export interface LogObjects {
 const CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 /**
- * How S3 answers a GET or HEAD of a key that does not exist: 404 (`NoSuchKey`, or
- * `NotFound` for HEAD, which has no body) with s3:ListBucket, but 403 (`AccessDenied`,
- * `Forbidden` for HEAD) without it, and the function's role has no s3:ListBucket
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions";
- * the same in API_HeadObject.html). Both the role's s3:GetObject on `jobs/*` and the keys
- * asked for are ours, so a 403 here means a missing object.
+ * How S3 answers a GET or HEAD of a key that does not exist: 404 (`NoSuchKey`, or `NotFound`
+ * for HEAD, which has no body) when the caller may s3:ListBucket the bucket, and 403
+ * (`AccessDenied` / `Forbidden`) when it may not
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions"; the
+ * same in API_HeadObject.html). infra.yaml grants the functions s3:ListBucket on the bucket,
+ * so a missing object is a 404 and a 403 is a real refusal, which must surface: read as
+ * "missing", it would let the sweep write over a job's objects that it was only denied to
+ * read, and hide a broken policy until a user's job misbehaves. (Granting the listing costs
+ * nothing here: the role already reads every object under jobs/.)
  */
-const MISSING_OBJECT_ERRORS = new Set(['NoSuchKey', 'NotFound', 'AccessDenied', 'Forbidden']);
+const MISSING_OBJECT_ERRORS = new Set(['NoSuchKey', 'NotFound']);
 /** How long one upload through a writer may take. */
 const WRITER_PUT_TIMEOUT_MS = 60_000;
 /** Lifetime of the URL of a single putObject. */

@@ -35,6 +35,11 @@ const BUCKET_ACTIONS: Readonly<Record<string, string>> = {
   PutBucketCors: 's3:PutBucketCORS',
   DeleteBucketCors: 's3:PutBucketCORS',
   ListMultipartUploads: 's3:ListBucketMultipartUploads',
+  // The service authorization reference: the lifecycle operations are authorized by
+  // s3:GetLifecycleConfiguration / s3:PutLifecycleConfiguration (DeleteBucketLifecycle too).
+  GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
+  PutBucketLifecycleConfiguration: 's3:PutLifecycleConfiguration',
+  DeleteBucketLifecycle: 's3:PutLifecycleConfiguration',
 };
 
 const OBJECT_ACTIONS: Readonly<Record<string, string>> = {

@@ -1,45 +1,27 @@
 import { z } from 'zod';
+import { CorsRule } from '../infra/index.js';
 
 // What the local runtime creates, in the terms of the AWS APIs it calls: one table, bucket or
 // function of infra.yaml each, already translated with libaws's semantics (see plan.ts). The
 // tables and buckets cross a process boundary (the provisioning child), hence the schemas.
 
+const KeySchema = z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) }));
+const Projection = z.object({ ProjectionType: z.enum(['ALL', 'KEYS_ONLY', 'INCLUDE']), NonKeyAttributes: z.optional(z.array(z.string())) });
+const Throughput = z.object({ ReadCapacityUnits: z.number(), WriteCapacityUnits: z.number() });
+
 /** A DynamoDB table as libaws's DynamoDBEnsureInput builds its CreateTable input (lib/dynamodb.go). */
 export const TableSpec = z.object({
   name: z.string(),
-  keySchema: z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) })),
+  keySchema: KeySchema,
   attributeDefinitions: z.array(z.object({ AttributeName: z.string(), AttributeType: z.enum(['S', 'N', 'B']) })),
   /** Absent: on-demand (PAY_PER_REQUEST), libaws's default. */
-  provisioned: z.optional(z.object({ ReadCapacityUnits: z.number(), WriteCapacityUnits: z.number() })),
-  globalIndexes: z.array(
-    z.object({
-      IndexName: z.string(),
-      KeySchema: z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) })),
-      Projection: z.object({ ProjectionType: z.enum(['ALL', 'KEYS_ONLY', 'INCLUDE']), NonKeyAttributes: z.optional(z.array(z.string())) }),
-      ProvisionedThroughput: z.optional(z.object({ ReadCapacityUnits: z.number(), WriteCapacityUnits: z.number() })),
-    }),
-  ),
-  localIndexes: z.array(
-    z.object({
-      IndexName: z.string(),
-      KeySchema: z.array(z.object({ AttributeName: z.string(), KeyType: z.enum(['HASH', 'RANGE']) })),
-      Projection: z.object({ ProjectionType: z.enum(['ALL', 'KEYS_ONLY', 'INCLUDE']), NonKeyAttributes: z.optional(z.array(z.string())) }),
-    }),
-  ),
+  provisioned: z.optional(Throughput),
+  globalIndexes: z.array(z.object({ IndexName: z.string(), KeySchema, Projection, ProvisionedThroughput: z.optional(Throughput) })),
+  localIndexes: z.array(z.object({ IndexName: z.string(), KeySchema, Projection })),
   /** `ttl=ATTR`: TTL on that attribute; absent: libaws switches TTL off. */
   ttlAttribute: z.optional(z.string()),
 });
 export type TableSpec = z.infer<typeof TableSpec>;
-
-/** One CORS rule, as S3's PutBucketCors takes it. */
-export const CorsRule = z.object({
-  AllowedHeaders: z.array(z.string()),
-  AllowedMethods: z.array(z.string()),
-  AllowedOrigins: z.array(z.string()),
-  ExposeHeaders: z.array(z.string()),
-  MaxAgeSeconds: z.number(),
-});
-export type CorsRule = z.infer<typeof CorsRule>;
 
 /** An S3 bucket as libaws's S3Ensure leaves it (lib/s3.go). */
 export const BucketSpec = z.object({

@@ -13,7 +13,7 @@ import { defineCommand } from './define.js';
 export const listdir = defineCommand({
   name: 'listdir',
   describe: 'List the files under a directory, recursively, one path per line (hidden entries skipped)',
-  args: z.object({
+  args: z.strictObject({
     path: z.string().min(1, { error: 'Expected a non-empty path' }).default('.').describe('The directory to list'),
   }),
   async run(args, { log, signal }) {

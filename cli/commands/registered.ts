@@ -79,13 +79,18 @@ export async function runLocally(context: CliContext, registered: RegisteredComm
   }
 }
 
-function describeArgIssues(name: string, options: SchemaOption[], issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+function describeArgIssues(name: string, options: SchemaOption[], issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: string[] }[]): string {
   const lines = issues.map((issue) => {
     const flag = flagOf(options, issue.path[0]);
     const where = flag ?? (issue.path.length > 0 ? issue.path.join('.') : '');
-    return where ? `${where}: ${issue.message}` : issue.message;
+    const message = issue.code === 'unrecognized_keys' && issue.keys ? describeUnknownKeys(issue.keys) : issue.message;
+    return where ? `${where}: ${message}` : message;
   });
   return `Invalid arguments for ${name}: ${lines.join('; ')}`;
+}
+
+function describeUnknownKeys(keys: readonly string[]): string {
+  return `Unexpected key${keys.length === 1 ? '' : 's'} ${keys.map((key) => `\`${key}\``).join(', ')} in --args (not among the known ones: check the spelling)`;
 }
 
 function buildExamples(name: string, options: SchemaOption[]): string {

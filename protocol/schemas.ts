@@ -134,6 +134,8 @@ export const JobSummary = z.object({
   status: JobStatus,
   argv: z.optional(z.array(z.string())),
   'rpc-name': z.optional(z.string()),
+  /** The arguments of a registered command, as the JSON text it was started with (when the server lists them). */
+  'rpc-args': z.optional(z.string()),
   'started-at': z.int(),
   'ended-at': z.optional(z.int()),
   exit: z.optional(z.int()),

@@ -65,7 +65,7 @@ export async function runLocally(context: CliContext, registered: RegisteredComm
     context.stdout.write(chunk);
   };
   try {
-    const ran = Promise.resolve().then(() => registered.run(args, { log, signal: controller.signal }));
+    const ran = Promise.resolve().then(() => registered.run(args, { log, signal: controller.signal, cwd: context.cwd }));
     const result = await Promise.race([ran, gaveUp]);
     if (controller.signal.aborted && result === undefined) return EXIT_INTERRUPTED;
     return typeof result === 'number' && Number.isInteger(result) ? result : 0;

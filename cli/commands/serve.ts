@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolveDataDir } from '../config.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { EXIT_FAILURE } from '../errors.js';
+import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { parseNonNegativeInteger } from './exec.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
@@ -15,13 +15,20 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     )
     .option('--port <n>', 'the API port (0 picks a free one; default 8080)', parseNonNegativeInteger)
     .option('--aws-port <n>', 'the local AWS endpoint port (0 picks a free one; default 4566)', parseNonNegativeInteger)
-    .addHelpText('after', '\nExamples:\n  $ aws-exec serve\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0')
-    .action(async (options: { port?: number; awsPort?: number }, self: Command) => {
+    .option('--verbose', 'also print a log line per HTTP request (job start and end lines are printed either way)')
+    .addHelpText(
+      'after',
+      '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose',
+    )
+    .action(async (options: { port?: number; awsPort?: number; verbose?: boolean }, self: Command) => {
       await run(async () => {
         const dataDir = resolveDataDir({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir });
         // Loaded on demand: the runtime pulls in the AWS SDK and the local endpoint.
         const { startRuntime } = await import('../../local/runtime.js');
-        const runtime = await startRuntime({ dataDir, port: options.port, awsPort: options.awsPort });
+        const functionEnv = { JOB_WORKING_DIRECTORY: context.cwd, LOG_REQUESTS: options.verbose ? 'true' : 'false' };
+        const runtime = await startRuntime({ dataDir, port: options.port, awsPort: options.awsPort, functionEnv }).catch((error: unknown) => {
+          throw describePortInUse(error);
+        });
         await waitForStopSignal(context);
         say(context, 'Stopping the local runtime…');
         return closeWithin(context, runtime, CLOSE_DEADLINE_MS);
@@ -30,6 +37,18 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
 }
 
 const CLOSE_DEADLINE_MS = 15_000;
+
+/**
+ * A port that is taken (local/listen.ts says which, with an EADDRINUSE cause) gets the
+ * commands that pick others added, through npm too; other errors pass unchanged.
+ */
+function describePortInUse(error: unknown): unknown {
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  if (!(error instanceof Error) || cause?.code !== 'EADDRINUSE') return error;
+  return new UsageError(`${error.message}: e.g. \`aws-exec serve --port 9000 --aws-port 4567\`, or through npm \`npm start -- --port 9000 --aws-port 4567\``, {
+    cause: error,
+  });
+}
 
 /**
  * Closes the runtime, keeping the process alive meanwhile: a close that waits for

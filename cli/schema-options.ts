@@ -25,7 +25,7 @@ export interface SchemaOption {
 }
 
 /** Flags the subcommands define themselves; a property that would clash gets an `arg-` prefix. */
-const RESERVED = new Set(['help', 'remote', 'args', 'cancel-on-interrupt', 'data-dir', 'detach', 'timeout']);
+const RESERVED = new Set(['help', 'remote', 'args', 'cancel-on-interrupt', 'data-dir', 'detach', 'timeout', 'json', 'version']);
 
 /**
  * Adds an option per top-level property of an object JSON Schema: strings, numbers,

@@ -36,11 +36,16 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
   auth
     .command('ls')
     .summary('list the names that have a key')
-    .addHelpText('after', '\nExample:\n  $ aws-exec auth ls')
-    .action(async (_options: unknown, self: Command) => {
+    .option('--json', 'print the names as JSON: [{"name","created-at"}]')
+    .addHelpText('after', '\nExamples:\n  $ aws-exec auth ls\n  $ aws-exec auth ls --json')
+    .action(async (options: { json?: boolean }, self: Command) => {
       await run(() =>
         withAdmin(context, self, async (admin, deps) => {
           const names = await admin.listAuthNames(deps);
+          if (options.json) {
+            await writeTo(context.stdout, `${JSON.stringify(names.map((entry) => ({ name: entry.name, 'created-at': entry.createdAt })), null, 2)}\n`);
+            return 0;
+          }
           const width = Math.max(4, ...names.map((entry) => entry.name.length));
           const lines = names.map((entry) => `${entry.name.padEnd(width)}  ${new Date(entry.createdAt).toISOString()}`);
           await writeTo(context.stdout, names.length === 0 ? 'no auth keys\n' : `${'NAME'.padEnd(width)}  CREATED\n${lines.join('\n')}\n`);

@@ -10,7 +10,7 @@ import { addJobOptions, startAndFollow } from './exec.js';
 import type { JobOptions } from './exec.js';
 
 /** Subcommand names the CLI itself uses; a registered command of such a name is reachable through `rpc`. */
-export const BUILT_IN_COMMANDS = new Set(['exec', 'rpc', 'tail', 'cancel', 'ls', 'auth', 'serve', 'help']);
+export const BUILT_IN_COMMANDS = new Set(['exec', 'rpc', 'tail', 'cancel', 'ls', 'show', 'auth', 'serve', 'completion', 'help']);
 
 /**
  * Adds every registered command as its own subcommand, with options generated from its
@@ -40,8 +40,8 @@ export function addRegisteredCommands(program: CommanderCommand, context: CliCon
         const parsed = registered.args.safeParse(input);
         if (!parsed.success) throw new UsageError(describeArgIssues(registered.name, schemaOptions, parsed.error.issues));
         if (options.remote) return startAndFollow(context, self.optsWithGlobals(), { rpcName: registered.name, rpcArgs: input }, options);
-        if (options.detach || options.timeout !== undefined || options.cancelOnInterrupt) {
-          throw new UsageError('Expected --detach, --timeout and --cancel-on-interrupt only with --remote');
+        if (options.detach || options.timeout !== undefined || options.cancelOnInterrupt || options.json) {
+          throw new UsageError('Expected --detach, --timeout, --cancel-on-interrupt and --json only with --remote');
         }
         return runLocally(context, registered, parsed.data);
       });

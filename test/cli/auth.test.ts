@@ -60,6 +60,14 @@ describe('aws-exec auth', () => {
     expect(result.stdout.toString()).toMatch(/^NAME {3}CREATED\nalice {2}\d{4}-\d\d-\d\dT[\d:.]+Z\nbob {4}\d{4}-/);
   });
 
+  it('lists the names as JSON with --json', async () => {
+    const result = await runCli(['--data-dir', dataDir, 'auth', 'ls', '--json']);
+    expect(result.status).toBe(0);
+    const names = JSON.parse(result.stdout.toString()) as { name: string; 'created-at': number }[];
+    expect(names.map((entry) => entry.name)).toEqual(['alice', 'bob']);
+    for (const entry of names) expect(entry['created-at']).toBeGreaterThan(Date.parse('2020-01-01'));
+  });
+
   it('refuses a name that already has a key (exit 1) and a malformed name (exit 2)', async () => {
     const again = await runCli(['auth', 'new', 'alice', '--data-dir', dataDir]);
     expect(again.status).toBe(1);

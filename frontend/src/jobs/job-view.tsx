@@ -37,12 +37,14 @@ export function JobView({ session, uid, line, reveal, onRerun }: JobViewProps) {
   const chunks = useRef<Uint8Array[]>([]);
   const times = useRef<number[]>([]);
   const [version, setVersion] = useState(0);
-  const [exit, setExit] = useState<number>();
+  const [tailExit, setExit] = useState<number>();
   const [endedAt, setEndedAt] = useState<number>();
   const [problem, setProblem] = useState<string>();
   const [missing, setMissing] = useState(false);
   const [summary, setSummary] = useState<JobSummary>();
   const remembered = useMemo(() => recallRpc(localStorage, uid), [uid]);
+  // The listing may know the end before the tail has read the whole log.
+  const exit = tailExit ?? (summary?.status === 'exited' ? summary.exit : undefined);
   const running = exit === undefined && problem === undefined && !missing;
   const now = useClock(running);
 
@@ -87,7 +89,7 @@ export function JobView({ session, uid, line, reveal, onRerun }: JobViewProps) {
   useEffect(() => {
     if (missing) return;
     session.client.list({ limit: 100 }).then((jobs) => setSummary(jobs.find((job) => job.uid === uid)), session.describe);
-  }, [uid, exit, missing]);
+  }, [uid, tailExit, missing]);
 
   const title = summary ? describeJob(summary, remembered?.args) : remembered ? describeJob({ 'rpc-name': remembered.name }, remembered.args) : uid;
   // The listing is read once: a job it saw queued that has written output is running by now.

@@ -93,9 +93,9 @@ export function uidOf(page: Page): string {
   return decodeURIComponent(new URL(page.url()).hash.slice('#/job/'.length).split('/')[0] ?? '');
 }
 
-/** Waits for the job's badge to leave `running`; returns its kind and label. */
+/** Waits until the page has read the job's whole log and its exit code; returns its badge's kind and label. */
 export async function waitForExit(page: Page, timeout = 30_000): Promise<{ kind: string | null; label: string }> {
-  const badge = page.locator('.job .badge:not([data-kind=running]):not([data-kind=queued])');
+  const badge = page.locator('.job[data-tail=ended] .badge:not([data-kind=running])');
   await badge.waitFor({ timeout });
   return { kind: await badge.getAttribute('data-kind'), label: (await badge.textContent()) ?? '' };
 }

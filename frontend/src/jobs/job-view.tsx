@@ -101,7 +101,7 @@ export function JobView({ session, uid, line, reveal, onRerun }: JobViewProps) {
   const ended = summary?.['ended-at'] ?? endedAt;
   const rerun = findRerun(summary, remembered);
   return (
-    <section class="job" aria-label="Job" ref={section}>
+    <section class="job" aria-label="Job" ref={section} data-tail={tailExit === undefined ? 'following' : 'ended'}>
       <div class="job-head">
         {(summary !== undefined || exit !== undefined) && <ExitBadge code={exit} pending={running ? state : undefined} />}
         <code class="job-title" title={title}>

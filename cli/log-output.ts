@@ -1,4 +1,4 @@
-import { createLogDecoder } from '../client/index.js';
+import { concatBytes, createLogDecoder } from '../client/index.js';
 import type { CliContext } from './context.js';
 import { writeTo } from './context.js';
 
@@ -82,11 +82,5 @@ export function stampLines(bytes: Uint8Array, prefix: string, atLineStart: boole
     from = at + 1;
   }
   parts.push(bytes.subarray(from));
-  const joined = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
+  return concatBytes(parts);
 }

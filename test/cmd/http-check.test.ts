@@ -6,7 +6,7 @@ import { httpCheck, registry } from '../../cmd/index.js';
 async function runCheck(input: unknown, signal = new AbortController().signal) {
   const args = httpCheck.args.parse(input);
   const lines: string[] = [];
-  const exit = await httpCheck.run(args, { log: (chunk) => lines.push(String(chunk)), signal });
+  const exit = await httpCheck.run(args, { log: (chunk) => lines.push(String(chunk)), signal, cwd: '/' });
   return { exit, lines };
 }
 

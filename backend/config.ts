@@ -43,6 +43,11 @@ export interface Config {
   finalShipMarginMs: number;
   /** A job queued this long and never claimed is finished as lost by the sweep. */
   lostQueuedAfterMs: number;
+  /**
+   * Where jobs get no cgroup: also kill, at a job's end, this user's processes that started
+   * while it ran (the runner is alone in its sandbox, as on AWS Lambda). See runner/containment.ts.
+   */
+  sweepOrphans: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -70,6 +75,7 @@ export function loadConfig(env: Env): Config {
     killGraceMs: readInteger(env, 'KILL_GRACE_MS', 2_000, 0, 60_000),
     finalShipMarginMs: readInteger(env, 'FINAL_SHIP_MARGIN_MS', 10_000, 100, 300_000),
     lostQueuedAfterMs: readInteger(env, 'LOST_QUEUED_AFTER_MS', 5 * 60_000, 1_000, 86_400_000),
+    sweepOrphans: readOrphanSweep(env),
   };
   if (config.ship.maxIntervalMs < config.ship.minIntervalMs) {
     throw new ConfigError(
@@ -93,6 +99,19 @@ function readRequired(env: Env, name: string): string {
   const value = readOptional(env, name);
   if (value === undefined) throw new ConfigError(`Environment variable ${name} is required`);
   return value;
+}
+
+/**
+ * `JOB_ORPHAN_SWEEP`: `on`, `off`, or `auto` (the default): on where AWS_LAMBDA_RUNTIME_API
+ * is set, which only AWS Lambda's own runtime sets (the runtime API's host and port,
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime);
+ * the local runtime's workers talk to it over IPC and share the machine with other processes.
+ */
+function readOrphanSweep(env: Env): boolean {
+  const raw = readOptional(env, 'JOB_ORPHAN_SWEEP') ?? 'auto';
+  if (raw === 'auto') return readOptional(env, 'AWS_LAMBDA_RUNTIME_API') !== undefined;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`Expected environment variable JOB_ORPHAN_SWEEP to be auto, on or off, got \`${raw}\``);
 }
 
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -163,6 +163,7 @@ async function runArgv(deps: RunnerDeps, argv: string[], shipper: LogShipper, co
     onOutput: (chunk) => shipper.append(chunk),
     signal: control.signal,
     killGraceMs: deps.config.killGraceMs,
+    containment: { sweepOrphans: deps.config.sweepOrphans },
   });
   return outcomeOfProcess(end, argv[0] ?? '');
 }

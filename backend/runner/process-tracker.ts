@@ -3,6 +3,7 @@ import {
   environmentIncludes,
   isSameProcessAlive,
   readProcessTable,
+  readProcessEntry,
   readProcessUid,
   readTicksSinceBoot,
   sendSignal,
@@ -81,7 +82,8 @@ export function stopTracking(job: TrackedJob): void {
 /** Records the job's main process, as soon as it was spawned. */
 export function adoptRoot(job: TrackedJob, pid: number): void {
   job.rootPid = pid;
-  findJobProcesses(job);
+  const entry = readProcessEntry(pid);
+  if (entry && entry.startTicks >= job.startTicks) job.members.set(pid, entry.startTicks);
 }
 
 /** Sends a signal to every live process of the job (orphans of the sweep excluded), except those in process group `exceptGroup`. */

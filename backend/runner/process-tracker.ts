@@ -91,19 +91,23 @@ export function signalJobProcesses(job: TrackedJob, signal: NodeJS.Signals, exce
   for (const entry of findJobProcesses(job)) if (entry.pgid !== exceptGroup) sendSignal(entry.pid, signal);
 }
 
-/** SIGKILLs every process of the job, repeating while new ones appear, and waits (up to `waitMs`) until they are gone. */
+/** SIGKILLs every process of the job, again while new ones appear (forked meanwhile), and waits (up to `waitMs`) until they are gone. */
 export async function killJobProcesses(job: TrackedJob, waitMs: number): Promise<void> {
-  const killed: ProcessEntry[] = [];
+  const killed = new Map<number, number>();
   for (let round = 0; round < MAX_KILL_ROUNDS; round++) {
     const table = readProcessTable();
-    const targets = [...findJobProcesses(job, table), ...(job.sweepOrphans ? findOrphans(job, table) : [])];
-    if (targets.length === 0) break;
-    for (const entry of targets) sendSignal(entry.pid, 'SIGKILL');
-    killed.push(...targets);
+    const found = [...findJobProcesses(job, table), ...(job.sweepOrphans ? findOrphans(job, table) : [])];
+    // A process SIGKILLed can fork no more, but may not have died yet: only new ones count.
+    const fresh = found.filter((entry) => killed.get(entry.pid) !== entry.startTicks);
+    if (fresh.length === 0) break;
+    for (const entry of fresh) {
+      sendSignal(entry.pid, 'SIGKILL');
+      killed.set(entry.pid, entry.startTicks);
+    }
   }
   const deadline = Date.now() + waitMs;
-  for (const entry of killed) {
-    while (isSameProcessAlive(entry.pid, entry.startTicks) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+  for (const [pid, startTicks] of killed) {
+    while (isSameProcessAlive(pid, startTicks) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 
@@ -149,20 +153,23 @@ export function findJobProcesses(job: TrackedJob, table: readonly ProcessEntry[]
 }
 
 /**
- * Processes of this user that started while the job ran, are not attached to this
- * process (through live parents) and started after no other running job did.
+ * Processes of this user that started while the job ran, started after no other running
+ * job did, and are not attached to this process through live parents (its own helpers,
+ * such as mkfifo). When this process is the init of its PID namespace, orphans are
+ * re-parented to it, so attachment tells nothing and is not asked.
  */
 export function findOrphans(job: TrackedJob, table: readonly ProcessEntry[]): ProcessEntry[] {
   const byPid = new Map(table.map((entry) => [entry.pid, entry]));
   const uid = process.getuid?.();
   const others = [...running].filter((other) => other !== job);
+  const adoptsOrphans = process.pid === 1;
   return table.filter(
     (entry) =>
       !entry.zombie &&
       entry.startTicks >= job.startTicks &&
       entry.pid !== process.pid &&
       !others.some((other) => other.startTicks <= entry.startTicks) &&
-      !isAttachedTo(entry, process.pid, byPid) &&
+      (adoptsOrphans || !isAttachedTo(entry, process.pid, byPid)) &&
       (uid === undefined || readProcessUid(entry.pid) === uid),
   );
 }

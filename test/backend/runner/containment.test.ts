@@ -127,16 +127,26 @@ describe('a job tracked through /proc (no cgroup)', () => {
 const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((path) => existsSync(path));
 const canUnshare = unshare !== undefined && process.getuid?.() === 0;
 
+/** Runs sandbox-job.ts in a PID namespace of its own and returns its report. */
+function runInSandbox(command: string[]): { end: unknown; daemons: string[]; alive: string[] } {
+  const result = spawnSync(unshare!, ['--pid', '--fork', '--mount-proc', ...command], { encoding: 'utf8', timeout: 60_000 });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as { end: unknown; daemons: string[]; alive: string[] };
+}
+
 describe.skipIf(!canUnshare)('a job tracked through /proc in a sandbox (a PID namespace of its own, as on Lambda)', () => {
+  const script = join(import.meta.dirname, 'sandbox-job.ts');
+
   it('kills every daemon, the scrubbed setsid -f one included, when sweeping orphans', () => {
-    const script = join(import.meta.dirname, 'sandbox-job.ts');
-    // sh stays PID 1 (it reaps nothing): the runner must not be the namespace's init, as on Lambda.
-    const result = spawnSync(unshare!, ['--pid', '--fork', '--mount-proc', 'sh', '-c', `"$0" --import tsx "$1"; :`, process.execPath, script], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(result.stderr).toBe('');
-    const report = JSON.parse(result.stdout) as { end: unknown; daemons: string[]; alive: string[] };
+    // sh stays PID 1 (`; :` keeps it from exec'ing node), so orphans go to it, not to the runner.
+    const report = runInSandbox(['sh', '-c', `"$0" --import tsx "$1"; :`, process.execPath, script]);
+    expect(report.end).toEqual({ kind: 'exited', code: 0 });
+    expect(report.daemons.sort()).toEqual(['double-fork', 'env-i', 'nohup', 'setsid-bg', 'setsid-f']);
+    expect(report.alive).toEqual([]);
+  }, 60_000);
+
+  it('kills every daemon too when the runner is the namespace init, to which orphans are re-parented', () => {
+    const report = runInSandbox([process.execPath, '--import', 'tsx', script]);
     expect(report.end).toEqual({ kind: 'exited', code: 0 });
     expect(report.daemons.sort()).toEqual(['double-fork', 'env-i', 'nohup', 'setsid-bg', 'setsid-f']);
     expect(report.alive).toEqual([]);

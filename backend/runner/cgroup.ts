@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readProcessEntry, sendSignal } from './proc-table.js';
 
@@ -11,14 +11,15 @@ import { readProcessEntry, sendSignal } from './proc-table.js';
  * We only ever create children of the cgroup this process already runs in, and enable no
  * controller in them, so the "no internal processes" rule never applies; creating them
  * needs write access to that cgroup (root, or a delegated subtree such as systemd's
- * user@.service). Each child's name carries its owner's pid and start time, so that a
- * later sweep can tell a child whose owner died (kill -9) and clean it up.
+ * user@.service). Each child's name carries its owner's PID namespace, pid and start
+ * time, so that a later sweep in the same PID namespace can tell a child whose owner died
+ * (kill -9) and clean it up; children of owners in other PID namespaces are left alone.
  */
 
 /** What kind of thing a cgroup we create holds: one job, or one local execution environment. */
 export type CgroupKind = 'job' | 'env';
 
-const NAME_PATTERN = /^aws-exec-(?:job|env)-(\d+)-(\d+)-/;
+const NAME_PATTERN = /^aws-exec-(?:job|env)-(\d+)-(\d+)-(\d+)-/;
 
 /** Finds the cgroup v2 directory a process runs in, or undefined (no cgroup2 mount, no /proc). */
 export function findCgroupDir(pid: number | 'self' = 'self'): string | undefined {
@@ -57,15 +58,29 @@ function unescapeMountField(field: string): string {
 }
 
 let serial = 0;
-let ownStartTicks: number | undefined;
+let owner: string | undefined;
+
+/** `<pid namespace inode>-<pid>-<start ticks>`: names this process for good, across pid reuse. */
+function describeOwner(): string {
+  owner ??= `${readPidNamespace()}-${process.pid}-${readProcessEntry(process.pid)?.startTicks ?? 0}`;
+  return owner;
+}
+
+/** The inode of this process's PID namespace (`pid:[4026531836]`), or 0 where unreadable. */
+function readPidNamespace(): number {
+  try {
+    return Number(/\d+/.exec(readlinkSync('/proc/self/ns/pid'))?.[0] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * Creates a child cgroup of `parentDir` for one job or environment of this process; undefined
  * when that is not allowed here (no write access, read-only /sys, too deep).
  */
 export function createCgroup(parentDir: string, kind: CgroupKind): string | undefined {
-  ownStartTicks ??= readProcessEntry(process.pid)?.startTicks ?? 0;
-  const dir = join(parentDir, `aws-exec-${kind}-${process.pid}-${ownStartTicks}-${++serial}`);
+  const dir = join(parentDir, `aws-exec-${kind}-${describeOwner()}-${++serial}`);
   try {
     mkdirSync(dir);
     return dir;
@@ -161,15 +176,16 @@ export async function destroyCgroup(dir: string, timeoutMs: number): Promise<boo
 
 /**
  * Kills and removes the cgroups in `parentDir` that we created for an owner that is gone
- * (its pid no longer runs with the start time in the name): what a `kill -9` left behind.
- * Returns how many it found.
+ * (its pid in our PID namespace no longer runs with the start time in the name): what a
+ * `kill -9` left behind. Returns how many it found.
  */
 export async function sweepStaleCgroups(parentDir: string, timeoutMs = 2_000): Promise<number> {
+  const namespace = readPidNamespace();
   const stale = listChildCgroups(parentDir).filter((dir) => {
     const match = NAME_PATTERN.exec(basename(dir));
-    if (!match) return false;
-    const owner = readProcessEntry(Number(match[1]));
-    return owner === undefined || owner.zombie || owner.startTicks !== Number(match[2]);
+    if (!match || Number(match[1]) !== namespace) return false;
+    const entry = readProcessEntry(Number(match[2]));
+    return entry === undefined || entry.zombie || entry.startTicks !== Number(match[3]);
   });
   await Promise.all(stale.map((dir) => destroyCgroup(dir, timeoutMs)));
   return stale.length;

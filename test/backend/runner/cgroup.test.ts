@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -41,12 +41,17 @@ describe.skipIf(probe === undefined)('cgroups of this process (where it may crea
     return sleeper.pid!;
   }
 
-  it('sweeps a cgroup whose owner is gone, with what runs in it, and keeps one whose owner lives', async () => {
+  it('sweeps a cgroup whose owner is gone, with what runs in it, and keeps those whose owner lives or is in another PID namespace', async () => {
     const deadPid = spawnSync('true').pid;
     const ticks = readProcessEntry(process.pid)!.startTicks;
-    const stale = join(home!, `aws-exec-job-${deadPid}-${ticks}-1`);
+    const namespace = /\d+/.exec(readlinkSync('/proc/self/ns/pid'))![0];
+    const stale = join(home!, `aws-exec-job-${namespace}-${deadPid}-${ticks}-1`);
     mkdirSync(stale);
     const orphan = startSleeperIn(stale);
+    // A dead owner's pid in another PID namespace says nothing of the owner here: kept.
+    const foreign = join(home!, `aws-exec-job-1-${deadPid}-${ticks}-1`);
+    mkdirSync(foreign);
+    const foreigner = startSleeperIn(foreign);
     const live = createCgroup(home!, 'job')!;
     const kept = startSleeperIn(live);
     try {
@@ -55,8 +60,10 @@ describe.skipIf(probe === undefined)('cgroups of this process (where it may crea
       await vi.waitFor(() => expect(isProcessAlive(orphan)).toBe(false), { timeout: 2_000, interval: 10 });
       expect(isProcessAlive(kept)).toBe(true);
       expect(listCgroupProcesses(live)).toEqual([kept]);
+      expect(listCgroupProcesses(foreign)).toEqual([foreigner]);
     } finally {
       await destroyCgroup(live, 2_000);
+      await destroyCgroup(foreign, 2_000);
     }
     expect(existsSync(live)).toBe(false);
     expect(isProcessAlive(kept)).toBe(false);

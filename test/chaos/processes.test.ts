@@ -54,7 +54,7 @@ describe('processes a job leaves behind, through a running runtime', () => {
   });
 
   it('are all gone by the time the job has ended, with the exit code the job chose', async () => {
-    const job = await go.follow(await go.start({ argv: ['sh', '-c', daemonScript('sleep 0.5; exit 7')] }));
+    const job = await go.follow(await go.start({ argv: ['sh', '-c', daemonScript('exit 7')] }));
     expect(job.exit).toBe(7);
     const pids = readAllDaemonPids(job.log.toString());
     expect(pids, job.log.toString()).toBeDefined();

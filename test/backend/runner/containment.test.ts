@@ -54,7 +54,7 @@ const cgroups = probeCgroups();
 
 describe.skipIf(!cgroups)('a job in its own cgroup', () => {
   it('leaves nothing running when it returns: setsid, setsid -f, env -i setsid -f, a double fork and nohup', async () => {
-    const { end, pids } = await runDaemons('sleep 0.5; exit 3', {});
+    const { end, pids } = await runDaemons('exit 3', {});
     expect(end).toEqual({ kind: 'exited', code: 3 });
     expect(Object.keys(pids).sort()).toEqual(['double-fork', 'env-i', 'nohup', 'setsid-bg', 'setsid-f']);
     expect(aliveKinds(pids)).toEqual([]);
@@ -93,7 +93,7 @@ describe.skipIf(!cgroups)('a job in its own cgroup', () => {
 
 describe('a job tracked through /proc (no cgroup)', () => {
   it('kills what kept the job marker, its process group or its session', async () => {
-    const { end, pids } = await runDaemons('sleep 0.5; exit 3', { cgroups: false });
+    const { end, pids } = await runDaemons('exit 3', { cgroups: false });
     expect(end).toEqual({ kind: 'exited', code: 3 });
     expect(Object.keys(pids)).toHaveLength(5);
     // env -i setsid -f cuts every link within microseconds: only the sandbox sweep finds it (below).

@@ -9,7 +9,7 @@ import { isProcessAlive } from '../../helpers/processes.js';
 
 let output = '';
 const end = await runSubprocess({
-  argv: ['sh', '-c', daemonScript('sleep 0.5')],
+  argv: ['sh', '-c', daemonScript('exit 0')],
   onOutput: (chunk) => (output += chunk.toString()),
   signal: new AbortController().signal,
   killGraceMs: 500,

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,6 +30,8 @@ const KINDS = Object.keys(DETACHERS) as DaemonKind[];
  */
 export function daemonScript(then: string): string {
   const ready = mkdtempSync(join(tmpdir(), 'aws-exec-daemons-'));
+  // The script removes it, unless stopped before: then this process does, as it exits.
+  process.once('exit', () => rmSync(ready, { recursive: true, force: true }));
   // A function, not a string, as replace()'s replacement: in a string `$$` would become `$`.
   const starts = KINDS.map((kind) => DETACHERS[kind].replace('{}', () => `'echo ${kind} $$; : > ${ready}/${kind}; exec sleep 600'`));
   const allReady = KINDS.map((kind) => `[ -e ${ready}/${kind} ]`).join(' && ');

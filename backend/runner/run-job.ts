@@ -169,6 +169,7 @@ async function runArgv(deps: RunnerDeps, argv: string[], shipper: LogShipper, co
     signal: control.signal,
     killGraceMs: deps.config.killGraceMs,
     cwd: deps.config.jobWorkingDirectory,
+    containment: { sweepOrphans: deps.config.sweepOrphans },
   });
   return outcomeOfProcess(end, argv[0] ?? '');
 }

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedFunctionConfig } from './config.js';
 import { WorkerMessage, type FunctionErrorBody, type InvokeMessage } from './ipc.js';
 import { createLinePrefixer, type InvocationLog, type LinePrefixer, type OutputSink } from './output.js';
-import { killProcessTree } from './process-tree.js';
+import { destroyEnvironmentCgroup, killProcessTree, placeInEnvironmentCgroup } from './process-tree.js';
 import { buildWorkerEnv } from './worker-env.js';
 
 /** Everything needed to start an execution environment. */
@@ -78,6 +78,8 @@ export class ExecutionEnvironment {
   /** Inherited by every process the environment starts, so that all of them can be found and killed. */
   readonly marker = randomUUID();
   readonly child: ChildProcess;
+  /** The worker's own cgroup, which holds everything it starts (undefined where cgroups are not available). */
+  readonly cgroup: string | undefined;
   /** Called once when the worker process exits, for whatever reason. */
   onExit: (() => void) | undefined;
   private readonly pending = new Map<string, Pending>();
@@ -106,6 +108,8 @@ export class ExecutionEnvironment {
       // Its own process group: a terminal's Ctrl-C goes to the runtime, which stops its environments itself.
       detached: true,
     });
+    // Placed before it is sent any invocation, hence before it can start anything.
+    this.cgroup = this.child.pid === undefined ? undefined : placeInEnvironmentCgroup(this.child.pid);
     const prefix = `[${config.name}] `;
     this.prefixers = {
       stdout: createLinePrefixer(prefix, (text) => spec.output('stdout', text)),
@@ -239,16 +243,21 @@ export class ExecutionEnvironment {
     });
   }
 
-  /** SIGKILLs the worker and every process it started; resolves once the worker has exited. */
+  /**
+   * SIGKILLs the worker and every process it started (its cgroup at once, then what /proc
+   * still links to it); resolves once the worker has exited and its cgroup is gone.
+   */
   async kill(): Promise<void> {
     this.killed = true;
     // Waiting for the exit below must keep the event loop alive, or a process that is only
     // closing the runtime ends early (an unsettled top-level await, exit code 13).
     this.setKeepAlive(true);
+    const cgroupGone = this.cgroup === undefined ? undefined : destroyEnvironmentCgroup(this.cgroup);
     // Once the worker has exited its pid may be reused: then only its marker finds what it left behind.
     const running = this.child.pid !== undefined && this.exitDescription === undefined;
     killProcessTree(running ? this.child.pid : undefined, this.marker);
     if (this.child.pid !== undefined) await this.exited;
+    await cgroupGone;
   }
 
   private receive(raw: unknown): void {

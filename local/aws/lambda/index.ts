@@ -21,6 +21,7 @@ import { createCredentialSource } from './role-credentials.js';
 import { formatFunctionArn, LATEST, parseFunctionReference } from './names.js';
 import { writeToProcessOutput } from './output.js';
 import { FunctionPool, PoolClosedError, type InvocationRequest } from './pool.js';
+import { sweepLeftoverCgroups } from './process-tree.js';
 import { isLambdaPath, serveLambdaRequest, type LambdaApi } from './routes.js';
 import type { InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions } from './types.js';
 
@@ -50,6 +51,8 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   const functions = new Map<string, FunctionEntry>();
   const concurrency = new AccountConcurrency(options.accountConcurrency);
   let closed = false;
+  // What environments of a runtime that died with `kill -9` left running, if their watchdogs could not end it.
+  void sweepLeftoverCgroups().catch((error: unknown) => logError('could not sweep leftover execution environment cgroups', error));
 
   /** Runs an invocation holding a slot of the function's share of the account's concurrency. */
   async function runHolding(release: () => void, entry: FunctionEntry, request: InvocationRequest, wantLogTail: boolean) {

@@ -51,6 +51,7 @@ export interface Config {
   jobWorkingDirectory: string;
   /** One log line per HTTP request (job start and end lines are written either way). */
   logRequests: boolean;
+  /**
    * Where jobs get no cgroup: also kill, at a job's end, this user's processes that started
    * while it ran (the runner is alone in its sandbox, as on AWS Lambda). See runner/containment.ts.
    */

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { resolveDataDir } from '../config.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { EXIT_FAILURE } from '../errors.js';
+import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { parseNonNegativeInteger } from './exec.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
@@ -19,6 +19,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     .option('--env-template <file>', "the file of infra.yaml's ${VAR} values (default: env.sh.template beside the infra file)")
     .option('--schedule-every <duration>', 'fire every schedule trigger this often instead of at its declared rate, e.g. 2s or 500ms', parseDurationMs)
     .option('--account-concurrency <n>', "the account's Lambda concurrency quota (default 1000, as on AWS; at least 100)", parseNonNegativeInteger)
+    .option('--faults <file>', 'inject faults into the local AWS endpoint from this JSON file (or AWS_EXEC_FAULTS); see local/aws/faults/README.md')
     .addHelpText(
       'after',
       '\nExamples:\n  $ aws-exec serve\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s',
@@ -28,6 +29,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
         const dataDir = resolveDataDir({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir });
         // Loaded on demand: the runtime pulls in the AWS SDK and the local endpoint.
         const { startRuntime } = await import('../../local/runtime.js');
+        const faults = await readFaults(options.faults ?? context.env.AWS_EXEC_FAULTS);
         const runtime = await startRuntime({
           dataDir,
           port: options.port,
@@ -37,6 +39,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
           ...(options.envTemplate !== undefined ? { envTemplate: options.envTemplate } : {}),
           ...(options.scheduleEvery !== undefined ? { scheduleEveryMs: options.scheduleEvery } : {}),
           ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
+          ...(faults !== undefined ? { faults } : {}),
         });
         await waitForStopSignal(context);
         say(context, 'Stopping the local runtime…');
@@ -52,6 +55,18 @@ interface ServeOptions {
   envTemplate?: string;
   scheduleEvery?: number;
   accountConcurrency?: number;
+  faults?: string;
+}
+
+/** Reads `--faults FILE` (or AWS_EXEC_FAULTS); a missing or invalid file is a usage error. */
+async function readFaults(file: string | undefined) {
+  if (file === undefined || file === '') return undefined;
+  const { FaultConfigError, loadFaultConfigFile } = await import('../../local/aws/index.js');
+  try {
+    return loadFaultConfigFile(file);
+  } catch (error) {
+    throw error instanceof FaultConfigError ? new UsageError(error.message, { cause: error }) : error;
+  }
 }
 
 const CLOSE_DEADLINE_MS = 15_000;

@@ -9,6 +9,7 @@ export {
   parseFaultConfig,
   type FaultClient,
   type FaultConfig,
+  type FaultCounts,
   type FaultRule,
   type FaultState,
   type FaultStats,

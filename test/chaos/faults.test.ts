@@ -196,7 +196,6 @@ describe('20 streaming jobs under S3 5xx and throttling', () => {
 
     const baseline = await runRound();
     figures.unshift(summarize('baseline', baseline));
-    // eslint-disable-next-line no-console -- the figures of the README's Reliability table
     console.log(JSON.stringify(figures, null, 2));
     await expectAllExact(baseline);
   }, 900_000);

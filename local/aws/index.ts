@@ -50,6 +50,8 @@ export interface LocalAwsOptions {
   logError?: (message: string, error: unknown) => void;
   /** Faults to inject from the start (off by default; see local/aws/faults/README.md). */
   faults?: FaultConfig;
+  /** How long an idle kept-alive connection stays open (default 65 s; tests shorten it). */
+  keepAliveTimeoutMs?: number;
 }
 
 /** The fault layer of a running endpoint (also reachable over HTTP at FAULTS_PATH, signed with the root key pair). */
@@ -113,6 +115,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     sessions: iam,
     services: [s3, dynamodb, lambda],
     faults: injector,
+    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
   });
   endpointUrl = endpoint.url;

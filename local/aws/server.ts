@@ -32,6 +32,8 @@ export interface EndpointOptions {
   logError?: (message: string, error: unknown) => void;
   /** The fault layer (`faults/`): off unless configured; its admin route is served at FAULTS_PATH. */
   faults?: FaultInjector;
+  /** How long an idle kept-alive connection stays open (default 65 s). */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface Endpoint {
@@ -68,8 +70,8 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       }
     });
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 70_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
+  server.headersTimeout = server.keepAliveTimeout + 5_000;
   server.requestTimeout = 0;
   server.on('clientError', answerClientError);
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startLocalAws, LOCAL_HOST, type LocalAws } from './aws/index.js';
+import { startLocalAws, LOCAL_HOST, type FaultConfig, type LocalAws } from './aws/index.js';
 import { loadDeploymentPlan, type DeploymentPlan } from './deploy/plan.js';
 import { defaultInfraFiles } from './deploy/files.js';
 import { startGateway, type Gateway, type GatewayInvokeResult } from './gateway.js';
@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   functionEnv?: Record<string, string>;
   /** Where the runtime says what it does (default: stdout). */
   log?: (line: string) => void;
+  /** Faults for the local AWS endpoint (`serve --faults`), in force once the runtime is provisioned. */
+  faults?: FaultConfig;
 }
 
 export interface Runtime {
@@ -87,6 +89,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     for (const line of provisioned.log) log(`infra: ${line}`);
     await sweepLostJobs(aws, plan, startedAt, log);
+    if (options.faults !== undefined) {
+      aws.faults.set(options.faults);
+      log(`faults: ${options.faults.rules.length} rule(s) in force on the local AWS endpoint (see local/aws/faults/README.md)`);
+    }
     gateway = await startGateway({
       host: LOCAL_HOST,
       port: options.port ?? DEFAULT_PORT,

@@ -20,6 +20,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     .option('--schedule-every <duration>', 'fire every schedule trigger this often instead of at its declared rate, e.g. 2s or 500ms', parseDurationMs)
     .option('--account-concurrency <n>', "the account's Lambda concurrency quota (default 1000, as on AWS; at least 100)", parseNonNegativeInteger)
     .option('--verbose', 'also print a log line per HTTP request (job start and end lines are printed either way)')
+    .option('--faults <file>', 'inject faults into the local AWS endpoint from this JSON file (or AWS_EXEC_FAULTS); see local/aws/faults/README.md')
     .addHelpText(
       'after',
       '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s',
@@ -32,6 +33,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
         // Local only, not in infra.yaml: jobs run where serve was started (on Lambda, /tmp), and
         // request lines only with --verbose.
         const functionEnv = { JOB_WORKING_DIRECTORY: context.cwd, LOG_REQUESTS: options.verbose ? 'true' : 'false' };
+        const faults = await readFaults(options.faults ?? context.env.AWS_EXEC_FAULTS);
         const runtime = await startRuntime({
           dataDir,
           port: options.port,
@@ -42,6 +44,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
           ...(options.envTemplate !== undefined ? { envTemplate: options.envTemplate } : {}),
           ...(options.scheduleEvery !== undefined ? { scheduleEveryMs: options.scheduleEvery } : {}),
           ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
+          ...(faults !== undefined ? { faults } : {}),
         }).catch((error: unknown) => {
           throw describePortInUse(error);
         });
@@ -60,6 +63,18 @@ interface ServeOptions {
   scheduleEvery?: number;
   accountConcurrency?: number;
   verbose?: boolean;
+  faults?: string;
+}
+
+/** Reads `--faults FILE` (or AWS_EXEC_FAULTS); a missing or invalid file is a usage error. */
+async function readFaults(file: string | undefined) {
+  if (file === undefined || file === '') return undefined;
+  const { FaultConfigError, loadFaultConfigFile } = await import('../../local/aws/index.js');
+  try {
+    return loadFaultConfigFile(file);
+  } catch (error) {
+    throw error instanceof FaultConfigError ? new UsageError(error.message, { cause: error }) : error;
+  }
 }
 
 const CLOSE_DEADLINE_MS = 15_000;

@@ -5,10 +5,26 @@ import { createDynamoDbService } from './dynamodb/index.js';
 import { createLocalIam, LOCAL_ACCOUNT_ID, type LocalIam } from './iam/index.js';
 import { createLambdaService, type LambdaService } from './lambda/index.js';
 import { createS3Service } from './s3/index.js';
+import { FaultInjector, NO_FAULTS, parseFaultConfig, type FaultConfig, type FaultStats } from './faults/index.js';
 import { startEndpoint } from './server.js';
 import type { Credentials } from './sigv4.js';
 
 export type { Credentials } from './sigv4.js';
+export {
+  FAULTS_ENV,
+  FAULTS_PATH,
+  FaultConfigError,
+  createFaultClient,
+  type FaultClient,
+  type FaultState,
+  loadFaultConfigFile,
+  parseFaultConfig,
+  parseFaultConfigText,
+  type FaultConfig,
+  type FaultCounts,
+  type FaultRule,
+  type FaultStats,
+} from './faults/index.js';
 export type { LambdaService, FunctionConfig, InvokeResult } from './lambda/index.js';
 export {
   LOCAL_ACCOUNT_ID,
@@ -32,6 +48,22 @@ export interface LocalAwsOptions {
   /** The account's Lambda concurrency quota (default 1,000, as on AWS). */
   accountConcurrency?: number;
   logError?: (message: string, error: unknown) => void;
+  /** Faults to inject from the start (off by default; see local/aws/faults/README.md). */
+  faults?: FaultConfig;
+  /** How long an idle kept-alive connection stays open (default 65 s; tests shorten it). */
+  keepAliveTimeoutMs?: number;
+}
+
+/** The fault layer of a running endpoint (also reachable over HTTP at FAULTS_PATH, signed with the root key pair). */
+export interface LocalFaults {
+  /** Replaces the configuration (checked: a bad one throws FaultConfigError and changes nothing). */
+  set(config: FaultConfig): void;
+  /** The configuration in force. */
+  get(): FaultConfig;
+  /** Turns every fault off. */
+  clear(): void;
+  /** What was injected since the endpoint started. */
+  stats(): FaultStats;
 }
 
 export interface LocalAws {
@@ -46,6 +78,7 @@ export interface LocalAws {
   /** Roles and their temporary credentials; requests signed with those are evaluated against the role's policies. */
   iam: LocalIam;
   lambda: LambdaService;
+  faults: LocalFaults;
   close(): Promise<void>;
 }
 
@@ -57,6 +90,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const region = options.region ?? DEFAULT_REGION;
+  const injector = new FaultInjector(options.faults === undefined ? NO_FAULTS : parseFaultConfig(options.faults, 'the faults option'));
   const credentials = loadOrCreateCredentials(dataDir);
   const iam = createLocalIam({ dataDir: join(dataDir, 'iam') });
   let endpointUrl = '';
@@ -80,6 +114,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     credentials: [credentials, ...(options.extraCredentials ?? [])],
     sessions: iam,
     services: [s3, dynamodb, lambda],
+    faults: injector,
+    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
   });
   endpointUrl = endpoint.url;
@@ -91,6 +127,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     accountId: LOCAL_ACCOUNT_ID,
     iam,
     lambda,
+    faults: {
+      set: (config) => injector.set(parseFaultConfig(config, 'the fault configuration')),
+      get: () => injector.get(),
+      clear: () => injector.set(NO_FAULTS),
+      stats: () => injector.stats(),
+    },
     close: () => endpoint.close(),
   };
 }

@@ -70,6 +70,11 @@ export interface LocalService {
   allowsAnonymous(req: IncomingMessage): boolean;
   /** Turns a failed authentication into this service's own error. */
   authError(error: AuthError): AwsError;
+  /**
+   * The AWS API name of the operation a verified request asks for (`PutObject`, `UpdateItem`,
+   * `Invoke`), or `Unknown`; never throws. The fault layer matches its rules on it.
+   */
+  operationOf(request: ServiceRequest): string;
   /** Serves one request. Throwing an AwsError renders it with `sendError`. */
   handle(request: ServiceRequest, res: ServerResponse): Promise<void>;
   /** Writes an error in this service's wire format (XML for S3, JSON for the others). */

@@ -22,7 +22,7 @@ import { formatFunctionArn, LATEST, parseFunctionReference } from './names.js';
 import { writeToProcessOutput } from './output.js';
 import { FunctionPool, PoolClosedError, type InvocationRequest } from './pool.js';
 import { sweepLeftoverCgroups } from './process-tree.js';
-import { isLambdaPath, serveLambdaRequest, type LambdaApi } from './routes.js';
+import { isLambdaPath, operationOfLambdaRequest, serveLambdaRequest, type LambdaApi } from './routes.js';
 import type { InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions } from './types.js';
 
 export type { FunctionConfig, InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions, LogType } from './types.js';
@@ -171,6 +171,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     claimsUnsigned: (req) => isLambdaPath(req.url ?? ''),
     allowsAnonymous: () => false,
     authError: renderAuthError,
+    operationOf: operationOfLambdaRequest,
     handle: (request, res) => serveLambdaRequest(api, request, res),
     sendError: (_request, res, error) => sendLambdaError(res, error),
     registerFunction(input) {

@@ -43,6 +43,12 @@ export interface Config {
   finalShipMarginMs: number;
   /** A job queued this long and never claimed is finished as lost by the sweep. */
   lostQueuedAfterMs: number;
+  /** How often a running job's runner renews its lease on the record (its heartbeat). */
+  heartbeatMs: number;
+  /** How long one heartbeat vouches for the runner: a job whose lease ran out is closed as lost. */
+  leaseMs: number;
+  /** How long the runner retries the final log, exit and size before it writes what it can. */
+  finalWriteWindowMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -70,11 +76,18 @@ export function loadConfig(env: Env): Config {
     killGraceMs: readInteger(env, 'KILL_GRACE_MS', 2_000, 0, 60_000),
     finalShipMarginMs: readInteger(env, 'FINAL_SHIP_MARGIN_MS', 10_000, 100, 300_000),
     lostQueuedAfterMs: readInteger(env, 'LOST_QUEUED_AFTER_MS', 5 * 60_000, 1_000, 86_400_000),
+    heartbeatMs: readInteger(env, 'HEARTBEAT_MS', 10_000, 100, 300_000),
+    leaseMs: readInteger(env, 'HEARTBEAT_LEASE_MS', 30_000, 300, 900_000),
+    finalWriteWindowMs: readInteger(env, 'FINAL_WRITE_WINDOW_MS', 20_000, 1_000, 900_000),
   };
   if (config.ship.maxIntervalMs < config.ship.minIntervalMs) {
     throw new ConfigError(
       `Expected LOG_SHIP_MAX_INTERVAL_MS (${config.ship.maxIntervalMs}) to be at least LOG_SHIP_MIN_INTERVAL_MS (${config.ship.minIntervalMs})`,
     );
+  }
+  if (config.leaseMs < 2 * config.heartbeatMs) {
+    // One late or failed heartbeat must not make a live runner look lost.
+    throw new ConfigError(`Expected HEARTBEAT_LEASE_MS (${config.leaseMs}) to be at least twice HEARTBEAT_MS (${config.heartbeatMs})`);
   }
   return config;
 }

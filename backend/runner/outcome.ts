@@ -46,7 +46,8 @@ export function outcomeOfProcess(end: ProcessEnd, argv0: string): Outcome {
     case 'not-started':
       if (end.errno === 'ENOENT') return { exit: 127, line: `${PREFIX} command not found: ${program}` };
       if (end.errno === 'EACCES') return { exit: 126, line: `${PREFIX} permission denied: ${program}` };
-      return { exit: 127, line: `${PREFIX} could not start ${program}: ${end.message}` };
+      // The message may quote the program again (`spawn <program> ENAMETOOLONG`).
+      return { exit: 127, line: `${PREFIX} could not start ${program}: ${cutText(end.message, MAX_PROGRAM_CHARS)}` };
   }
 }
 

@@ -23,10 +23,10 @@ import { parseInput, readJsonObject } from '../input.js';
 /**
  * How long the URLs of a job not yet ended stay valid. Followers come back through
  * `GET /api/exec` shortly before their URLs expire (our client renews them a quarter of
- * their lifetime early: every ~22 s), and that call closes a job whose runner died, so a
- * follower sees such a job end within the runner's lease plus this, under a minute.
+ * their lifetime early: every 15 s), and that call closes a job whose runner died, so a
+ * follower sees such a job end within the runner's lease (30 s) plus 15 s of its death.
  */
-export const FOLLOW_URL_SECONDS = 30;
+export const FOLLOW_URL_SECONDS = 20;
 
 /** `POST`, `GET` and `DELETE /api/exec`: start a job, follow it, cancel it. */
 export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {

@@ -32,13 +32,13 @@ describe('liveness through the API', () => {
     expect(listed.jobs).toEqual([expect.objectContaining({ uid, status: 'exited', exit: 137, size: 8 + LINE.length })]);
   });
 
-  it('hands out URLs of a running job for 30 s, so followers come back within the lease, and of an ended one for 15 minutes', async () => {
+  it('hands out URLs of a running job for 20 s, so followers come back within the lease, and of an ended one for 15 minutes', async () => {
     const { call, jobs } = createTestApp();
     const started = (await (await call('POST', '/api/exec', { body: { argv: ['true'] } })).json()) as { uid: string; url: string; 'expires-at': number };
-    expect(expiresIn(started.url)).toBe(30);
-    expect(started['expires-at'] - Date.now()).toBeLessThanOrEqual(30_000);
+    expect(expiresIn(started.url)).toBe(20);
+    expect(started['expires-at'] - Date.now()).toBeLessThanOrEqual(20_000);
     const running = (await (await call('GET', `/api/exec?uid=${started.uid}&range-start=0`)).json()) as Record<string, unknown>;
-    expect(['url', 'size-url', 'exit-url'].map((field) => expiresIn(running[field]))).toEqual([30, 30, 30]);
+    expect(['url', 'size-url', 'exit-url'].map((field) => expiresIn(running[field]))).toEqual([20, 20, 20]);
     await jobs.finishJob(started.uid, { exit: 0, size: 4, endedAt: Date.now() });
     const ended = (await (await call('GET', `/api/exec?uid=${started.uid}&range-start=0`)).json()) as Record<string, unknown>;
     expect(expiresIn(ended.url)).toBe(900);
@@ -49,7 +49,7 @@ describe('liveness through the API', () => {
     const { uid } = (await (await call('POST', '/api/exec', { body: { argv: ['true'] } })).json()) as { uid: string };
     await jobs.finishJob(uid, { exit: 3, size: 4, endedAt: Date.now(), logIncomplete: true });
     const answer = (await (await call('GET', `/api/exec?uid=${uid}&range-start=0`)).json()) as Record<string, unknown>;
-    expect(expiresIn(answer.url)).toBe(30);
+    expect(expiresIn(answer.url)).toBe(20);
     const listed = (await (await call('GET', '/api/jobs')).json()) as { jobs: Record<string, unknown>[] };
     expect(listed.jobs[0]).toMatchObject({ uid, status: 'exited', exit: 3, 'log-incomplete': true });
   });

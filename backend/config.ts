@@ -56,6 +56,12 @@ export interface Config {
    * while it ran (the runner is alone in its sandbox, as on AWS Lambda). See runner/containment.ts.
    */
   sweepOrphans: boolean;
+  /** How often a running job's runner renews its lease on the record (its heartbeat). */
+  heartbeatMs: number;
+  /** How long one heartbeat vouches for the runner: a job whose lease ran out is closed as lost. */
+  leaseMs: number;
+  /** How long the runner retries the final log, exit and size before it writes what it can. */
+  finalWriteWindowMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -86,11 +92,18 @@ export function loadConfig(env: Env): Config {
     jobWorkingDirectory: readAbsolutePath(env, 'JOB_WORKING_DIRECTORY', DEFAULT_JOB_WORKING_DIRECTORY),
     logRequests: readBoolean(env, 'LOG_REQUESTS', true),
     sweepOrphans: readOrphanSweep(env),
+    heartbeatMs: readInteger(env, 'HEARTBEAT_MS', 10_000, 100, 300_000),
+    leaseMs: readInteger(env, 'HEARTBEAT_LEASE_MS', 30_000, 300, 900_000),
+    finalWriteWindowMs: readInteger(env, 'FINAL_WRITE_WINDOW_MS', 20_000, 1_000, 900_000),
   };
   if (config.ship.maxIntervalMs < config.ship.minIntervalMs) {
     throw new ConfigError(
       `Expected LOG_SHIP_MAX_INTERVAL_MS (${config.ship.maxIntervalMs}) to be at least LOG_SHIP_MIN_INTERVAL_MS (${config.ship.minIntervalMs})`,
     );
+  }
+  if (config.leaseMs < 2 * config.heartbeatMs) {
+    // One late or failed heartbeat must not make a live runner look lost.
+    throw new ConfigError(`Expected HEARTBEAT_LEASE_MS (${config.leaseMs}) to be at least twice HEARTBEAT_MS (${config.heartbeatMs})`);
   }
   return config;
 }

@@ -46,13 +46,27 @@ export interface Runtime {
   aws: LocalAws;
   plan: DeploymentPlan;
   scheduler: Scheduler;
+  /**
+   * Stops the runtime: the API and the schedules stop at once; running jobs get SIGTERM in
+   * their environments and end with their exit code and a closing line (their runners
+   * still reach the local endpoint meanwhile); after `SHUTDOWN_GRACE_MS` whatever still runs
+   * is killed; then the endpoint closes.
+   */
   close(): Promise<void>;
+  /** Kills every execution environment and what it started, at once: for a close that overran its deadline. */
+  abort(): void;
 }
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_AWS_PORT = 4566;
 export const DEFAULT_DATA_DIR = '.aws-exec';
 const DEFAULT_ENVIRONMENT_CONCURRENCY = 16;
+/**
+ * How long running invocations get to end after SIGTERM before they are killed: the jobs'
+ * kill grace (KILL_GRACE_MS, 2 s by default) plus their final uploads, within the 5 s in
+ * which `aws-exec serve` must stop.
+ */
+export const SHUTDOWN_GRACE_MS = 3_000;
 
 /**
  * Starts the deployment of `infra.yaml` on one machine: reads it with libaws's semantics
@@ -132,7 +146,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       async close() {
         openScheduler.close();
         await openGateway.close();
+        await aws.lambda.shutdown(SHUTDOWN_GRACE_MS);
         await aws.close();
+      },
+      abort() {
+        openScheduler.close();
+        aws.lambda.killNow();
       },
     };
   } catch (error) {

@@ -10,7 +10,7 @@ import type { DynamoCalls } from '../aws/dynamo-calls.js';
 import { scanItems } from '../aws/scan.js';
 import { awsErrorName } from '../errors.js';
 import { JOB_ID_PREFIX, jobRecordId, parseJobRecord, type JobRecord } from './record.js';
-import type { CancelResult, JobStore } from './store.js';
+import type { CancelResult, JobClaim, JobStore } from './store.js';
 
 const NAMES = {
   '#status': 'status',
@@ -24,6 +24,9 @@ const NAMES = {
   '#endedAt': 'ended-at',
   '#uploadedBytes': 'uploaded-bytes',
   '#uploads': 'uploads',
+  '#aliveUntil': 'alive-until',
+  '#pendingExit': 'pending-exit',
+  '#logIncomplete': 'log-incomplete',
 } as const;
 
 type Names = keyof typeof NAMES;
@@ -84,25 +87,43 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
     getJob,
 
     async claimJob(uid, authName, claim) {
+      const set = claimSet(claim);
       try {
         const result = await update({
           TableName,
           Key: { id: jobRecordId(uid) },
-          UpdateExpression: 'SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline',
+          UpdateExpression: set.expression,
           ConditionExpression: '#status = :queued AND #authName = :authName',
-          ExpressionAttributeNames: namesFor('#status', '#claimedAt', '#deadline', '#authName'),
-          ExpressionAttributeValues: {
-            ':running': 'running',
-            ':queued': 'queued',
-            ':claimedAt': claim.claimedAt,
-            ':deadline': claim.deadline,
-            ':authName': authName,
-          },
+          ExpressionAttributeNames: { ...set.names, ...namesFor('#authName') },
+          ExpressionAttributeValues: { ...set.values, ':queued': 'queued', ':authName': authName },
           ReturnValues: 'ALL_NEW',
         });
         return parseJobRecord(result.Attributes);
       } catch (error) {
         if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async renewLease(uid, claimedAt, aliveUntil, pendingExit) {
+      const withExit = pendingExit !== undefined;
+      try {
+        await update({
+          TableName,
+          Key: { id: jobRecordId(uid) },
+          UpdateExpression: `SET #aliveUntil = :aliveUntil${withExit ? ', #pendingExit = :pendingExit' : ''}`,
+          ConditionExpression: '#status = :running AND #claimedAt = :claimedAt',
+          ExpressionAttributeNames: namesFor('#aliveUntil', '#status', '#claimedAt', ...(withExit ? (['#pendingExit'] as const) : [])),
+          ExpressionAttributeValues: {
+            ':aliveUntil': aliveUntil,
+            ':running': 'running',
+            ':claimedAt': claimedAt,
+            ...(withExit ? { ':pendingExit': pendingExit } : {}),
+          },
+        });
+        return 'renewed';
+      } catch (error) {
+        if (isConditionFailure(error)) return 'lost';
         throw error;
       }
     },
@@ -141,23 +162,35 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
       }
     },
 
-    async finishJob(uid, end) {
-      const fields: [Names, string, number | undefined][] = [
+    async finishJob(uid, end, claimedAt) {
+      const fields: [Names, string, number | boolean | undefined][] = [
         ['#exit', ':exit', end.exit],
         ['#endedAt', ':endedAt', end.endedAt],
         ['#size', ':size', end.size],
         ['#uploadedBytes', ':uploadedBytes', end.uploadedBytes],
         ['#uploads', ':uploads', end.uploads],
+        ['#logIncomplete', ':logIncomplete', end.logIncomplete || undefined],
       ];
-      const set = fields.filter((field): field is [Names, string, number] => field[2] !== undefined);
-      await update({
-        TableName,
-        Key: { id: jobRecordId(uid) },
-        UpdateExpression: `SET #status = :exited, ${set.map(([name, value]) => `${name} = ${value}`).join(', ')}`,
-        ConditionExpression: 'attribute_exists(id)',
-        ExpressionAttributeNames: namesFor('#status', ...set.map(([name]) => name)),
-        ExpressionAttributeValues: { ':exited': 'exited', ...Object.fromEntries(set.map(([, value, number]) => [value, number])) },
-      });
+      const set = fields.filter((field): field is [Names, string, number | boolean] => field[2] !== undefined);
+      const owned = claimedAt !== undefined;
+      try {
+        await update({
+          TableName,
+          Key: { id: jobRecordId(uid) },
+          UpdateExpression: `SET #status = :exited, ${set.map(([name, value]) => `${name} = ${value}`).join(', ')} REMOVE #pendingExit`,
+          ConditionExpression: owned ? 'attribute_exists(id) AND #claimedAt = :claimedAt' : 'attribute_exists(id)',
+          ExpressionAttributeNames: namesFor('#status', '#pendingExit', ...set.map(([name]) => name), ...(owned ? (['#claimedAt'] as const) : [])),
+          ExpressionAttributeValues: {
+            ':exited': 'exited',
+            ...Object.fromEntries(set.map(([, value, given]) => [value, given])),
+            ...(owned ? { ':claimedAt': claimedAt } : {}),
+          },
+        });
+        return true;
+      } catch (error) {
+        if (owned && isConditionFailure(error)) return false;
+        throw error;
+      }
     },
 
     async listJobs(authName, limit) {
@@ -169,20 +202,21 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
 
     async takeOverJob(seen, claim) {
       const sameClaim = seen['claimed-at'] === undefined ? 'attribute_not_exists(#claimedAt)' : '#claimedAt = :seenClaimedAt';
+      const sameLease = seen['alive-until'] === undefined ? 'attribute_not_exists(#aliveUntil)' : '#aliveUntil = :seenAliveUntil';
+      const set = claimSet(claim);
       try {
         await ddb.send(
           new UpdateCommand({
             TableName,
             Key: { id: jobRecordId(seen.uid) },
-            UpdateExpression: 'SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline',
-            ConditionExpression: `#status = :seenStatus AND ${sameClaim}`,
-            ExpressionAttributeNames: namesFor('#status', '#claimedAt', '#deadline'),
+            UpdateExpression: set.expression,
+            ConditionExpression: `#status = :seenStatus AND ${sameClaim} AND ${sameLease}`,
+            ExpressionAttributeNames: { ...set.names, ...namesFor('#aliveUntil') },
             ExpressionAttributeValues: {
-              ':running': 'running',
+              ...set.values,
               ':seenStatus': seen.status,
-              ':claimedAt': claim.claimedAt,
-              ':deadline': claim.deadline,
               ...(seen['claimed-at'] === undefined ? {} : { ':seenClaimedAt': seen['claimed-at'] }),
+              ...(seen['alive-until'] === undefined ? {} : { ':seenAliveUntil': seen['alive-until'] }),
             },
           }),
         );
@@ -191,6 +225,21 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
         if (isConditionFailure(error)) return false;
         throw error;
       }
+    },
+  };
+}
+
+/** The update that sets a claim: running, claim time, deadline and, when given, the lease. */
+function claimSet(claim: JobClaim): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const lease = claim.aliveUntil !== undefined;
+  return {
+    expression: `SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline${lease ? ', #aliveUntil = :aliveUntil' : ''}`,
+    names: namesFor('#status', '#claimedAt', '#deadline', ...(lease ? (['#aliveUntil'] as const) : [])),
+    values: {
+      ':running': 'running',
+      ':claimedAt': claim.claimedAt,
+      ':deadline': claim.deadline,
+      ...(lease ? { ':aliveUntil': claim.aliveUntil } : {}),
     },
   };
 }

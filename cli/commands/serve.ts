@@ -49,7 +49,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
           throw describePortInUse(error);
         });
         await waitForStopSignal(context);
-        say(context, 'Stopping the local runtime…');
+        say(context, 'Stopping the local runtime… (again to stop at once)');
         return closeWithin(context, runtime, CLOSE_DEADLINE_MS);
       });
     });
@@ -77,7 +77,12 @@ async function readFaults(file: string | undefined) {
   }
 }
 
-const CLOSE_DEADLINE_MS = 15_000;
+/**
+ * How long a stop may take before everything is killed: SIGTERM must end `serve` within
+ * 5 s whatever runs (busy workers, a stuck handler, uploads in flight); the last second is
+ * for killing and exiting.
+ */
+const CLOSE_DEADLINE_MS = 4_000;
 
 /** `500ms`, `2s`, `5m`, `1h` → milliseconds (at least 1 ms). */
 export function parseDurationMs(value: string): number {
@@ -104,18 +109,33 @@ function describePortInUse(error: unknown): unknown {
  * Closes the runtime, keeping the process alive meanwhile: a close that waits for
  * something without a handle of its own (an unreferenced worker's exit, say) would
  * otherwise let Node end with exit 13 (unsettled top-level await) halfway through.
- * A close that takes longer than the deadline is given up with exit status 1.
+ * A close that takes longer than the deadline, or a second SIGINT/SIGTERM, kills every
+ * execution environment at once (their jobs are then finished, exit 137 with a line,
+ * by the next start) and ends with exit status 1.
  */
-async function closeWithin(context: CliContext, runtime: { close(): Promise<void> }, deadlineMs: number): Promise<number> {
+async function closeWithin(context: CliContext, runtime: { close(): Promise<void>; abort(): void }, deadlineMs: number): Promise<number> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), deadlineMs)));
+  let stopAgain: (() => void) | undefined;
+  const again = new Promise<'again'>((resolve) => (stopAgain = () => resolve('again')));
+  const onSignal = () => stopAgain?.();
+  context.signals.on('SIGINT', onSignal);
+  context.signals.on('SIGTERM', onSignal);
   try {
-    const outcome = await Promise.race([runtime.close().then(() => 'closed' as const), expired]);
+    const outcome = await Promise.race([runtime.close().then(() => 'closed' as const), expired, again]);
     if (outcome === 'closed') return 0;
-    say(context, `aws-exec: the local runtime did not stop within ${deadlineMs / 1000} s; exiting anyway`);
+    runtime.abort();
+    say(
+      context,
+      outcome === 'again'
+        ? 'aws-exec: stopped at once; running jobs are finished (exit 137) by the next start'
+        : `aws-exec: the local runtime did not stop within ${deadlineMs / 1000} s; killed what still ran (its jobs are finished by the next start)`,
+    );
     return EXIT_FAILURE;
   } finally {
     clearTimeout(timer);
+    context.signals.off('SIGINT', onSignal);
+    context.signals.off('SIGTERM', onSignal);
   }
 }
 

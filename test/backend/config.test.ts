@@ -58,6 +58,18 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: liveness', () => {
+  it('beats every 10 s with a 30 s lease and gives the final writes 20 s by default', () => {
+    expect(loadConfig(base)).toMatchObject({ heartbeatMs: 10_000, leaseMs: 30_000, finalWriteWindowMs: 20_000 });
+  });
+
+  it('refuses a lease shorter than two heartbeats, saying both', () => {
+    expect(() => loadConfig({ ...base, HEARTBEAT_MS: '10000', HEARTBEAT_LEASE_MS: '15000' })).toThrow(
+      'Expected HEARTBEAT_LEASE_MS (15000) to be at least twice HEARTBEAT_MS (10000)',
+    );
+  });
+});
+
 describe('readPackageVersion', () => {
   it("finds the project's package.json above the backend", () => {
     expect(readPackageVersion()).toMatchObject({ name: 'aws-exec', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });

@@ -117,7 +117,12 @@ export class ExecutionEnvironment {
     };
     this.child.stdout?.on('data', (chunk: Buffer) => this.capture('stdout', chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.capture('stderr', chunk));
-    const streamsClosed = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
+    // Output pipes closed, and the IPC channel read to its end (an answer sent just before the
+    // exit must still settle its invocation).
+    const streamsClosed = Promise.all([
+      new Promise<void>((resolve) => this.child.once('close', () => resolve())),
+      new Promise<void>((resolve) => (this.child.connected ? this.child.once('disconnect', () => resolve()) : resolve())),
+    ]);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitDescription = signal ? `signal: ${signal}` : `exit status ${code ?? 0}`;
@@ -130,9 +135,12 @@ export class ExecutionEnvironment {
           clearTimeout(timer);
           this.prefixers.stdout.flush();
           this.prefixers.stderr.flush();
-          this.failPending();
-          resolve();
-          this.onExit?.();
+          // After the answers that came just before the exit (each settles on the next turn, see receive).
+          setImmediate(() => {
+            this.failPending();
+            resolve();
+            this.onExit?.();
+          });
         };
         const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
         void streamsClosed.then(finish);
@@ -241,6 +249,24 @@ export class ExecutionEnvironment {
     }).finally(() => {
       if (this.pending.size === 0) this.setKeepAlive(false);
     });
+  }
+
+  /**
+   * Asks the worker to shut down (SIGTERM, as Lambda's Shutdown phase): its handler may
+   * stop its work, and it exits once its invocations have answered. Resolves once it has
+   * exited, or after `graceMs` (then `kill` ends it).
+   */
+  async terminate(graceMs: number): Promise<void> {
+    if (this.child.pid === undefined || this.exitDescription !== undefined) return;
+    this.setKeepAlive(true);
+    try {
+      process.kill(this.child.pid, 'SIGTERM');
+    } catch {
+      return; // already gone
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 
   /**

@@ -147,6 +147,15 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     return result;
   }
 
+  /** No new invocation, no retry, no waiting for a slot from now on. */
+  function stopAccepting(): void {
+    if (closed) return;
+    closed = true;
+    events.close();
+    concurrency.close(new PoolClosedError('every function'));
+    credentialSource.close();
+  }
+
   const api: LambdaApi = {
     region,
     invoke,
@@ -192,11 +201,16 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     getFunction: (name) => functions.get(name)?.pool.currentConfig,
     concurrencyOf: (name) => concurrency.loadOf(name),
     whenEventsIdle: () => events.whenIdle(),
+    async shutdown(graceMs) {
+      stopAccepting();
+      await Promise.all([...functions.values()].map((entry) => entry.pool.drain(graceMs)));
+    },
+    killNow() {
+      stopAccepting();
+      for (const entry of functions.values()) entry.pool.killNow();
+    },
     async close() {
-      closed = true;
-      events.close();
-      concurrency.close(new PoolClosedError('every function'));
-      credentialSource.close();
+      stopAccepting();
       await Promise.all([...functions.values()].map((entry) => entry.pool.close()));
     },
   };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   GetCommand,
   PutCommand,
@@ -25,6 +26,7 @@ const NAMES = {
   '#uploadedBytes': 'uploaded-bytes',
   '#uploads': 'uploads',
   '#aliveUntil': 'alive-until',
+  '#claimToken': 'claim-token',
   '#pendingExit': 'pending-exit',
   '#logIncomplete': 'log-incomplete',
 } as const;
@@ -87,7 +89,12 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
     getJob,
 
     async claimJob(uid, authName, claim) {
-      const set = claimSet(claim);
+      // A token of this call: the write is retried on 5xx, throttling and dropped connections
+      // (aws/signed-calls.ts), and a retry of a claim that was applied the first time finds the
+      // job no longer queued; the token tells that claim from a duplicate event's, even one
+      // made in the same millisecond.
+      const token = randomUUID();
+      const set = claimSet(claim, token);
       try {
         const result = await update({
           TableName,
@@ -100,8 +107,9 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
         });
         return parseJobRecord(result.Attributes);
       } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
+        if (!isConditionFailure(error)) throw error;
+        const found = await getJob(uid);
+        return found !== undefined && found.status === 'running' && found['claim-token'] === token ? found : undefined;
       }
     },
 
@@ -230,12 +238,14 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
 }
 
 /** The update that sets a claim: running, claim time, deadline and, when given, the lease. */
-function claimSet(claim: JobClaim): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+function claimSet(claim: JobClaim, token?: string): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
   const lease = claim.aliveUntil !== undefined;
+  const tokenSet = token === undefined ? '' : ', #claimToken = :claimToken';
   return {
-    expression: `SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline${lease ? ', #aliveUntil = :aliveUntil' : ''}`,
-    names: namesFor('#status', '#claimedAt', '#deadline', ...(lease ? (['#aliveUntil'] as const) : [])),
+    expression: `SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline${lease ? ', #aliveUntil = :aliveUntil' : ''}${tokenSet}`,
+    names: namesFor('#status', '#claimedAt', '#deadline', ...(lease ? (['#aliveUntil'] as const) : []), ...(token === undefined ? [] : (['#claimToken'] as const))),
     values: {
+      ...(token === undefined ? {} : { ':claimToken': token }),
       ':running': 'running',
       ':claimedAt': claim.claimedAt,
       ':deadline': claim.deadline,

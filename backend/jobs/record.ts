@@ -33,6 +33,8 @@ export const JobRecord = z.object({
    * records of runners from before heartbeats (they are judged by `deadline` only).
    */
   'alive-until': z.number().int().optional(),
+  /** A random token of the claim that set `claimed-at` (tells a retried write of it from another claim). */
+  'claim-token': z.string().optional(),
   /** The command's exit code, recorded by a runner whose final writes are slow, so that a closer keeps it. */
   'pending-exit': z.number().int().optional(),
   /** The stored log is not the whole output (its final upload failed, or a closer could not append its line). */

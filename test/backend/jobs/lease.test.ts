@@ -42,6 +42,12 @@ describe.each([
     expect((await store.getJob(uid))?.['alive-until']).toBe(400);
   });
 
+  it('refuses a second claim of a running job, even one with the same times (a duplicate event in the same millisecond)', async () => {
+    const uid = await claimed(100, 200);
+    expect(await store.claimJob(uid, 'alice', { claimedAt: 100, deadline: 1_100, aliveUntil: 200 })).toBeUndefined();
+    expect(await store.claimJob(uid, 'bob', { claimedAt: 100, deadline: 1_100, aliveUntil: 200 })).toBeUndefined();
+  });
+
   it('takes a job over only while its lease is as seen, after which its runner has lost it', async () => {
     const uid = await claimed(100, 200);
     const seen = await store.getJob(uid);
@@ -66,5 +72,31 @@ describe.each([
     expect(record).toMatchObject({ status: 'exited', exit: 3, size: 5, 'log-incomplete': true });
     expect(record?.['pending-exit']).toBeUndefined();
     expect(await store.renewLease(uid, 100, 500)).toBe('lost');
+  });
+});
+
+describe('a job claim whose write was applied but whose answer was lost', () => {
+  let aws: TestAws;
+  beforeAll(async () => {
+    aws = await startTestAws();
+  });
+  afterAll(async () => aws?.close());
+
+  it('is found to be the caller’s own when the retried write meets its own claim, and a duplicate’s is refused', async () => {
+    const real = aws.clients.dynamoCalls;
+    if (!real) throw new Error('expected the signed calls');
+    // As a retry after a dropped answer goes: the first attempt is applied, the second is what the caller hears.
+    const retried = {
+      async call(operation: Parameters<typeof real.call>[0], input: Record<string, unknown>) {
+        if (operation === 'UpdateItem' && String(input.UpdateExpression).includes('#claimToken')) await real.call(operation, input);
+        return real.call(operation, input);
+      },
+    };
+    const flaky = createDynamoJobStore({ ddb: aws.clients.ddb, table: aws.table, calls: retried });
+    const plain = createDynamoJobStore({ ddb: aws.clients.ddb, table: aws.table, calls: real });
+    const uid = createUid(Date.now());
+    await plain.createJob({ uid, 'auth-name': 'alice', 'started-at': 100, ttl: Math.floor(Date.now() / 1000) + 60, argv: ['x'] });
+    expect(await flaky.claimJob(uid, 'alice', { claimedAt: 100, deadline: 1_100, aliveUntil: 200 })).toMatchObject({ status: 'running', 'claimed-at': 100 });
+    expect(await flaky.claimJob(uid, 'alice', { claimedAt: 100, deadline: 1_100, aliveUntil: 200 })).toBeUndefined();
   });
 });

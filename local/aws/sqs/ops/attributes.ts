@@ -52,7 +52,7 @@ export const getQueueAttributes: Operation = (ctx, params) => {
 function allAttributes(ctx: SqsContext, queue: Queue): Record<string, string> {
   const now = ctx.now();
   const cutoff = now - queue.settings.messageRetentionPeriod * 1000;
-  const counts = ctx.store.sql.counts.get(queue.id, now, cutoff) ?? { visible: 0, inflight: 0, delayed: 0 };
+  const counts = ctx.store.sql.counts.get({ queue: queue.id, now, cutoff }) ?? { visible: 0, inflight: 0, delayed: 0 };
   return {
     QueueArn: arnOf(ctx, queue),
     ApproximateNumberOfMessages: String(counts.visible),

@@ -45,12 +45,12 @@ export function takeMessages(ctx: SqsContext, queue: Queue, options: ReceiveOpti
     const taken: ReceivedMessage[] = [];
     const select = queue.settings.fifo ? ctx.store.sql.receivableFifo : ctx.store.sql.receivableStandard;
     for (let round = 0; round < 10 && taken.length < options.max; round++) {
-      const rows = select.all(queue.id, now, cutoff, options.max - taken.length);
+      const rows = select.all({ queue: queue.id, now, cutoff, limit: options.max - taken.length });
       if (rows.length === 0) break;
       for (const row of rows) {
         if (moveToDeadLetterQueue(ctx, queue, row, now)) continue;
         const nonce = newNonce();
-        ctx.store.sql.markReceived.run(now + options.visibilitySeconds * 1000, now, nonce, row.seq);
+        ctx.store.sql.markReceived.run({ visible: now + options.visibilitySeconds * 1000, now, receipt: nonce, seq: row.seq });
         const received = { ...row, receive_count: row.receive_count + 1, first_receive_ms: row.first_receive_ms ?? now, receipt: nonce };
         taken.push(describeMessage(ctx, queue, received, options));
       }

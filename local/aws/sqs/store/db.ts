@@ -97,6 +97,14 @@ export interface CountsRow {
   delayed: number;
 }
 
+/** Which messages a receive may take: of this queue, visible now, sent after the retention cutoff, at most `limit`. */
+export interface ReceivableParams {
+  queue: number;
+  now: number;
+  cutoff: number;
+  limit: number;
+}
+
 type Statement<P extends unknown[] | object, R = unknown> = Database.Statement<P, R>;
 
 /** Every statement the store runs, prepared once at open. */
@@ -112,13 +120,12 @@ export interface SqsStatements {
   maxSeq: Statement<[], { seq: number | null }>;
   insertMessage: Statement<MessageRow>;
   getMessage: Statement<[number, number], MessageRow>;
-  receivableStandard: Statement<[number, number, number, number], MessageRow>;
-  receivableFifo: Statement<[number, number, number, number], MessageRow>;
-  /** visible_ms, now, receipt nonce, seq. */
-  markReceived: Statement<[number, number, string, number]>;
+  receivableStandard: Statement<ReceivableParams, MessageRow>;
+  receivableFifo: Statement<ReceivableParams, MessageRow>;
+  markReceived: Statement<{ visible: number; now: number; receipt: string; seq: number }>;
   setVisibility: Statement<[number, number]>;
   deleteMessage: Statement<[number]>;
-  counts: Statement<[number, number, number], CountsRow>;
+  counts: Statement<{ queue: number; now: number; cutoff: number }, CountsRow>;
   nextVisible: Statement<[number, number], { at: number | null }>;
   expireMessages: Statement<[number, number]>;
   getDedup: Statement<[number, string], DedupRow>;
@@ -168,24 +175,23 @@ function prepareStatements(db: Database.Database): SqsStatements {
       `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@seq, @queue_id, @message_id, @body, @md5_body, @attributes, @system, @sender_id, @sent_ms, @visible_ms, @receive_count, @first_receive_ms, @receipt, @received_ms, @group_id, @dedup_id)`,
     ),
     getMessage: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq = ? AND queue_id = ?`),
-    // Parameters: queue id, now, retention cutoff (sent before it: expired), limit.
     receivableStandard: db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_visibility WHERE queue_id = ?1 AND visible_ms <= ?2 AND sent_ms > ?3 ORDER BY visible_ms, seq LIMIT ?4`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_visibility WHERE queue_id = @queue AND visible_ms <= @now AND sent_ms > @cutoff ORDER BY visible_ms, seq LIMIT @limit`,
     ),
     // FIFO: in order of sending, skipping every group that has a message in flight.
     receivableFifo: db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_seq WHERE queue_id = ?1 AND visible_ms <= ?2 AND sent_ms > ?3
-       AND group_id NOT IN (SELECT group_id FROM messages INDEXED BY messages_by_visibility WHERE queue_id = ?1 AND visible_ms > ?2 AND receive_count > 0)
-       ORDER BY seq LIMIT ?4`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_seq WHERE queue_id = @queue AND visible_ms <= @now AND sent_ms > @cutoff
+       AND group_id NOT IN (SELECT group_id FROM messages INDEXED BY messages_by_visibility WHERE queue_id = @queue AND visible_ms > @now AND receive_count > 0)
+       ORDER BY seq LIMIT @limit`,
     ),
     markReceived: db.prepare(
-      'UPDATE messages SET visible_ms = ?1, receive_count = receive_count + 1, first_receive_ms = COALESCE(first_receive_ms, ?2), receipt = ?3, received_ms = ?2 WHERE seq = ?4',
+      'UPDATE messages SET visible_ms = @visible, receive_count = receive_count + 1, first_receive_ms = COALESCE(first_receive_ms, @now), receipt = @receipt, received_ms = @now WHERE seq = @seq',
     ),
     setVisibility: db.prepare('UPDATE messages SET visible_ms = ? WHERE seq = ?'),
     deleteMessage: db.prepare('DELETE FROM messages WHERE seq = ?'),
     counts: db.prepare(
-      `SELECT COALESCE(SUM(visible_ms <= ?2), 0) AS visible, COALESCE(SUM(visible_ms > ?2 AND receive_count > 0), 0) AS inflight,
-       COALESCE(SUM(visible_ms > ?2 AND receive_count = 0), 0) AS delayed FROM messages WHERE queue_id = ?1 AND sent_ms > ?3`,
+      `SELECT COALESCE(SUM(visible_ms <= @now), 0) AS visible, COALESCE(SUM(visible_ms > @now AND receive_count > 0), 0) AS inflight,
+       COALESCE(SUM(visible_ms > @now AND receive_count = 0), 0) AS delayed FROM messages WHERE queue_id = @queue AND sent_ms > @cutoff`,
     ),
     nextVisible: db.prepare('SELECT MIN(visible_ms) AS at FROM messages WHERE queue_id = ? AND visible_ms > ?'),
     expireMessages: db.prepare('DELETE FROM messages WHERE queue_id = ? AND sent_ms <= ?'),

@@ -5,6 +5,9 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  type ReceiveMessageCommandInput,
+  type SendMessageBatchRequestEntry,
+  type SendMessageCommandInput,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
@@ -89,21 +92,23 @@ export function defineMessageContract(target: TargetRef): void {
     it('refuses bad messages with the real errors and stores none of them', async () => {
       const { client } = target();
       const QueueUrl = await newQueue(client, 'bad-input', { MaximumMessageSize: '1024' });
-      const refusals: Array<[Parameters<typeof client.send>[0], Record<string, unknown>]> = [
-        [new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1025) }), { name: 'InvalidParameterValue', message: 'One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.' }],
-        [new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1000), MessageAttributes: { big: text('y'.repeat(30)) } }), { name: 'InvalidParameterValue' }],
-        [new SendMessageCommand({ QueueUrl, MessageBody: 'bell \u0007' }), { name: 'InvalidMessageContents' }],
-        [new SendMessageCommand({ QueueUrl, MessageBody: '' }), { name: 'MissingParameter', message: 'The request must contain the parameter MessageBody.' }],
-        [new SendMessageCommand({ QueueUrl, MessageBody: 'x', DelaySeconds: 901 }), { name: 'InvalidParameterValue' }],
-        [new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: { 'AWS.x': text('y') } }), { name: 'InvalidParameterValue' }],
-        [new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: { n: { DataType: 'Number', StringValue: 'ten' } } }), { name: 'InvalidParameterValue' }],
-        [new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: { e: { DataType: 'String', StringValue: '' } } }), { name: 'InvalidParameterValue', message: "Message (user) attribute 'e' must contain a non-empty value of type 'String'." }],
-        [new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageDeduplicationId: 'd' }), { name: 'InvalidParameterValue' }],
-        [new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 }), { name: 'InvalidParameterValue', message: 'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.' }],
-        [new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 21 }), { name: 'InvalidParameterValue', message: 'Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.' }],
+      const send = (input: Omit<SendMessageCommandInput, 'QueueUrl'>) => () => client.send(new SendMessageCommand({ QueueUrl, ...input }));
+      const receive = (input: Omit<ReceiveMessageCommandInput, 'QueueUrl'>) => () => client.send(new ReceiveMessageCommand({ QueueUrl, ...input }));
+      const refusals: Array<[() => Promise<unknown>, Record<string, unknown>]> = [
+        [send({ MessageBody: 'x'.repeat(1025) }), { name: 'InvalidParameterValue', message: 'One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.' }],
+        [send({ MessageBody: 'x'.repeat(1000), MessageAttributes: { big: text('y'.repeat(30)) } }), { name: 'InvalidParameterValue' }],
+        [send({ MessageBody: 'bell \u0007' }), { name: 'InvalidMessageContents' }],
+        [send({ MessageBody: '' }), { name: 'MissingParameter', message: 'The request must contain the parameter MessageBody.' }],
+        [send({ MessageBody: 'x', DelaySeconds: 901 }), { name: 'InvalidParameterValue' }],
+        [send({ MessageBody: 'x', MessageAttributes: { 'AWS.x': text('y') } }), { name: 'InvalidParameterValue' }],
+        [send({ MessageBody: 'x', MessageAttributes: { n: { DataType: 'Number', StringValue: 'ten' } } }), { name: 'InvalidParameterValue' }],
+        [send({ MessageBody: 'x', MessageAttributes: { e: { DataType: 'String', StringValue: '' } } }), { name: 'InvalidParameterValue', message: "Message (user) attribute 'e' must contain a non-empty value of type 'String'." }],
+        [send({ MessageBody: 'x', MessageDeduplicationId: 'd' }), { name: 'InvalidParameterValue' }],
+        [receive({ MaxNumberOfMessages: 11 }), { name: 'InvalidParameterValue', message: 'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.' }],
+        [receive({ WaitTimeSeconds: 21 }), { name: 'InvalidParameterValue', message: 'Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.' }],
       ];
-      for (const [command, error] of refusals) {
-        await expect(client.send(command as SendMessageCommand)).rejects.toMatchObject({ ...error, $metadata: { httpStatusCode: 400 } });
+      for (const [attempt, error] of refusals) {
+        await expect(attempt()).rejects.toMatchObject({ ...error, $metadata: { httpStatusCode: 400 } });
       }
       const oversized = 'x'.repeat(1_048_577);
       const defaultQueue = await newQueue(client, 'bad-input-default');
@@ -134,7 +139,7 @@ export function defineMessageContract(target: TargetRef): void {
       expect(await countMessages(client, QueueUrl)).toEqual({ visible: '1', inflight: '0', delayed: '1' });
 
       const entry = (Id: string) => ({ Id, MessageBody: 'x' });
-      const whole: Array<[Parameters<typeof SendMessageBatchCommand>[0]['Entries'], string]> = [
+      const whole: Array<[SendMessageBatchRequestEntry[], string]> = [
         [[], 'EmptyBatchRequest'],
         [Array.from({ length: 11 }, (_, i) => entry(`e${i}`)), 'TooManyEntriesInBatchRequest'],
         [[entry('same'), entry('same')], 'BatchEntryIdsNotDistinct'],

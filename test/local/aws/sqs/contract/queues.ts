@@ -74,7 +74,8 @@ export function defineQueueContract(target: TargetRef): void {
       for (const Attributes of [{ VisibilityTimeout: '43201' }, { MessageRetentionPeriod: '59' }, { MaximumMessageSize: '1023' }, { DelaySeconds: 'x' }]) {
         await expect(client.send(new CreateQueueCommand({ QueueName, Attributes }))).rejects.toMatchObject({ name: 'InvalidAttributeValue' });
       }
-      await expect(client.send(new CreateQueueCommand({ QueueName, Attributes: { Colour: 'red' } }))).rejects.toMatchObject({
+      const unknownAttribute: Record<string, string> = { Colour: 'red' };
+      await expect(client.send(new CreateQueueCommand({ QueueName, Attributes: unknownAttribute }))).rejects.toMatchObject({
         name: 'InvalidAttributeName',
         message: 'Unknown Attribute Colour.',
       });

@@ -80,7 +80,7 @@ export function createSqsService(options: SqsServiceOptions): SqsService {
     name: 'sqs',
     bufferBody: true,
     maxBodyBytes: MAX_BODY_BYTES,
-    claimsUnsigned: (req) => looksLikeSqs(req.headers, (req.url ?? '/').split('?')[0]!),
+    claimsUnsigned: (req) => looksLikeSqs(req.method, req.headers, (req.url ?? '/').split('?')[0]!),
     allowsAnonymous: () => false,
     authError: (error) => toSqsAuthError(error),
     async handle(request: ServiceRequest, res: ServerResponse) {

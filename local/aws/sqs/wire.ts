@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AwsError, ServiceRequest } from '../service.js';
 import { jsonTypeOf, NON_EXISTENT_QUEUE, sqsError } from './errors.js';
+import { LOCAL_ACCOUNT_ID } from '../iam/policy.js';
 import { isQueuePath } from './names.js';
 import { paramsFromQuery } from './query-params.js';
 import { renderQueryError, renderQueryResult } from './query-xml.js';
@@ -19,10 +20,14 @@ export interface SqsCall {
 const TARGET_PREFIX = 'AmazonSQS.';
 const JSON_TYPE = 'application/x-amz-json-1.0';
 
-/** Whether an unsigned request looks like an SQS one (to answer in SQS's format): the JSON target or a queue URL's path. */
-export function looksLikeSqs(headers: IncomingHttpHeaders, path: string): boolean {
+/**
+ * Whether an unsigned request looks like an SQS one (to answer in SQS's format): the JSON
+ * target, or a POST to a queue URL of the local account (a GET or OPTIONS there may be S3's, for
+ * a bucket named like an account id).
+ */
+export function looksLikeSqs(method: string | undefined, headers: IncomingHttpHeaders, path: string): boolean {
   const target = headers['x-amz-target'];
-  return (typeof target === 'string' && target.startsWith(TARGET_PREFIX)) || isQueuePath(path);
+  return (typeof target === 'string' && target.startsWith(TARGET_PREFIX)) || (method === 'POST' && path.startsWith(`/${LOCAL_ACCOUNT_ID}/`) && isQueuePath(path));
 }
 
 /** The protocol a request speaks, from its headers (errors are answered in it too). */

@@ -6,6 +6,7 @@ import { createLocalIam, LOCAL_ACCOUNT_ID, type LocalIam } from './iam/index.js'
 import { createLambdaService, type LambdaService } from './lambda/index.js';
 import { createS3Service } from './s3/index.js';
 import { FaultInjector, NO_FAULTS, parseFaultConfig, type FaultConfig, type FaultStats } from './faults/index.js';
+import { createSqsService, type SqsService } from './sqs/index.js';
 import { startEndpoint } from './server.js';
 import type { Credentials } from './sigv4.js';
 
@@ -26,6 +27,7 @@ export {
   type FaultStats,
 } from './faults/index.js';
 export type { LambdaService, FunctionConfig, InvokeResult } from './lambda/index.js';
+export type { SqsService, Delivery, Delivered } from './sqs/index.js';
 export {
   LOCAL_ACCOUNT_ID,
   managedPolicy,
@@ -79,13 +81,15 @@ export interface LocalAws {
   iam: LocalIam;
   lambda: LambdaService;
   faults: LocalFaults;
+  /** The local SQS; `sqs.deliver(queueArn, …)` stores a message for other local services (SNS). */
+  sqs: SqsService;
   close(): Promise<void>;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
 export const LOCAL_HOST = '127.0.0.1';
 
-/** Starts the local AWS endpoint (S3, DynamoDB, Lambda) on one port, persisted in `dataDir`. */
+/** Starts the local AWS endpoint (S3, DynamoDB, Lambda, SQS) on one port, persisted in `dataDir`. */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -108,12 +112,19 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
   });
+  // SQS: queues and messages in DATA_DIR/sqs/sqs.sqlite; queue URLs on this endpoint's address.
+  const sqs = createSqsService({
+    dataDir: join(dataDir, 'sqs'),
+    region,
+    endpointUrl: () => endpointUrl,
+    ...(options.logError ? { logError: options.logError } : {}),
+  });
   const endpoint = await startEndpoint({
     host: LOCAL_HOST,
     port: options.port ?? 4566,
     credentials: [credentials, ...(options.extraCredentials ?? [])],
     sessions: iam,
-    services: [s3, dynamodb, lambda],
+    services: [s3, dynamodb, lambda, sqs],
     faults: injector,
     ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
@@ -133,6 +144,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       clear: () => injector.set(NO_FAULTS),
       stats: () => injector.stats(),
     },
+    sqs,
     close: () => endpoint.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { ThrottledError } from '../lambda/concurrency.js';
 import { S3Error } from '../s3/errors.js';
+import { sqsError } from '../sqs/errors.js';
 import { AwsError, type ServiceName } from '../service.js';
 
 /*
@@ -15,6 +16,8 @@ import { AwsError, type ServiceName } from '../service.js';
  *   control plane (CreateTable, UpdateTable, DeleteTable…).
  * - Lambda (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html, Errors):
  *   500 ServiceException; 429 TooManyRequestsException with a Reason.
+ * - SQS (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html,
+ *   and the model's RequestThrottled): 500 InternalFailure; 400 RequestThrottled.
  */
 
 const DYNAMODB_CONTROL_PLANE = new Set([
@@ -31,6 +34,8 @@ export function serverErrorOf(service: ServiceName): AwsError {
       return new AwsError(500, 'InternalServerError', 'Internal server error');
     case 'lambda':
       return new AwsError(500, 'ServiceException', 'The AWS Lambda service encountered an internal error.');
+    case 'sqs':
+      return sqsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
   }
 }
 
@@ -49,6 +54,8 @@ export function throttlingErrorOf(service: ServiceName, operation: string): AwsE
           );
     case 'lambda':
       return new ThrottledError('CallerRateLimitExceeded');
+    case 'sqs':
+      return sqsError('RequestThrottled', 'The request was denied due to request throttling.');
   }
 }
 

@@ -1,3 +1,4 @@
+import type { JobStatus } from '../../protocol/index.js';
 import type { JobRecord, NewJobRecord } from './record.js';
 
 /** What a cancel request found. */
@@ -12,6 +13,25 @@ export interface JobEnd {
   /** Log bytes the runner uploaded over the job, and in how many uploads (the shipping cost). */
   uploadedBytes?: number;
   uploads?: number;
+}
+
+/** A place in an auth name's listing (newest first): a record's start time and table id. */
+export interface JobPosition {
+  startedAt: number;
+  id: string;
+}
+
+/** What `listJobs` reads: at most `limit` jobs, only those in `statuses` (all when absent), after `after`. */
+export interface ListJobsOptions {
+  limit: number;
+  statuses?: readonly JobStatus[];
+  after?: JobPosition;
+}
+
+/** A page of a listing, and where the next page starts when more may follow. */
+export interface JobPage {
+  records: JobRecord[];
+  next?: JobPosition;
 }
 
 /** Job records: the one place that knows how jobs are stored (DynamoDB, or a fake in tests). */
@@ -31,8 +51,13 @@ export interface JobStore {
   requestCancel(uid: string, authName: string, at: number): Promise<CancelResult>;
   /** Marks the job exited with its exit code and log size. */
   finishJob(uid: string, end: JobEnd): Promise<void>;
-  /** The auth name's jobs, newest first, at most `limit`. */
-  listJobs(authName: string, limit: number): Promise<JobRecord[]>;
+  /**
+   * A page of the auth name's jobs, newest first (jobs of the same start time in an order the
+   * store chooses, the same on every call, so pages never repeat or skip one). Reads only that
+   * name's records: its cost does not grow with other names' jobs. A page may hold fewer
+   * than `limit` jobs and still have a `next` when a status filter skipped many records.
+   */
+  listJobs(authName: string, options: ListJobsOptions): Promise<JobPage>;
   /** Every job not yet exited (for the sweep). */
   listUnfinishedJobs(): Promise<JobRecord[]>;
   /**

@@ -15,6 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { closeIteratorsOfStreams } from './level-streams.js';
 import { cacheStoreReads } from './read-cache.js';
 
 const require = createRequire(import.meta.url);
@@ -196,6 +197,7 @@ export async function openStore(path: string, region: string): Promise<Store> {
   // Set here rather than read by dynalite from AWS_REGION / AWS_ACCOUNT_ID: config comes from our options.
   store.tableDb.awsRegion = region;
   store.tableDb.awsAccountId = '000000000000';
+  closeIteratorsOfStreams(store.db);
   cacheStoreReads(store);
   try {
     await store.db.open();

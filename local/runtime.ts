@@ -33,12 +33,12 @@ export interface RuntimeOptions {
    */
   environmentConcurrency?: number;
   /**
-   * Most worker processes per function (default: the machine's cores, at least 4). A burst
-   * beyond `environmentConcurrency` times this shares the workers there are instead of
+   * Most worker processes per function (default: the machine's cores, at least 4, and for a
+   * function with reserved concurrency as many as it needs to run all of it). A burst beyond
+   * `environmentConcurrency` times this waits for room in the workers there are instead of
    * starting more: 500 concurrent API requests once started 32 workers of about 110 MB each,
    * which kept 3.5 GB resident, and their start-up on 2 cores took past Lambda's 10 s init
-   * limit. With the default, 50 concurrent jobs (the job function's reservation) still fit
-   * in 4 workers of 16.
+   * limit.
    */
   maxEnvironments?: number;
   /** Extra environment for every function, over infra.yaml's `env` lines (tests, e.g. LOG_CAP_BYTES). */
@@ -150,6 +150,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
 /** Gives each function of infra.yaml its role (its `allow` and `policy` lines) and registers it. */
 function registerFunctions(aws: LocalAws, plan: DeploymentPlan, options: RuntimeOptions): void {
+  const environmentConcurrency = options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY;
   for (const fn of plan.functions) {
     aws.iam.putRole(fn.role);
     aws.lambda.registerFunction({
@@ -158,8 +159,9 @@ function registerFunctions(aws: LocalAws, plan: DeploymentPlan, options: Runtime
       timeoutSeconds: fn.timeoutSeconds,
       memoryMb: fn.memoryMb,
       reservedConcurrency: fn.reservedConcurrency,
-      environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
-      maxEnvironments: options.maxEnvironments ?? DEFAULT_MAX_ENVIRONMENTS,
+      environmentConcurrency,
+      // A reservation is a promise of that many jobs at once: never make it wait for room.
+      maxEnvironments: options.maxEnvironments ?? Math.max(DEFAULT_MAX_ENVIRONMENTS, Math.ceil(fn.reservedConcurrency / environmentConcurrency)),
       maxRetryAttempts: 2,
       role: fn.role.name,
       env: { ...fn.env, ...plan.localEnv, ...options.functionEnv },

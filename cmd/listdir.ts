@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineCommand } from './define.js';
 
@@ -13,24 +13,28 @@ import { defineCommand } from './define.js';
 export const listdir = defineCommand({
   name: 'listdir',
   describe: 'List the files under a directory, recursively, one path per line (hidden entries skipped)',
+  // The directory is checked with context.reach; the walk follows no symbolic link out of it.
+  confined: true,
   args: z.object({
     path: z.string().min(1, { error: 'Expected a non-empty path' }).default('.').describe('The directory to list'),
   }),
-  async run(args, { log, signal }) {
+  async run(args, { log, signal, reach }) {
+    const absolute = await reach.checkPath(resolve(args.path));
     let entries;
     try {
-      entries = await readdir(args.path, { withFileTypes: true });
+      entries = await readdir(absolute, { withFileTypes: true });
     } catch (error) {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
       throw new Error(`Expected a readable directory, got \`${args.path}\` (${code})`, { cause: error });
     }
-    await walk(args.path, entries, log, signal);
+    // Paths are printed as given, read from where they resolve.
+    await walk(args.path, absolute, entries, log, signal);
   },
 });
 
 type Entries = Dirent[];
 
-async function walk(dir: string, entries: Entries, log: (text: string) => void, signal: AbortSignal): Promise<void> {
+async function walk(dir: string, absolute: string, entries: Entries, log: (text: string) => void, signal: AbortSignal): Promise<void> {
   const visible = entries.filter((entry) => !entry.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let files = '';
   for (const entry of visible) {
@@ -43,8 +47,8 @@ async function walk(dir: string, entries: Entries, log: (text: string) => void, 
     if (files) log(files);
     files = '';
     // Unreadable subdirectories are skipped, as the original's walk does.
-    const children = await readdir(path, { withFileTypes: true }).catch(() => undefined);
-    if (children) await walk(path, children, log, signal);
+    const children = await readdir(join(absolute, entry.name), { withFileTypes: true }).catch(() => undefined);
+    if (children) await walk(path, join(absolute, entry.name), children, log, signal);
   }
   if (files) log(files);
 }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listdir, registry } from '../../cmd/index.js';
+import { createUnconfinedReach } from '../../cmd/reach.js';
 
 async function runListdir(input: unknown): Promise<{ output: string; exit: number | void }> {
   const args = listdir.args.parse(input);
   let output = '';
-  const exit = await listdir.run(args, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal });
+  const exit = await listdir.run(args, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, reach: createUnconfinedReach() });
   return { output, exit };
 }
 
@@ -36,7 +37,7 @@ describe('listdir', () => {
     const controller = new AbortController();
     controller.abort();
     let output = '';
-    await listdir.run({ path: dir }, { log: (chunk) => (output += String(chunk)), signal: controller.signal });
+    await listdir.run({ path: dir }, { log: (chunk) => (output += String(chunk)), signal: controller.signal, reach: createUnconfinedReach() });
     expect(output).toBe('');
   });
 

@@ -6,6 +6,7 @@ import { addLsCommand } from './commands/ls.js';
 import { addRegisteredCommands } from './commands/registered.js';
 import { addRpcCommand } from './commands/rpc.js';
 import { addServeCommand } from './commands/serve.js';
+import { addShareCommand } from './commands/share.js';
 import { addTailCommand } from './commands/tail.js';
 import type { CliContext } from './context.js';
 import { EXIT_USAGE } from './errors.js';
@@ -54,6 +55,7 @@ export function createProgram(context: CliContext, setStatus: (status: number) =
   addCancelCommand(program, context, run);
   addLsCommand(program, context, run);
   addAuthCommand(program, context, run);
+  addShareCommand(program, context, run);
   addServeCommand(program, context, run);
   addRegisteredCommands(program, context, run);
   return program;

@@ -86,23 +86,27 @@ function isUnder(path: string, root: string): boolean {
 }
 
 /** Addresses that are not the public internet: loopback, private, link-local (cloud metadata), CGNAT, documentation, multicast, reserved. */
-const NON_PUBLIC = (() => {
+// Two lists: a BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules too.
+const blockListOf = (subnets: string[], type: 'ipv4' | 'ipv6') => {
   const list = new BlockList();
-  const v4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/3'];
-  for (const subnet of v4) list.addSubnet(subnet.split('/')[0] as string, Number(subnet.split('/')[1]), 'ipv4');
-  const v6 = ['::/127', '::ffff:0:0/96', '64:ff9b::/96', '100::/64', '2001:db8::/32', '2002::/16', 'fc00::/7', 'fe80::/10', 'ff00::/8'];
-  for (const subnet of v6) list.addSubnet(subnet.split('/')[0] as string, Number(subnet.split('/')[1]), 'ipv6');
+  for (const subnet of subnets) list.addSubnet(subnet.split('/')[0] as string, Number(subnet.split('/')[1]), type);
   return list;
-})();
+};
+const NON_PUBLIC_V4 = blockListOf(
+  ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/3'],
+  'ipv4',
+);
+// IPv4-mapped and NAT64 addresses are judged by the IPv4 they carry when written dotted, else refused.
+const NON_PUBLIC_V6 = blockListOf(['::/127', '::ffff:0:0/96', '64:ff9b::/96', '100::/64', '2001:db8::/32', '2002::/16', 'fc00::/7', 'fe80::/10', 'ff00::/8'], 'ipv6');
 
 /** Whether an IP address is on the public internet (IPv4 embedded in IPv6 is judged as IPv4). */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return !NON_PUBLIC.check(address, 'ipv4');
+  if (family === 4) return !NON_PUBLIC_V4.check(address, 'ipv4');
   if (family !== 6) return false;
   const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (embedded) return isPublicAddress(embedded[1] as string);
-  return !NON_PUBLIC.check(address, 'ipv6');
+  return !NON_PUBLIC_V6.check(address, 'ipv6');
 }
 
 function refuseAddress(host: string, address: string): NodeJS.ErrnoException {

@@ -55,6 +55,14 @@ export interface Config {
   finalShipMarginMs: number;
   /** A job queued this long and never claimed is finished as lost by the sweep. */
   lostQueuedAfterMs: number;
+  /**
+   * The working directory of subprocess jobs and the base of RPC commands' relative paths.
+   * Default /tmp: on Lambda the only writable place (the task root, /var/task, is read-only
+   * and holds the code); the local runtime sets the directory `serve` was started in.
+   */
+  jobWorkingDirectory: string;
+  /** One log line per HTTP request (job start and end lines are written either way). */
+  logRequests: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -86,6 +94,8 @@ export function loadConfig(env: Env): Config {
     killGraceMs: readInteger(env, 'KILL_GRACE_MS', 2_000, 0, 60_000),
     finalShipMarginMs: readInteger(env, 'FINAL_SHIP_MARGIN_MS', 10_000, 100, 300_000),
     lostQueuedAfterMs: readInteger(env, 'LOST_QUEUED_AFTER_MS', 5 * 60_000, 1_000, 86_400_000),
+    jobWorkingDirectory: readAbsolutePath(env, 'JOB_WORKING_DIRECTORY', DEFAULT_JOB_WORKING_DIRECTORY),
+    logRequests: readBoolean(env, 'LOG_REQUESTS', true),
   };
   if (config.ship.maxIntervalMs < config.ship.minIntervalMs) {
     throw new ConfigError(
@@ -94,6 +104,9 @@ export function loadConfig(env: Env): Config {
   }
   return config;
 }
+
+/** Where jobs run unless JOB_WORKING_DIRECTORY says otherwise: Lambda's only writable directory. */
+export const DEFAULT_JOB_WORKING_DIRECTORY = '/tmp';
 
 /** The smallest cap that still leaves room for a head, the marker and a tail. */
 export function minimumLogCapBytes(): number {
@@ -129,6 +142,21 @@ function readEnvNames(env: Env, name: string): string[] {
     }
   }
   return names;
+}
+
+function readAbsolutePath(env: Env, name: string, fallback: string): string {
+  const raw = readOptional(env, name);
+  if (raw === undefined) return fallback;
+  if (!raw.startsWith('/')) throw new ConfigError(`Expected environment variable ${name} to be an absolute path, got \`${raw}\``);
+  return raw;
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = readOptional(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`Expected environment variable ${name} to be true or false (1/0, yes/no, on/off), got \`${raw}\``);
 }
 
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -1,7 +1,8 @@
 import type { AwsExecClient } from '../client/index.js';
-import { say, writeTo } from './context.js';
+import { say } from './context.js';
 import type { CliContext } from './context.js';
 import { EXIT_INTERRUPTED } from './errors.js';
+import { createLogOutput, type LogOutput } from './log-output.js';
 import { askYesNo } from './prompt.js';
 
 /** How `followJob` treats Ctrl-C. */
@@ -9,6 +10,8 @@ export interface FollowOptions {
   from?: number;
   /** Cancel the job on Ctrl-C without asking. */
   cancelOnInterrupt?: boolean;
+  /** Where the log goes (default: stdout, byte-exact). */
+  output?: LogOutput;
 }
 
 const INTERRUPTED = Symbol('SIGINT');
@@ -23,6 +26,7 @@ const TERMINATED = Symbol('SIGTERM');
 export async function followJob(context: CliContext, client: AwsExecClient, uid: string, options: FollowOptions = {}): Promise<number> {
   let offset = options.from ?? 0;
   let cancelled = false;
+  const output = options.output ?? createLogOutput(context);
   for (;;) {
     const controller = new AbortController();
     const interrupt = () => controller.abort(INTERRUPTED);
@@ -31,7 +35,9 @@ export async function followJob(context: CliContext, client: AwsExecClient, uid:
     context.signals.on('SIGTERM', terminate);
     const tail = client.tail(uid, { from: offset, signal: controller.signal });
     try {
-      return await tail.exit((chunk) => writeTo(context.stdout, chunk));
+      const code = await tail.exit((chunk) => output.write(chunk, tail.offset));
+      await output.end(code, tail.offset);
+      return code;
     } catch (error) {
       if (error !== INTERRUPTED && error !== TERMINATED) throw error;
     } finally {

@@ -7,6 +7,9 @@ import { addRegisteredCommands } from './commands/registered.js';
 import { addRpcCommand } from './commands/rpc.js';
 import { addServeCommand } from './commands/serve.js';
 import { addShareCommand } from './commands/share.js';
+import { addShowCommand } from './commands/show.js';
+import { addCompletionCommand } from './commands/completion.js';
+import { readCliVersion } from './version.js';
 import { addTailCommand } from './commands/tail.js';
 import type { CliContext } from './context.js';
 import { EXIT_USAGE } from './errors.js';
@@ -18,8 +21,11 @@ Examples:
   $ aws-exec exec -- sh -c 'echo hi; exit 3'; echo $?
   $ aws-exec exec --detach -- sleep 600    # prints the job uid
   $ aws-exec tail UID --from 1024
+  $ aws-exec tail UID --lines 20 --timestamps
+  $ aws-exec show UID
   $ aws-exec ls
   $ aws-exec listdir --path . --remote     # a registered command, as a job
+  $ source <(aws-exec completion bash)     # tab completion (also zsh, fish)
 
 Configuration (first match wins):
   --data-dir DIR                the local runtime's DIR/local.json
@@ -34,6 +40,7 @@ aws-exec itself fails (network, auth, API); 130 after Ctrl-C detached from a job
 export function createProgram(context: CliContext, setStatus: (status: number) => void): Command {
   const program = new Command('aws-exec')
     .description('Start commands as jobs on AWS Lambda (or this machine), tail their logs live, get their real exit codes.')
+    .version(readCliVersion(), '-V, --version', 'print the version of aws-exec')
     .addOption(new Option('--data-dir <dir>', "the local runtime's data directory (holds local.json)"))
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
@@ -54,9 +61,11 @@ export function createProgram(context: CliContext, setStatus: (status: number) =
   addTailCommand(program, context, run);
   addCancelCommand(program, context, run);
   addLsCommand(program, context, run);
+  addShowCommand(program, context, run);
   addAuthCommand(program, context, run);
   addShareCommand(program, context, run);
   addServeCommand(program, context, run);
+  addCompletionCommand(program, context, run);
   addRegisteredCommands(program, context, run);
   return program;
 }

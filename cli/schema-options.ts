@@ -7,6 +7,10 @@ import { UsageError } from './errors.js';
 
 interface PropertySchema {
   type?: string | string[];
+  properties?: Record<string, PropertySchema>;
+  required?: string[];
+  oneOf?: PropertySchema[];
+  anyOf?: PropertySchema[];
   enum?: unknown[];
   const?: unknown;
   items?: PropertySchema;
@@ -21,7 +25,7 @@ export interface SchemaOption {
 }
 
 /** Flags the subcommands define themselves; a property that would clash gets an `arg-` prefix. */
-const RESERVED = new Set(['help', 'remote', 'args', 'cancel-on-interrupt', 'data-dir', 'detach', 'timeout']);
+const RESERVED = new Set(['help', 'remote', 'args', 'cancel-on-interrupt', 'data-dir', 'detach', 'timeout', 'json', 'version']);
 
 /**
  * Adds an option per top-level property of an object JSON Schema: strings, numbers,
@@ -30,8 +34,7 @@ const RESERVED = new Set(['help', 'remote', 'args', 'cancel-on-interrupt', 'data
  * options (objects, unions of objects) are left to `--args JSON`.
  */
 export function addSchemaOptions(command: CommanderCommand, jsonSchema: Record<string, unknown>): SchemaOption[] {
-  const properties = (jsonSchema.properties ?? {}) as Record<string, PropertySchema>;
-  const required = new Set(Array.isArray(jsonSchema.required) ? (jsonSchema.required as string[]) : []);
+  const { properties, required } = mergeBranches(jsonSchema as PropertySchema);
   const added: SchemaOption[] = [];
   for (const [property, schema] of Object.entries(properties)) {
     const kind = classify(schema);
@@ -48,6 +51,34 @@ export function addSchemaOptions(command: CommanderCommand, jsonSchema: Record<s
     added.push({ property, option });
   }
   return added;
+}
+
+/**
+ * The properties of an object schema, or of a union of object schemas (a discriminated
+ * union such as db-copy's `mode`): every branch's properties, a property that is a
+ * constant in each branch becoming a choice of those constants (its default the one a
+ * branch defaults to), required only when every branch requires it.
+ */
+export function mergeBranches(schema: PropertySchema): { properties: Record<string, PropertySchema>; required: Set<string> } {
+  const branches = (schema.oneOf ?? schema.anyOf ?? [schema]).filter((branch) => branch.properties !== undefined);
+  const properties: Record<string, PropertySchema> = {};
+  for (const branch of branches) {
+    for (const [name, property] of Object.entries(branch.properties ?? {})) {
+      const known = properties[name];
+      if (known === undefined) properties[name] = property.const === undefined ? property : { ...property, const: undefined, enum: [property.const], description: describeChoice(branches) ?? property.description };
+      else if (property.const !== undefined && known.enum !== undefined) {
+        properties[name] = { ...known, enum: [...known.enum, property.const], default: known.default ?? property.default };
+      }
+    }
+  }
+  const required = new Set(Object.keys(properties).filter((name) => branches.length > 0 && branches.every((branch) => branch.required?.includes(name))));
+  return { properties, required };
+}
+
+/** A discriminator's help: each branch's own description (`identical: …; masked: …`), when all have one. */
+function describeChoice(branches: PropertySchema[]): string | undefined {
+  const descriptions = branches.map((branch) => branch.description);
+  return branches.length > 1 && descriptions.every((text) => text !== undefined) ? descriptions.join('; ') : undefined;
 }
 
 /**

@@ -33,6 +33,8 @@ export async function callApi<Schema extends z.ZodMiniType>(
   const what = `${call.method} ${call.path}`;
   const response = await fetchWithRetry(options.fetch, url, init, options.retry, what);
   const text = await readText(response, call.signal);
+  const foreign = describeAwsAnswer(text, options.url);
+  if (foreign !== undefined) throw new ProtocolError(foreign);
   if (!response.ok) throw createApiError(response.status, describeErrorBody(response, text));
   let json: unknown;
   try {
@@ -53,6 +55,17 @@ export async function callApi<Schema extends z.ZodMiniType>(
 export function buildApiUrl(base: string, path: string, query?: Record<string, string | number>): string {
   const search = query === undefined ? '' : `?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString()}`;
   return `${base}${path}${search}`;
+}
+
+/**
+ * An AWS service's XML answer (`<Error><Code>…`) where the aws-exec API was expected: the
+ * client was pointed at an AWS endpoint (the local runtime's S3/DynamoDB/Lambda port, or a
+ * bucket) instead of the API. Undefined for any other answer.
+ */
+export function describeAwsAnswer(text: string, base: string): string | undefined {
+  if (!/^\s*(<\?xml[^>]*>\s*)?<(Error|ErrorResponse)\b/.test(text)) return undefined;
+  const code = /<Code>([^<]{1,80})<\/Code>/.exec(text)?.[1];
+  return `Expected the aws-exec API at ${base}, got an AWS service's XML error${code ? ` (${code})` : ''}: that URL is an AWS endpoint, not the API. Use the API's URL: for the local runtime the \`url\` of .aws-exec/local.json (port 8080 by default), not its \`awsEndpoint\` (4566)`;
 }
 
 /** The server's `{error}` message, or the status and the start of whatever body came. */

@@ -45,9 +45,14 @@ export class StorageError extends ClientError {
   }
 }
 
-/** The server could not be reached, after every retry. */
+/** The server could not be reached, after every retry; `code` is the system's reason when known (`ECONNREFUSED`, `ENOTFOUND`, …). */
 export class NetworkError extends ClientError {
   override name = 'NetworkError';
+  readonly code: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; code?: string | undefined }) {
+    super(message, options);
+    this.code = options?.code;
+  }
 }
 
 /** An answer did not have the shape the protocol promises. */

@@ -16,6 +16,8 @@ export interface JobUrls {
    * idle poll, as it is the only way to learn that the job exited.
    */
   askWhenIdle: boolean;
+  /** Read the log from one byte early, so that nothing new is not a 416 (see PollPolicy.quiet). */
+  overlapReads?: boolean;
 }
 
 /** Where a follower gets its URLs from: the API, or the caller's own (push-url mode). */
@@ -76,7 +78,7 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
     const exitUrl = probe === 'size' && sizeUrl !== undefined ? urls.exitUrl : undefined;
     const readStarted = now();
     const [bytes, size, exit] = await Promise.all([
-      readsLog ? readLogFrom(reader, urls.logUrl, offset) : undefined,
+      readsLog ? readLogFrom(reader, urls.logUrl, offset, urls.overlapReads) : undefined,
       sizeUrl === undefined ? undefined : readIntegerObject(reader, sizeUrl, 'size'),
       exitUrl === undefined ? undefined : readIntegerObject(reader, exitUrl, 'exit'),
     ]);

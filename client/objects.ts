@@ -17,13 +17,17 @@ const NOT_YET = new Set([403, 404, 416]);
  * Reads the log from `offset` with `Range: bytes=N-`. Returns the new bytes (empty when
  * there are none yet). A 200 is the whole object from 0 (a server that ignores Range),
  * so the bytes before `offset` are dropped; a 206 is placed by its Content-Range.
+ * With `overlap` the read starts one byte early (`bytes=N-1-`, or no Range at offset 0),
+ * so that "nothing new" is a 206 (or 200) of the byte already read rather than a 416.
  */
-export async function readLogFrom(reader: ObjectReader, url: string, offset: number): Promise<Uint8Array> {
-  const response = await fetchObject(reader, url, { Range: `bytes=${offset}-` }, 'the log');
+export async function readLogFrom(reader: ObjectReader, url: string, offset: number, overlap = false): Promise<Uint8Array> {
+  const from = overlap ? offset - 1 : offset;
+  const response = await fetchObject(reader, url, from < 0 ? {} : { Range: `bytes=${from}-` }, 'the log');
   if (response === undefined) return new Uint8Array(0);
   const bytes = await readBytes(response, reader.signal);
   if (response.status === 200) return bytes.length > offset ? bytes.subarray(offset) : new Uint8Array(0);
-  const start = parseContentRangeStart(response.headers.get('content-range')) ?? offset;
+  // A browser hides Content-Range from a cross-origin read unless the bucket's CORS exposes it: the range asked for is then the one given.
+  const start = parseContentRangeStart(response.headers.get('content-range')) ?? from;
   if (start > offset) {
     throw new ProtocolError(`Expected the log's bytes from ${offset}, got a range starting at ${start}`);
   }

@@ -40,6 +40,15 @@ export const PollPolicy = z.object({
   refreshMarginMs: z._default(z.number().check(z.gte(0)), 30_000),
   /** How long to reuse a URL whose expiry is unknown (no `expires-at`, no X-Amz-Expires). */
   unknownExpiryMaxAgeMs: z._default(z.number().check(z.gte(0)), 5 * 60_000),
+  /**
+   * Poll without reads that answer 4xx while nothing is new (a browser prints each as a
+   * red console error): the log is read from one byte before the offset (a 206 even when
+   * nothing came; offset 0 reads the whole object, a 200 even when it is empty), and whether
+   * the job ended is asked of the API (`GET /api/exec` answers `{exit}` then) instead of
+   * read from the size object, which is 404 until the end. Costs an API call per idle
+   * poll; the web page uses it. A tail of push-urls has no API to ask and ignores it.
+   */
+  quiet: z._default(z.boolean(), false),
 });
 export type PollPolicy = z.infer<typeof PollPolicy>;
 

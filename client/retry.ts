@@ -37,6 +37,7 @@ export async function fetchWithRetry(
       if (attempt >= policy.retries) {
         throw new NetworkError(`Could not reach ${describe} after ${attempt + 1} attempts: ${describeFetchError(error)}`, {
           cause: error,
+          code: findErrorCode(error),
         });
       }
       await sleep(computeRetryDelay(policy, attempt), signal);
@@ -51,8 +52,18 @@ export async function fetchWithRetry(
 /** A fetch failure in a few words: its message and the underlying code (e.g. `fetch failed (ECONNREFUSED)`). */
 function describeFetchError(error: unknown): string {
   const message = String((error as Error)?.message ?? error);
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
+  const code = findErrorCode(error);
+  return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+/** The system error code under a fetch failure (Node's fetch puts it in `cause`, sometimes a level deeper). */
+function findErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** Reads and drops a body so that the connection can be reused. */

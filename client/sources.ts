@@ -27,11 +27,13 @@ export function createApiSource(
   let seed = initial;
   const toJobUrls = (answer: ApiJobUrls): JobUrls => {
     const expiry = findUrlExpiry(answer.url, answer['expires-at']);
-    const followsObjects = answer['size-url'] !== undefined;
+    // Quiet: the size and exit objects (404 until the end) are left alone; the API says when the job ended.
+    const followsObjects = answer['size-url'] !== undefined && !options.poll.quiet;
     return {
       logUrl: answer.url,
-      sizeUrl: answer['size-url'],
-      exitUrl: answer['exit-url'],
+      sizeUrl: followsObjects ? answer['size-url'] : undefined,
+      exitUrl: followsObjects ? answer['exit-url'] : undefined,
+      overlapReads: options.poll.quiet,
       // A `{url}`-only server is asked on every idle poll anyway; its URL is kept while data flows.
       refreshAt: followsObjects || expiry !== undefined ? computeRefreshAt(expiry, now(), options.poll) : Number.POSITIVE_INFINITY,
       askWhenIdle: !followsObjects,

@@ -26,6 +26,12 @@ export interface CommandContext {
   log: (chunk: string | Uint8Array) => void;
   /** Aborted when the job is cancelled or times out; long work should stop when it fires. */
   signal: AbortSignal;
+  /**
+   * The directory relative paths start from: the job's working directory (JOB_WORKING_DIRECTORY,
+   * see backend/README.md) in a job, the caller's working directory when the CLI runs the
+   * command here. Resolve paths against it (`resolve(cwd, path)`) rather than process.cwd().
+   */
+  cwd: string;
   /** What the command may reach for its caller (see Reach). */
   reach: Reach;
 }

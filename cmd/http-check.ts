@@ -12,7 +12,7 @@ export const httpCheck = defineCommand({
   describe: 'Probe a URL several times and print status and latency per try (exit 0 if all 2xx)',
   // Connections go through context.reach: a confined caller reaches public addresses only.
   confined: true,
-  args: z.object({
+  args: z.strictObject({
     url: z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' }).describe('The URL to GET'),
     count: z.number().int().min(1).max(1000).default(5).describe('How many tries'),
     intervalMs: z.number().int().min(0).max(60_000).default(1000).describe('Pause between tries, in ms'),

@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineCommand } from './define.js';
 
@@ -15,19 +15,20 @@ export const listdir = defineCommand({
   describe: 'List the files under a directory, recursively, one path per line (hidden entries skipped)',
   // The directory is checked with context.reach; the walk follows no symbolic link out of it.
   confined: true,
-  args: z.object({
+  args: z.strictObject({
     path: z.string().min(1, { error: 'Expected a non-empty path' }).default('.').describe('The directory to list'),
   }),
-  async run(args, { log, signal, reach }) {
-    const absolute = await reach.checkPath(resolve(args.path));
+  async run(args, { log, signal, cwd, reach }) {
+    const absolute = await reach.checkPath(resolve(cwd, args.path));
     let entries;
     try {
       entries = await readdir(absolute, { withFileTypes: true });
     } catch (error) {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
-      throw new Error(`Expected a readable directory, got \`${args.path}\` (${code})`, { cause: error });
+      const base = isAbsolute(args.path) ? '' : `; relative to the working directory ${cwd}`;
+      throw new Error(`Expected a readable directory, got \`${args.path}\` (${code}${base})`, { cause: error });
     }
-    // Paths are printed as given, read from where they resolve.
+    // Paths are printed as given (`cmd/x.ts` for `cmd`), read from where they resolve.
     await walk(args.path, absolute, entries, log, signal);
   },
 });

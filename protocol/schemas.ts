@@ -67,9 +67,13 @@ const absent = (value: unknown): unknown => value === null || value === '' ? und
 /** An optional field that also takes the Go client's null and "" for unset (classic zod's `preprocess`). */
 const unsetOr = <Schema extends z.core.SomeType>(schema: Schema) => z.pipe(z.transform(absent), z.optional(schema));
 
-/** `POST /api/exec` body: a subprocess (`argv`) or a registered command (`rpc-name` + `rpc-args`). */
+/**
+ * `POST /api/exec` body: a subprocess (`argv`) or a registered command (`rpc-name` + `rpc-args`).
+ * Strict: a misspelled key (`timeot`) is refused by name, not dropped (the Go client sends
+ * only these keys: exec/exec.go PostRequest).
+ */
 export const ExecRequest = z
-  .object({
+  .strictObject({
     argv: unsetOr(z.array(z.string()).check(z.minLength(1, { error: 'Expected argv to hold at least the program name' }))),
     'rpc-name': unsetOr(z.string().check(z.minLength(1), z.maxLength(128))),
     /** A JSON string (as the Go client sends it) or an object. */
@@ -160,6 +164,8 @@ export const JobSummary = z.object({
   status: JobStatus,
   argv: z.optional(z.array(z.string())),
   'rpc-name': z.optional(z.string()),
+  /** The arguments of a registered command, as the JSON text it was started with (when the server lists them). */
+  'rpc-args': z.optional(z.string()),
   'started-at': z.int(),
   'ended-at': z.optional(z.int()),
   exit: z.optional(z.int()),

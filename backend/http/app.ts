@@ -26,7 +26,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('requestId', c.env?.requestContext?.requestId ?? c.env?.lambdaContext?.awsRequestId ?? randomUUID());
     await next();
   });
-  app.use('*', logRequests(deps.logger));
+  // One line per request unless LOG_REQUESTS is off (the local runtime turns it on with `serve --verbose`).
+  if (deps.config.logRequests) app.use('*', logRequests(deps.logger));
   app.use('*', applySecurityHeaders());
   app.use('/api/*', preventCaching());
   app.use(

@@ -17,6 +17,8 @@ export const JobRecord = z.object({
   status: JobStatus,
   argv: z.array(z.string()).optional(),
   'rpc-name': z.string().optional(),
+  /** A registered command's arguments as started (JSON text), when at most MAX_LISTED_RPC_ARGS_BYTES. */
+  'rpc-args': z.string().optional(),
   'started-at': z.number().int(),
   /** Per-job timeout in seconds, when the request set one. */
   timeout: z.number().int().optional(),
@@ -34,6 +36,12 @@ export const JobRecord = z.object({
   uploads: z.number().int().optional(),
 });
 export type JobRecord = z.infer<typeof JobRecord>;
+
+/**
+ * Largest `rpc-args` kept in a record (and so listed back by `GET /api/jobs`, for titles and
+ * Re-run): larger ones are left out rather than cut, which would not be JSON any more.
+ */
+export const MAX_LISTED_RPC_ARGS_BYTES = 8192;
 
 /** The fields a new (queued) job's record starts with. */
 export type NewJobRecord = Omit<
@@ -54,6 +62,7 @@ export function summarizeJob(record: JobRecord): JobSummary {
     status: record.status,
     ...(record.argv ? { argv: record.argv } : {}),
     ...(record['rpc-name'] ? { 'rpc-name': record['rpc-name'] } : {}),
+    ...(record['rpc-args'] !== undefined ? { 'rpc-args': record['rpc-args'] } : {}),
     'started-at': record['started-at'],
     ...(record['ended-at'] !== undefined ? { 'ended-at': record['ended-at'] } : {}),
     ...(record.exit !== undefined ? { exit: record.exit } : {}),

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { closeJob } from './close.js';
 import type { JobInvoker } from './invoker.js';
 import type { LogObjects } from './objects.js';
-import type { NewJobRecord } from './record.js';
+import { MAX_LISTED_RPC_ARGS_BYTES, type NewJobRecord } from './record.js';
 import type { JobStore } from './store.js';
 import { createUid } from './uid.js';
 import type { CheckedJob } from './validate.js';
@@ -35,7 +35,7 @@ export async function startJob(deps: StartJobDeps, authName: string, job: Checke
     'auth-name': authName,
     'started-at': now,
     ttl: Math.floor(now / 1000) + deps.config.jobTtlSeconds,
-    ...('argv' in job ? { argv: job.argv } : { 'rpc-name': job.rpcName }),
+    ...('argv' in job ? { argv: job.argv } : { 'rpc-name': job.rpcName, ...listedRpcArgs(job.rpcArgsJson) }),
     ...(job.timeout !== undefined ? { timeout: job.timeout } : {}),
     ...(job.pushUrls ? { 'push-urls': job.pushUrls } : {}),
   };
@@ -95,4 +95,9 @@ async function putEmptyPushLog(fetchFn: typeof fetch, urls: PushUrls): Promise<v
   }
   await response.arrayBuffer().catch(() => undefined);
   if (!response.ok) throw new BadRequestError(`Expected push-urls.log to accept a PUT, got ${response.status} ${response.statusText}`);
+}
+
+/** The arguments kept on the record (as argv is), unless too large to list. */
+function listedRpcArgs(json: string): { 'rpc-args'?: string } {
+  return Buffer.byteLength(json) <= MAX_LISTED_RPC_ARGS_BYTES ? { 'rpc-args': json } : {};
 }

@@ -9,6 +9,8 @@ export interface RpcOptions {
   signal: AbortSignal;
   /** What the command may reach for the job's caller. */
   reach: Reach;
+  /** The job's working directory, the base of the command's relative paths. */
+  cwd: string;
   /** After the signal fires, how long the command may take to return before the runner stops waiting. */
   graceMs: number;
 }
@@ -28,7 +30,7 @@ export async function runRpc(command: Command, options: RpcOptions): Promise<Out
   }
   const parsed = command.args.safeParse(args, { reportInput: true });
   if (!parsed.success) return outcomeOfFailure(2, describeIssues(`rpc-args for ${command.name}`, parsed.error));
-  const running = (async () => command.run(parsed.data, { log: options.log, signal: options.signal, reach: options.reach }))().then(
+  const running = (async () => command.run(parsed.data, { log: options.log, signal: options.signal, cwd: options.cwd, reach: options.reach }))().then(
     (result): Outcome => ({ exit: typeof result === 'number' && Number.isInteger(result) ? result : 0 }),
     (error: unknown): Outcome => outcomeOfThrow(error),
   );

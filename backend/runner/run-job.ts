@@ -1,3 +1,5 @@
+import { access, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { createConfinedReach, createUnconfinedReach } from '../../cmd/reach.js';
 import type { CommandRegistry } from '../../cmd/registry.js';
 import { jobKeys, type JobEvent } from '../../protocol/index.js';
@@ -70,6 +72,7 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
     deps.logger.info('job already claimed or unknown; not running it again', { uid: event.uid });
     return { status: 'skipped', reason: 'already claimed' };
   }
+  deps.logger.info('job started', { uid: event.uid, 'auth-name': event['auth-name'], ...describeJobKind(event) });
   // The bucket's writers (presigned URLs, valid past the invocation's end) are made while the command starts.
   const sink = pushUrls ? createPushSink(deps.fetch, pushUrls) : openBucketSink(deps, event, Math.ceil((remainingMs + WRITER_SLACK_MS) / 1000));
   const shipper = new LogShipper({ sink, capBytes: deps.config.logCapBytes, ship: deps.config.ship, logger: deps.logger, now });
@@ -150,6 +153,8 @@ async function runCommand(deps: RunnerDeps, event: JobEvent, claimed: JobRecord,
     logger: deps.logger,
   });
   try {
+    const missing = await checkWorkingDirectory(deps.config.jobWorkingDirectory);
+    if (missing) return missing;
     const own = event.argv ? await runArgv(deps, event.argv, shipper, control) : await runNamed(deps, event, shipper, control);
     const stopped = control.stopReason();
     return stopped ? outcomeOfStop(stopped) : (own ?? outcomeOfFailure(1, 'the command did not finish'));
@@ -164,8 +169,23 @@ async function runArgv(deps: RunnerDeps, argv: string[], shipper: LogShipper, co
     onOutput: (chunk) => shipper.append(chunk),
     signal: control.signal,
     killGraceMs: deps.config.killGraceMs,
+    cwd: deps.config.jobWorkingDirectory,
   });
   return outcomeOfProcess(end, argv[0] ?? '');
+}
+
+/** A failed outcome naming the working directory when it is not a directory this process can enter, else undefined. */
+async function checkWorkingDirectory(dir: string): Promise<Outcome | undefined> {
+  try {
+    if ((await stat(dir)).isDirectory()) {
+      await access(dir, constants.X_OK);
+      return undefined;
+    }
+    return outcomeOfFailure(1, `the job's working directory ${dir} (JOB_WORKING_DIRECTORY) is not a directory`);
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    return outcomeOfFailure(1, `the job's working directory ${dir} (JOB_WORKING_DIRECTORY) cannot be used: ${code}`);
+  }
 }
 
 async function runNamed(deps: RunnerDeps, event: JobEvent, shipper: LogShipper, control: JobControl): Promise<Outcome | undefined> {
@@ -178,6 +198,7 @@ async function runNamed(deps: RunnerDeps, event: JobEvent, shipper: LogShipper, 
     argsJson: event['rpc-args'],
     log: (chunk) => shipper.append(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk),
     signal: control.signal,
+    cwd: deps.config.jobWorkingDirectory,
     reach: event.confined ? createConfinedReach(deps.config.confinement, process.env) : createUnconfinedReach(),
     graceMs: deps.config.killGraceMs,
   });

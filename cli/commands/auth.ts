@@ -52,11 +52,26 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
     .description(
       'Lists every key of the table: those made by `auth new`, by the original Go aws-exec (no creation time) and by our releases before Go-form keys (HASH `sha256 (legacy)`, auth-name the bare name). AUTH-NAME is the folder of the key\'s jobs and what `auth rm` takes; SCOPES is `all` for a key with every right.',
     )
-    .addHelpText('after', '\nExample:\n  $ aws-exec auth ls')
-    .action(async (_options: unknown, self: Command) => {
+    .option('--json', 'print the keys as JSON: [{"name","auth-name","id","created-at","legacy","scopes","expires-at","max-running"}]')
+    .addHelpText('after', '\nExamples:\n  $ aws-exec auth ls\n  $ aws-exec auth ls --json')
+    .action(async (options: { json?: boolean }, self: Command) => {
       await run(() =>
         withAdmin(context, self, async (admin, deps) => {
           const keys = await admin.listAuthKeys(deps);
+          if (options.json) {
+            const rows = keys.map((key) => ({
+              name: key.name,
+              'auth-name': key.authName ?? null,
+              id: key.id,
+              'created-at': key.createdAt ?? null,
+              legacy: key.legacy,
+              scopes: key.scopes ?? null,
+              'expires-at': key.expiresAt ?? null,
+              'max-running': key.maxRunning ?? null,
+            }));
+            await writeTo(context.stdout, `${JSON.stringify(rows, null, 2)}\n`);
+            return 0;
+          }
           await writeTo(context.stdout, keys.length === 0 ? 'no auth keys\n' : formatKeyTable(keys, Date.now()));
           return 0;
         }),

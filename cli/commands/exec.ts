@@ -3,7 +3,9 @@ import { InvalidArgumentError } from 'commander';
 import { createCliClient } from '../client.js';
 import type { GlobalOptions } from '../client.js';
 import type { CliContext } from '../context.js';
-import { writeTo } from '../context.js';
+import { say, writeTo } from '../context.js';
+import { jobPageUrl } from '../job-link.js';
+import { createLogOutput } from '../log-output.js';
 import { UsageError } from '../errors.js';
 import { followJob } from '../follow.js';
 
@@ -12,14 +14,16 @@ export interface JobOptions {
   timeout?: number;
   detach?: boolean;
   cancelOnInterrupt?: boolean;
+  json?: boolean;
 }
 
-/** Adds --timeout, --detach and --cancel-on-interrupt to a command that starts a job. */
+/** Adds --timeout, --detach, --cancel-on-interrupt and --json to a command that starts a job. */
 export function addJobOptions(command: Command): Command {
   return command
     .option('--timeout <seconds>', "the job's own time limit; it exits 124 when reached", parsePositiveInteger)
     .option('--detach', 'print the job uid and return at once instead of following the log')
-    .option('--cancel-on-interrupt', 'cancel the job on Ctrl-C without asking');
+    .option('--cancel-on-interrupt', 'cancel the job on Ctrl-C without asking')
+    .option('--json', 'print JSON: with --detach {"uid","url"}; else one object per log chunk {"offset","text"}, then {"exit","offset"}');
 }
 
 /** Parses a positive integer option value, or fails with what was expected. */
@@ -41,13 +45,16 @@ export async function startAndFollow(
   request: { argv: string[] } | { rpcName: string; rpcArgs: string | Record<string, unknown> },
   options: JobOptions,
 ): Promise<number> {
-  const { client } = createCliClient(context, globals);
+  const { client, config } = createCliClient(context, globals);
   const uid = await client.start({ ...request, timeout: options.timeout });
+  const url = jobPageUrl(config.url, uid);
+  say(context, `job ${uid} · ${url}`);
   if (options.detach) {
-    await writeTo(context.stdout, `${uid}\n`);
+    await writeTo(context.stdout, options.json ? `${JSON.stringify({ uid, url })}\n` : `${uid}\n`);
     return 0;
   }
-  return followJob(context, client, uid, { cancelOnInterrupt: options.cancelOnInterrupt });
+  const output = createLogOutput(context, { json: options.json });
+  return followJob(context, client, uid, { cancelOnInterrupt: options.cancelOnInterrupt, output });
 }
 
 /** `aws-exec exec [options] -- CMD [ARGS...]`: runs a subprocess as a remote job. */
@@ -66,7 +73,9 @@ Examples:
   $ aws-exec exec -- whoami
   $ aws-exec exec -- sh -c 'echo hi; exit 3'; echo $?      # prints hi, then 3
   $ aws-exec exec --timeout 60 -- make test
-  $ aws-exec exec --detach -- sleep 600                      # prints the uid`,
+  $ aws-exec exec --detach -- sleep 600                      # prints the uid
+  $ aws-exec exec --detach --json -- sleep 600               # {"uid": ..., "url": ...}
+  $ aws-exec exec --json -- seq 3                            # a JSON object per chunk, then the exit`,
     );
   addJobOptions(command).action(async (argv: string[], options: JobOptions, self: Command) => {
     await run(async () => {

@@ -11,7 +11,7 @@ import { addJobOptions, startAndFollow } from './exec.js';
 import type { JobOptions } from './exec.js';
 
 /** Subcommand names the CLI itself uses; a registered command of such a name is reachable through `rpc`. */
-export const BUILT_IN_COMMANDS = new Set(['exec', 'rpc', 'tail', 'cancel', 'ls', 'auth', 'serve', 'help']);
+export const BUILT_IN_COMMANDS = new Set(['exec', 'rpc', 'tail', 'cancel', 'ls', 'show', 'auth', 'serve', 'completion', 'help']);
 
 /**
  * Adds every registered command as its own subcommand, with options generated from its
@@ -41,8 +41,8 @@ export function addRegisteredCommands(program: CommanderCommand, context: CliCon
         const parsed = registered.args.safeParse(input);
         if (!parsed.success) throw new UsageError(describeArgIssues(registered.name, schemaOptions, parsed.error.issues));
         if (options.remote) return startAndFollow(context, self.optsWithGlobals(), { rpcName: registered.name, rpcArgs: input }, options);
-        if (options.detach || options.timeout !== undefined || options.cancelOnInterrupt) {
-          throw new UsageError('Expected --detach, --timeout and --cancel-on-interrupt only with --remote');
+        if (options.detach || options.timeout !== undefined || options.cancelOnInterrupt || options.json) {
+          throw new UsageError('Expected --detach, --timeout, --cancel-on-interrupt and --json only with --remote');
         }
         return runLocally(context, registered, parsed.data);
       });
@@ -66,7 +66,7 @@ export async function runLocally(context: CliContext, registered: RegisteredComm
     context.stdout.write(chunk);
   };
   try {
-    const ran = Promise.resolve().then(() => registered.run(args, { log, signal: controller.signal, reach: createUnconfinedReach(context.env) }));
+    const ran = Promise.resolve().then(() => registered.run(args, { log, signal: controller.signal, cwd: context.cwd, reach: createUnconfinedReach(context.env) }));
     const result = await Promise.race([ran, gaveUp]);
     if (controller.signal.aborted && result === undefined) return EXIT_INTERRUPTED;
     return typeof result === 'number' && Number.isInteger(result) ? result : 0;
@@ -80,13 +80,18 @@ export async function runLocally(context: CliContext, registered: RegisteredComm
   }
 }
 
-function describeArgIssues(name: string, options: SchemaOption[], issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+function describeArgIssues(name: string, options: SchemaOption[], issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: string[] }[]): string {
   const lines = issues.map((issue) => {
     const flag = flagOf(options, issue.path[0]);
     const where = flag ?? (issue.path.length > 0 ? issue.path.join('.') : '');
-    return where ? `${where}: ${issue.message}` : issue.message;
+    const message = issue.code === 'unrecognized_keys' && issue.keys ? describeUnknownKeys(issue.keys) : issue.message;
+    return where ? `${where}: ${message}` : message;
   });
   return `Invalid arguments for ${name}: ${lines.join('; ')}`;
+}
+
+function describeUnknownKeys(keys: readonly string[]): string {
+  return `Unexpected key${keys.length === 1 ? '' : 's'} ${keys.map((key) => `\`${key}\``).join(', ')} in --args (not among the known ones: check the spelling)`;
 }
 
 function buildExamples(name: string, options: SchemaOption[]): string {

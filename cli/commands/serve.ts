@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { resolveDataDir } from '../config.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { EXIT_FAILURE } from '../errors.js';
+import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { parseNonNegativeInteger } from './exec.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
@@ -19,24 +19,31 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     .option('--env-template <file>', "the file of infra.yaml's ${VAR} values (default: env.sh.template beside the infra file)")
     .option('--schedule-every <duration>', 'fire every schedule trigger this often instead of at its declared rate, e.g. 2s or 500ms', parseDurationMs)
     .option('--account-concurrency <n>', "the account's Lambda concurrency quota (default 1000, as on AWS; at least 100)", parseNonNegativeInteger)
+    .option('--verbose', 'also print a log line per HTTP request (job start and end lines are printed either way)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ aws-exec serve\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s',
+      '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s',
     )
     .action(async (options: ServeOptions, self: Command) => {
       await run(async () => {
         const dataDir = resolveDataDir({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir });
         // Loaded on demand: the runtime pulls in the AWS SDK and the local endpoint.
         const { startRuntime } = await import('../../local/runtime.js');
+        // Local only, not in infra.yaml: jobs run where serve was started (on Lambda, /tmp), and
+        // request lines only with --verbose.
+        const functionEnv = { JOB_WORKING_DIRECTORY: context.cwd, LOG_REQUESTS: options.verbose ? 'true' : 'false' };
         const runtime = await startRuntime({
           dataDir,
           port: options.port,
           awsPort: options.awsPort,
           env: context.env,
+          functionEnv,
           ...(options.infra !== undefined ? { infraFile: options.infra } : {}),
           ...(options.envTemplate !== undefined ? { envTemplate: options.envTemplate } : {}),
           ...(options.scheduleEvery !== undefined ? { scheduleEveryMs: options.scheduleEvery } : {}),
           ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
+        }).catch((error: unknown) => {
+          throw describePortInUse(error);
         });
         await waitForStopSignal(context);
         say(context, 'Stopping the local runtime…');
@@ -52,6 +59,7 @@ interface ServeOptions {
   envTemplate?: string;
   scheduleEvery?: number;
   accountConcurrency?: number;
+  verbose?: boolean;
 }
 
 const CLOSE_DEADLINE_MS = 15_000;
@@ -63,6 +71,18 @@ export function parseDurationMs(value: string): number {
   const ms = match ? Number(match[1]) * scale[match[2] as keyof typeof scale] : Number.NaN;
   if (!Number.isSafeInteger(ms) || ms < 1) throw new InvalidArgumentError(`Expected a duration such as 500ms, 2s, 5m or 1h, got \`${value}\`.`);
   return ms;
+}
+
+/**
+ * A port that is taken (local/listen.ts says which, with an EADDRINUSE cause) gets the
+ * commands that pick others added, through npm too; other errors pass unchanged.
+ */
+function describePortInUse(error: unknown): unknown {
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  if (!(error instanceof Error) || cause?.code !== 'EADDRINUSE') return error;
+  return new UsageError(`${error.message}: e.g. \`aws-exec serve --port 9000 --aws-port 4567\`, or through npm \`npm start -- --port 9000 --aws-port 4567\``, {
+    cause: error,
+  });
 }
 
 /**

@@ -29,6 +29,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, [name]: '  ' })).toThrow(`Environment variable ${name} is required`);
   });
 
+  it("runs jobs in /tmp unless JOB_WORKING_DIRECTORY names another absolute directory, and logs requests unless LOG_REQUESTS is off", () => {
+    expect(loadConfig(base)).toMatchObject({ jobWorkingDirectory: '/tmp', logRequests: true });
+    expect(loadConfig({ ...base, JOB_WORKING_DIRECTORY: '/srv/app', LOG_REQUESTS: 'false' })).toMatchObject({ jobWorkingDirectory: '/srv/app', logRequests: false });
+    expect(() => loadConfig({ ...base, JOB_WORKING_DIRECTORY: 'relative/dir' })).toThrow('Expected environment variable JOB_WORKING_DIRECTORY to be an absolute path, got `relative/dir`');
+    expect(() => loadConfig({ ...base, LOG_REQUESTS: 'maybe' })).toThrow(/Expected environment variable LOG_REQUESTS to be true or false .*got `maybe`/);
+  });
+
   it('takes the table from PROJECT_TABLE when set', () => {
     expect(loadConfig({ ...base, PROJECT_TABLE: 'other' }).table).toBe('other');
   });

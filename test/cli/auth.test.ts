@@ -63,6 +63,15 @@ describe('aws-exec auth', () => {
     expect(item.Item).toEqual({ id: `auth.${hash}`, value: 'alice', 'created-at': expect.any(Number) });
   });
 
+  it('lists the keys as JSON with --json', async () => {
+    const result = await runCli(['--data-dir', dataDir, 'auth', 'ls', '--json']);
+    expect(result.status).toBe(0);
+    const keys = JSON.parse(result.stdout.toString()) as { name: string; 'auth-name': string | null; 'created-at': number | null; legacy: boolean }[];
+    const alice = keys.find((entry) => entry.name === 'alice');
+    expect(alice).toMatchObject({ 'auth-name': expect.stringMatching(/^alice:[0-9a-f]{16}$/), legacy: false });
+    expect(alice?.['created-at']).toBeGreaterThan(Date.parse('2020-01-01'));
+  });
+
   it('gives a name a second key when asked, and refuses a malformed name (exit 2)', async () => {
     const again = await runCli(['auth', 'new', 'alice', '--data-dir', dataDir]);
     expect(again.status).toBe(0);

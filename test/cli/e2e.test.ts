@@ -19,7 +19,7 @@ afterAll(async () => runtime?.dispose());
 describe('aws-exec against the local runtime', () => {
   it('exits with the job exit code', async () => {
     const result = await cli(['exec', '--', 'sh', '-c', 'exit 3']);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toMatch(new RegExp(`^job (\\d{10}\\.[0-9a-f-]{36}) · ${runtime.config.url}/#/job/\\1\n$`));
     expect(result.status).toBe(3);
   });
 

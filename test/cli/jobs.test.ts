@@ -25,7 +25,8 @@ describe('aws-exec exec, tail, cancel and rpc against an API', () => {
     const binary = Buffer.from([0xff, 0x00, 0xe2, 0x82]);
     server.onStart = (job) => void playJob(server, job.uid, ['hé\n', 30, binary, 30, Buffer.from([0xac, 0x0a])], 3);
     const result = await runCli(['exec', '--', 'sh', '-c', 'exit 3'], { env: env() });
-    expect(result.stderr).toBe('');
+    const uid = [...server.jobs.keys()][0] ?? '';
+    expect(result.stderr).toBe(`job ${uid} · ${server.url}/#/job/${uid}\n`);
     expect(result.status).toBe(3);
     expect(result.stdout).toEqual(Buffer.concat([Buffer.from('hé\n'), binary, Buffer.from([0xac, 0x0a])]));
     expect([...server.jobs.values()][0]?.request).toEqual({ argv: ['sh', '-c', 'exit 3'] });
@@ -110,7 +111,7 @@ describe('Ctrl-C while following a job', () => {
     cli.child.kill('SIGINT');
     const result = await cli.done;
     expect(result.status).toBe(130);
-    expect(result.stderr).toBe(`Detached from job ${job?.uid} (still running). Resume with: aws-exec tail ${job?.uid} --from 5\n`);
+    expect(result.stderr).toBe(`job ${job?.uid} · ${server.url}/#/job/${job?.uid}\nDetached from job ${job?.uid} (still running). Resume with: aws-exec tail ${job?.uid} --from 5\n`);
     expect(job?.cancelRequested).toBe(false);
   });
 
@@ -126,7 +127,7 @@ describe('Ctrl-C while following a job', () => {
     cli.child.kill('SIGINT');
     const result = await cli.done;
     expect(result.status).toBe(130);
-    expect(result.stderr).toBe(`Cancelling job ${job?.uid}…\n`);
+    expect(result.stderr).toBe(`job ${job?.uid} · ${server.url}/#/job/${job?.uid}\nCancelling job ${job?.uid}…\n`);
     expect(result.stdout.toString()).toMatch(/^(tick\n)+cancelled\n$/);
     expect(job?.cancelRequested).toBe(true);
   });

@@ -35,4 +35,17 @@ describe('the registered commands of cmd/index.ts', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('aws-exec: Invalid arguments for http-check: --url: Expected an http(s) URL\n');
   });
+
+  it('refuse a misspelled key in --args, naming it, with exit status 2', async () => {
+    const result = await runCli(['listdir', '--args', '{"pth": "cmd"}']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('aws-exec: Invalid arguments for listdir: Unexpected key `pth` in --args (not among the known ones: check the spelling)\n');
+  });
+
+  it('offer the choices of a discriminated union as one option (db-copy --mode)', async () => {
+    const help = (await runCli(['db-copy', '--help'])).stdout.toString();
+    expect(help).toMatch(/--mode <value> +identical: copy everything as it is; masked: /);
+    expect(help).toMatch(/\(default: "identical"\)\s+\(choices: "identical",\s+"masked", "subset"\)/);
+    expect(help).toMatch(/--source <value> +Source: .* \(required\)/s);
+  });
 });

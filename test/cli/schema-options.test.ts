@@ -120,7 +120,7 @@ describe('registered commands as subcommands', () => {
 
   it('refuses job options without --remote', async () => {
     const result = await run('greet', '--name', 'a', '--detach');
-    expect(result).toMatchObject({ status: 2, stderr: 'aws-exec: Expected --detach, --timeout and --cancel-on-interrupt only with --remote\n' });
+    expect(result).toMatchObject({ status: 2, stderr: 'aws-exec: Expected --detach, --timeout, --cancel-on-interrupt and --json only with --remote\n' });
   });
 
   it('aborts the command signal on Ctrl-C and exits with what it returns; a second Ctrl-C gives up with 130', async () => {

@@ -49,6 +49,8 @@ export interface Counters {
   bucketExit: number;
   expiredRefusals: number;
   ranges: string[];
+  /** The status of every bucket answer, in order. */
+  bucketStatuses: number[];
 }
 
 export interface FakeServer {
@@ -82,7 +84,7 @@ export async function startFakeServer(overrides: Partial<Knobs> = {}): Promise<F
     urlsOnPost: false,
     ...overrides,
   };
-  const counters: Counters = { apiPost: 0, apiStatus: 0, apiOther: 0, bucketLog: 0, bucketSize: 0, bucketExit: 0, expiredRefusals: 0, ranges: [] };
+  const counters: Counters = { apiPost: 0, apiStatus: 0, apiOther: 0, bucketLog: 0, bucketSize: 0, bucketExit: 0, expiredRefusals: 0, ranges: [], bucketStatuses: [] };
   const jobs = new Map<string, FakeJob>();
   const sockets = new Set<Socket>();
   let base = '';
@@ -228,6 +230,7 @@ export async function startFakeServer(overrides: Partial<Knobs> = {}): Promise<F
 
   function serveBucket(url: URL, request: IncomingMessage, response: ServerResponse): void {
     const [, , uid = '', object = ''] = url.pathname.split('/');
+    response.on('finish', () => counters.bucketStatuses.push(response.statusCode));
     if (knobs.failBucket > 0) {
       knobs.failBucket--;
       response.statusCode = 500;

@@ -118,6 +118,30 @@ describe('tail', () => {
     expect(server.counters.apiStatus).toBeGreaterThan(2);
   });
 
+  it('polls quietly when asked: no bucket answer is a 4xx, the log is read from one byte early and the API says when it ended', async () => {
+    server = await startFakeServer();
+    const job = server.addJob();
+    server.append(job.uid, ''); // the backend creates the log empty before it answers the uid
+    const played = playJob(server, job.uid, [30, 'first\n', 100, 'second\n', 50], 5);
+    const { bytes, exitCode } = await createTestClient(server, { poll: { quiet: true } }).tail(job.uid).collect();
+    await played;
+    expect(text(bytes)).toBe('first\nsecond\n');
+    expect(exitCode).toBe(5);
+    expect(server.counters.bucketSize + server.counters.bucketExit).toBe(0);
+    expect(server.counters.bucketStatuses.filter((status) => status >= 400)).toEqual([]);
+    expect(server.counters.ranges).toContain('bytes=5-');
+    expect(server.counters.ranges).not.toContain('bytes=6-');
+  });
+
+  it('keeps the right bytes reading quietly when the bucket ignores Range', async () => {
+    server = await startFakeServer({ ignoreRange: true });
+    const job = server.addJob();
+    const played = playJob(server, job.uid, ['abc', 40, 'def', 40, 'ghi'], 0);
+    const { bytes } = await createTestClient(server, { poll: { quiet: true } }).tail(job.uid).collect();
+    await played;
+    expect(text(bytes)).toBe('abcdefghi');
+  });
+
   it('keeps the right bytes when the bucket ignores Range and sends the whole object', async () => {
     server = await startFakeServer({ ignoreRange: true });
     const job = server.addJob();

@@ -7,7 +7,7 @@ import { createUnconfinedReach } from '../../cmd/reach.js';
 async function runCheck(input: unknown, signal = new AbortController().signal) {
   const args = httpCheck.args.parse(input);
   const lines: string[] = [];
-  const exit = await httpCheck.run(args, { log: (chunk) => lines.push(String(chunk)), signal, reach: createUnconfinedReach() });
+  const exit = await httpCheck.run(args, { log: (chunk) => lines.push(String(chunk)), signal, cwd: '/', reach: createUnconfinedReach() });
   return { exit, lines };
 }
 

@@ -8,7 +8,7 @@ import { createUnconfinedReach } from '../../cmd/reach.js';
 async function runListdir(input: unknown): Promise<{ output: string; exit: number | void }> {
   const args = listdir.args.parse(input);
   let output = '';
-  const exit = await listdir.run(args, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, reach: createUnconfinedReach() });
+  const exit = await listdir.run(args, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, cwd: '/', reach: createUnconfinedReach() });
   return { output, exit };
 }
 
@@ -37,7 +37,7 @@ describe('listdir', () => {
     const controller = new AbortController();
     controller.abort();
     let output = '';
-    await listdir.run({ path: dir }, { log: (chunk) => (output += String(chunk)), signal: controller.signal, reach: createUnconfinedReach() });
+    await listdir.run({ path: dir }, { log: (chunk) => (output += String(chunk)), signal: controller.signal, cwd: '/', reach: createUnconfinedReach() });
     expect(output).toBe('');
   });
 
@@ -51,6 +51,17 @@ describe('listdir', () => {
 
   it('throws a message naming the path when it is not a directory', async () => {
     await expect(runListdir({ path: join(dir, 'missing') })).rejects.toThrow(/Expected a readable directory, got `.*missing` \(ENOENT\)/);
+  });
+
+  it('reads a relative path from its working directory, printing the paths as given', async () => {
+    let output = '';
+    await listdir.run({ path: 'sub' }, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, cwd: dir, reach: createUnconfinedReach() });
+    expect(output).toBe(`${join('sub', 'c.txt')}\n${join('sub', 'deeper', 'd.txt')}\n`);
+  });
+
+  it('names the working directory when a relative path is not there', async () => {
+    const failed = listdir.run({ path: 'cmd' }, { log: () => undefined, signal: new AbortController().signal, cwd: dir, reach: createUnconfinedReach() });
+    await expect(failed).rejects.toThrow(`Expected a readable directory, got \`cmd\` (ENOENT; relative to the working directory ${dir})`);
   });
 
   it('refuses a path that is not a string', () => {

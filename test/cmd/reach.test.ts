@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfinedReach, createUnconfinedReach, dbCopy, httpCheck, isPublicAddress, listdir } from '../../cmd/index.js';
-import type { Reach } from '../../cmd/index.js';
+import type { CommandContext, Reach } from '../../cmd/index.js';
 
-async function runWith<Args>(command: { args: { parse(input: unknown): Args }; run(args: Args, context: { log: (chunk: string | Uint8Array) => void; signal: AbortSignal; reach: Reach }): unknown }, input: unknown, reach: Reach) {
+async function runWith<Args>(command: { args: { parse(input: unknown): Args }; run(args: Args, context: CommandContext): unknown }, input: unknown, reach: Reach) {
   let output = '';
   try {
-    const exit = await command.run(command.args.parse(input), { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, reach });
+    const exit = await command.run(command.args.parse(input), { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, cwd: '/', reach });
     return { output, exit, error: undefined };
   } catch (error) {
     return { output, exit: 1, error: (error as Error).message };

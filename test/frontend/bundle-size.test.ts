@@ -9,8 +9,12 @@ const PAGE = join(REPO, 'dist/frontend/index.html');
 const KB = 1024;
 /** The issue's target for the whole bundle (the SDK's schemas use zod/mini to meet it, see frontend/README.md). */
 const TARGET_TOTAL = 40 * KB;
-/** The page's own code and preact: everything but the SDK. */
-const BUDGET_PAGE = 16 * KB;
+/**
+ * The page's own code and preact: everything but the SDK. 16 KB until the log view gained
+ * search, line links, groups, wrap and timestamps and the jobs re-run, paging and
+ * notifications (16.7 KB then); the whole page stays within TARGET_TOTAL.
+ */
+const BUDGET_PAGE = 20 * KB;
 
 const gzipSize = (text: string) => gzipSync(text, { level: 9 }).length;
 const inline = (html: string, tag: string) => [...html.matchAll(new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((match) => match[1]).join('');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { createDraft, readForm, type Draft } from '../../frontend/src/forms/draft.js';
-import { fieldKind, type JsonSchema } from '../../frontend/src/forms/schema.js';
+import { checkValue, createDraft, readForm, type Draft } from '../../frontend/src/forms/draft.js';
+import { asSchema, branchFields, describeUnion, fieldKind, type JsonSchema, type Union } from '../../frontend/src/forms/schema.js';
+import { dbCopy, registry } from '../../cmd/index.js';
 
 // Arguments shaped like a database copy command's: nested objects, enums, arrays of
 // strings and of objects, numbers, booleans, defaults, a record (drawn as JSON).
@@ -111,5 +112,78 @@ describe('forms from argument JSON Schemas', () => {
   it('checks string lengths and patterns the schema states', () => {
     const short = z.toJSONSchema(z.object({ path: z.string().min(1), code: z.string().regex(/^[a-z]+$/) }), { io: 'input' }) as JsonSchema;
     expect(readForm(short, { path: '', code: 'ABC' }).errors).toEqual({ path: 'Required', code: 'Expected text matching ^[a-z]+$' });
+  });
+});
+
+// The real db-copy arguments: a discriminated union on `mode`, whose mask rules are a
+// discriminated union on `rule` inside an array, every object strict.
+const realDbCopy = registry.describe().find((command) => command.name === 'db-copy')?.args as JsonSchema;
+const union = describeUnion(realDbCopy) as Union;
+
+function dbCopyDraft(mode: 'identical' | 'masked' | 'subset', change: (draft: Fields) => void = () => undefined): Fields {
+  const draft = createDraft(realDbCopy) as Fields;
+  draft.mode = String(union.values.indexOf(mode));
+  draft.source = 'PROD_URL';
+  draft.target = 'DEV_URL';
+  change(draft);
+  return draft;
+}
+
+describe('forms of a discriminated union (db-copy)', () => {
+  it('finds the discriminator and starts on the branch its default picks', () => {
+    expect(fieldKind(realDbCopy)).toBe('union');
+    expect(union).toMatchObject({ key: 'mode', values: ['identical', 'masked', 'subset'], defaultIndex: 0 });
+    const draft = createDraft(realDbCopy) as Fields;
+    expect(draft).toMatchObject({ mode: '0', source: '', jobs: '4', dryRun: false, mask: [], subset: { roots: [], depth: '8' } });
+    expect(branchFields(union, 0)?.properties).not.toHaveProperty('subset');
+    expect(fieldKind(asSchema(branchFields(union, 1)?.properties?.mask?.items))).toBe('union');
+  });
+
+  it('submits the default mode with source, target and dryRun only, sending no field of another mode', () => {
+    const { value, errors } = readForm(realDbCopy, dbCopyDraft('identical', (d) => (d.dryRun = true)));
+    expect(errors).toEqual({});
+    expect(value).toEqual({ mode: 'identical', source: 'PROD_URL', target: 'DEV_URL', jobs: 4, splitAboveMb: 1024, clean: false, dryRun: true });
+    expect(dbCopy.args.safeParse(value).success).toBe(true);
+  });
+
+  it('requires the fields of the chosen branch only, by the field', () => {
+    expect(readForm(realDbCopy, dbCopyDraft('masked')).errors).toEqual({ mask: 'Required' });
+    expect(readForm(realDbCopy, dbCopyDraft('subset')).errors).toEqual({ 'subset.roots': 'Required' });
+    const rule = readForm(realDbCopy, dbCopyDraft('masked', (d) => (d.mask = [createDraft(asSchema(asSchema(branchFields(union, 1)?.properties?.mask).items))])));
+    expect(rule.errors).toEqual({ 'mask.0.rule': 'Choose a rule' });
+  });
+
+  it('reads array items that are unions as sub-forms, each with its own branch fields', () => {
+    const items = asSchema(asSchema(branchFields(union, 1)?.properties?.mask).items);
+    const rules = describeUnion(items) as Union;
+    const partial = createDraft(items) as Fields;
+    partial.rule = String(rules.values.indexOf('partial'));
+    partial.table = 'users';
+    partial.column = 'ssn';
+    const fixed = createDraft(items) as Fields;
+    fixed.rule = String(rules.values.indexOf('fixed'));
+    fixed.table = 'users';
+    fixed.column = 'phone';
+    const { value, errors } = readForm(realDbCopy, dbCopyDraft('masked', (d) => (d.mask = [partial, fixed])));
+    expect(errors).toEqual({ 'mask.1.value': 'Required' });
+    (fixed as Fields).value = 'none';
+    const again = readForm(realDbCopy, dbCopyDraft('masked', (d) => (d.mask = [partial, fixed])));
+    expect(again.errors).toEqual({});
+    expect(again.value).toMatchObject({
+      mode: 'masked',
+      mask: [
+        { rule: 'partial', table: 'users', column: 'ssn', keep: 4, char: '*' },
+        { rule: 'fixed', table: 'users', column: 'phone', value: 'none' },
+      ],
+    });
+    expect(value).toBeDefined();
+    expect(dbCopy.args.safeParse(again.value).success).toBe(true);
+  });
+
+  it('refuses a key the strict schema does not know, naming it', () => {
+    const listdirSchema = registry.describe().find((command) => command.name === 'listdir')?.args as JsonSchema;
+    const errors: Record<string, string> = {};
+    checkValue(listdirSchema, { path: 'cmd', pth: 'x' }, '', errors);
+    expect(errors).toEqual({ pth: 'Unexpected field `pth`' });
   });
 });

@@ -26,6 +26,8 @@ export interface StartOptions {
   dataDir?: string;
   env?: Record<string, string>;
   args?: string[];
+  /** The directory serve runs in (its jobs run there too); the repository by default. */
+  cwd?: string;
 }
 
 /** Starts `node dist/cli/main.js serve` on free ports and waits until it wrote a fresh local.json. */
@@ -33,7 +35,7 @@ export async function startTestRuntime(options: StartOptions = {}): Promise<Test
   if (!existsSync(CLI)) throw new Error(`Expected the built CLI at ${CLI}: run \`npm run build\` first`);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'aws-exec-test-'));
   const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--aws-port', '0', ...(options.args ?? [])], {
-    cwd: REPO,
+    cwd: options.cwd ?? REPO,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -24,6 +24,8 @@ export interface WatchedPage {
   context: BrowserContext;
   /** CSP refusals and uncaught exceptions seen so far. */
   problems: string[];
+  /** Every console error seen so far (the red lines of DevTools, failed loads included). */
+  consoleErrors: string[];
 }
 
 /** Opens a page in a fresh context (own storage); with `auth`, already signed in. */
@@ -36,9 +38,12 @@ export async function openPage(
   if (options.auth) await context.addInitScript((key) => localStorage.setItem('aws-exec.auth', key), options.auth);
   const page = await context.newPage();
   const problems: string[] = [];
+  const consoleErrors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' && /Content.Security.Policy|Refused to/i.test(message.text())) problems.push(message.text());
+    if (message.type() !== 'error') return;
+    if (/Content.Security.Policy|Refused to/i.test(message.text())) problems.push(message.text());
+    else consoleErrors.push(`${message.text()} (${message.location().url.replace(/\?.*/, '?…')})`);
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  return { page, context, problems };
+  return { page, context, problems, consoleErrors };
 }

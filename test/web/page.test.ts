@@ -3,72 +3,17 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
-import { ARTIFACTS, launchChromium, openPage, type WatchedPage } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/runtime.js';
+import { ARTIFACTS } from './browser.js';
+import { pressEnterForJob, runAtPrompt, useWebHarness, visibleRows, waitForExit, type OpenOptions } from './harness.js';
 
-let runtime: TestRuntime;
-let browser: Browser;
-let opened: WatchedPage[] = [];
-
-beforeAll(async () => {
-  [runtime, browser] = await Promise.all([startTestRuntime(), launchChromium()]);
-}, 120_000);
-
-afterEach(async () => {
-  const problems = opened.flatMap((watched) => watched.problems);
-  await Promise.all(opened.map((watched) => watched.context.close()));
-  opened = [];
-  expect(problems, 'CSP refusals or uncaught errors in the page').toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.dispose();
-});
-
-/** A page of the runtime's web UI, signed in unless `auth` is null. */
-async function open(options: { auth?: string | null; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; path?: string } = {}): Promise<Page> {
-  const watched = await openPage(browser, {
-    ...(options.auth === null ? {} : { auth: options.auth ?? runtime.config.auth }),
-    ...(options.viewport ? { viewport: options.viewport } : {}),
-    ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}),
-  });
-  opened.push(watched);
-  await watched.page.goto(`${runtime.config.url}${options.path ?? '/'}`);
-  return watched.page;
-}
-
-/** Types a command at the prompt, presses Enter and waits for the job's page. */
-async function runAtPrompt(page: Page, command: string): Promise<string> {
-  await page.getByRole('textbox', { name: /^Command/ }).fill(command);
-  return pressEnterForJob(page);
-}
-
-/** Presses Enter at the prompt and waits for the page of the job it started. */
-async function pressEnterForJob(page: Page): Promise<string> {
-  const before = page.url();
-  await page.keyboard.press('Enter');
-  await page.waitForURL((url) => url.href !== before && url.hash.startsWith('#/job/'));
-  return decodeURIComponent(new URL(page.url()).hash.slice('#/job/'.length));
-}
-
-/** Waits for the job's badge to leave `running`; returns its kind and label. */
-async function waitForExit(page: Page, timeout = 30_000): Promise<{ kind: string | null; label: string }> {
-  const badge = page.locator('.job .badge:not([data-kind=running])');
-  await badge.waitFor({ timeout });
-  return { kind: await badge.getAttribute('data-kind'), label: (await badge.textContent()) ?? '' };
-}
-
-/** The text of the log rows now in the page. */
-function visibleRows(page: Page): Promise<string[]> {
-  return page.locator('.log .row').allTextContents();
-}
+const web = useWebHarness();
+const open = (options?: OpenOptions) => web.open(options);
 
 function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${runtime.config.url}${path}`, { headers }, (res) => {
+    const req = request(`${web.runtime.config.url}${path}`, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -115,10 +60,10 @@ describe('the web page, served by the local runtime', () => {
     await key.fill('not-the-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: /That key was refused/ }).waitFor({ timeout: 5000 });
-    await key.fill(runtime.config.auth);
+    await key.fill(web.runtime.config.auth);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('textbox', { name: /^Command/ }).waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('aws-exec.auth'))).toBe(runtime.config.auth);
+    expect(await page.evaluate(() => localStorage.getItem('aws-exec.auth'))).toBe(web.runtime.config.auth);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Auth key').waitFor();
     expect(await page.evaluate(() => localStorage.getItem('aws-exec.auth'))).toBeNull();
@@ -134,11 +79,11 @@ describe('the web page, served by the local runtime', () => {
     const page = await open();
     await runAtPrompt(page, String.raw`printf '\033[31mred\033[0m \033[1;32mbold green\033[0m \033[38;2;0;0;255mblue\033[0m\n'`);
     expect(await waitForExit(page)).toEqual({ kind: 'success', label: 'exit 0' });
-    const red = page.locator('.log .row span', { hasText: /^red$/ });
+    const red = page.locator('.log .row .text span', { hasText: /^red$/ });
     expect(await red.evaluate((element) => getComputedStyle(element).color)).toBe('rgb(196, 38, 46)');
-    const bold = page.locator('.log .row span', { hasText: 'bold green' });
+    const bold = page.locator('.log .row .text span', { hasText: 'bold green' });
     expect(await bold.evaluate((element) => [getComputedStyle(element).fontWeight, getComputedStyle(element).color])).toEqual(['700', 'rgb(23, 122, 50)']);
-    const blue = page.locator('.log .row span', { hasText: 'blue' });
+    const blue = page.locator('.log .row .text span', { hasText: 'blue' });
     expect(await blue.evaluate((element) => getComputedStyle(element).color)).toBe('rgb(0, 0, 255)');
     expect(await visibleRows(page)).toEqual(['red bold green blue']);
 
@@ -171,21 +116,22 @@ describe('the web page, served by the local runtime', () => {
     expect(await form.getByLabel(/^url/).evaluate((element) => element === document.activeElement)).toBe(true);
     expect(page.url()).not.toContain('#/job/');
 
-    await form.getByLabel(/^url/).fill(`${runtime.config.url}/_version`);
+    await form.getByLabel(/^url/).fill(`${web.runtime.config.url}/_version`);
     await form.getByLabel(/^count/).fill('2');
     await form.getByLabel(/^intervalMs/).fill('0');
     await form.getByRole('button', { name: 'Run http-check' }).click();
     await page.waitForURL(/#\/job\//);
     expect(await waitForExit(page)).toEqual({ kind: 'success', label: 'exit 0' });
     expect((await visibleRows(page)).at(-1)).toBe('2/2 tries answered 2xx');
-    await page.locator('.job-title', { hasText: 'rpc http-check' }).waitFor({ timeout: 5000 });
+    await page.locator('.job-title', { hasText: `http-check url=${web.runtime.config.url}/_version count=2 intervalMs=0` }).waitFor({ timeout: 5000 });
   });
 
   it('cancels a running job and shows the cancelled badge', async () => {
     const page = await open();
     await runAtPrompt(page, 'echo started; sleep 600');
-    await page.locator('.log .row', { hasText: 'started' }).waitFor();
+    await page.locator('.log .row .text', { hasText: 'started' }).waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel it' }).click();
     expect(await waitForExit(page, 15_000)).toEqual({ kind: 'cancelled', label: 'cancelled (130)' });
     await page.getByRole('button', { name: 'Cancel' }).waitFor({ state: 'detached' });
   });
@@ -193,7 +139,7 @@ describe('the web page, served by the local runtime', () => {
   it("resumes the whole log when a running job's page is reloaded", async () => {
     const page = await open();
     await runAtPrompt(page, 'for i in $(seq 1 30); do echo line $i; sleep 0.1; done');
-    await page.locator('.log .row', { hasText: 'line 3' }).waitFor();
+    await page.locator('.log .row .text', { hasText: 'line 3' }).waitFor();
     await page.reload();
     expect(await page.locator('.job .badge').getAttribute('data-kind')).toBe('running');
     await waitForExit(page);
@@ -211,10 +157,10 @@ describe('the web page, served by the local runtime', () => {
     expect(rows.at(-1)).toBe('100000'); // it followed the end
 
     await log.evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
-    await page.locator('.log .row', { hasText: /^50000$/ }).waitFor({ timeout: 5000 });
+    await page.locator('.log .row .text', { hasText: /^50000$/ }).waitFor({ timeout: 5000 });
     expect((await visibleRows(page)).length).toBeLessThan(150);
     await page.getByRole('button', { name: /Follow/ }).click();
-    await page.locator('.log .row', { hasText: /^100000$/ }).waitFor({ timeout: 5000 });
+    await page.locator('.log .row .text', { hasText: /^100000$/ }).waitFor({ timeout: 5000 });
   });
 
   it('stops following a running log when the reader scrolls up, and follows again back at the bottom', async () => {
@@ -222,7 +168,7 @@ describe('the web page, served by the local runtime', () => {
     await runAtPrompt(page, 'for i in $(seq 1 300); do echo tick $i; sleep 0.01; done; sleep 1; echo last');
     const log = page.locator('.log');
     const lines = async () => Number(await log.getAttribute('data-lines'));
-    await page.locator('.log .row', { hasText: /^tick 60$/ }).waitFor();
+    await page.locator('.log .row .text', { hasText: /^tick 60$/ }).waitFor();
     await log.evaluate((element) => element.scrollTo({ top: 0 }));
     const atScroll = await lines();
     await expect.poll(lines, { timeout: 15_000 }).toBeGreaterThan(atScroll + 50); // more lines came while the reader was up
@@ -230,7 +176,7 @@ describe('the web page, served by the local runtime', () => {
     expect(await visibleRows(page)).toContain('tick 1');
     await log.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
     await waitForExit(page);
-    await page.locator('.log .row', { hasText: /^last$/ }).waitFor({ timeout: 5000 });
+    await page.locator('.log .row .text', { hasText: /^last$/ }).waitFor({ timeout: 5000 });
     expect(await log.evaluate((element) => element.scrollTop + element.clientHeight >= element.scrollHeight - element.clientHeight / 10)).toBe(true);
   });
 
@@ -274,7 +220,7 @@ describe('the web page, served by the local runtime', () => {
     await waitForExit(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await page.screenshot({ path: join(ARTIFACTS, 'web-phone-job.png') });
-    await page.goto(`${runtime.config.url}/#/`);
+    await page.goto(`${web.runtime.config.url}/#/`);
     await page.locator('.jobs li').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await page.screenshot({ path: join(ARTIFACTS, 'web-phone-home.png'), fullPage: true });

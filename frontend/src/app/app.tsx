@@ -2,8 +2,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createClient, type CommandInfo } from '../../../client/index.js';
 import { JobList } from '../jobs/job-list.js';
 import { JobView } from '../jobs/job-view.js';
-import { Composer, type RunRequest } from './composer.js';
+import { NotFound } from '../jobs/not-found.js';
+import { Composer, type Refill, type RunRequest } from './composer.js';
 import { clearHistory, formatHistory, loadHistory, rememberCommand } from './history.js';
+import { rememberRpc } from './requests.js';
 import { jobHash, parseRoute } from './route.js';
 import { createSession } from './session.js';
 import { SignIn } from './sign-in.js';
@@ -19,6 +21,8 @@ export function App() {
   const [commands, setCommands] = useState<CommandInfo[]>([]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
+  const [revealed, setRevealed] = useState<string>();
+  const [refill, setRefill] = useState<Refill>();
 
   const signOut = (message?: string) => {
     localStorage.removeItem(AUTH_KEY);
@@ -26,7 +30,7 @@ export function App() {
     setAuth(null);
   };
   const session = useMemo(
-    () => (auth ? createSession(createClient({ url: location.origin, auth }), () => signOut('The key was refused: sign in again.')) : undefined),
+    () => (auth ? createSession(createClient({ url: location.origin, auth, poll: { quiet: true } }), () => signOut('The key was refused: sign in again.')) : undefined),
     [auth],
   );
 
@@ -51,7 +55,9 @@ export function App() {
     setBusy(true);
     try {
       const uid = await session.client.start(command !== undefined ? { argv: ['bash', '-c', command] } : { rpcName: request.rpc?.name ?? '', rpcArgs: JSON.stringify(request.rpc?.args ?? {}) });
+      if (request.rpc) rememberRpc(localStorage, uid, { name: request.rpc.name, args: request.rpc.args ?? {} });
       setOutput(undefined);
+      setRevealed(uid);
       location.hash = jobHash(uid);
     } catch (error) {
       setProblem(session.describe(error));
@@ -98,9 +104,18 @@ export function App() {
         </nav>
       </header>
       <main>
-        <Composer commands={commands} busy={busy} problem={problem} onRun={run} />
+        <Composer commands={commands} busy={busy} problem={problem} onRun={run} refill={refill} />
         {route.page === 'job' ? (
-          <JobView key={route.uid} session={session} uid={route.uid} />
+          <JobView
+            key={route.uid}
+            session={session}
+            uid={route.uid}
+            line={route.line}
+            reveal={revealed === route.uid}
+            onRerun={(request) => setRefill({ request, nonce: (refill?.nonce ?? 0) + 1 })}
+          />
+        ) : route.page === 'not-found' ? (
+          <NotFound uid={route.uid} />
         ) : (
           <>
             {output !== undefined && (

@@ -5,10 +5,18 @@ import { loadHistory } from './history.js';
  * The prompt: Enter runs, Shift+Enter adds a line, `/` anywhere focuses it, and
  * ArrowUp/ArrowDown (on the first/last line) walk the history kept in the browser.
  */
-export function Prompt({ onCommand, busy }: { onCommand: (command: string) => void; busy: boolean }) {
+export function Prompt({ onCommand, busy, fill }: { onCommand: (command: string) => void; busy: boolean; fill?: { text: string; nonce: number } | undefined }) {
   const input = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState('');
   const walk = useRef({ index: -1, draft: '' });
+
+  useEffect(() => {
+    if (!fill) return;
+    setText(fill.text);
+    walk.current = { index: -1, draft: '' };
+    input.current?.focus();
+    input.current?.scrollIntoView({ block: 'center' });
+  }, [fill?.nonce]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

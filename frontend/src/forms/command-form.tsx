@@ -1,18 +1,26 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CommandInfo } from '../../../client/index.js';
 import { createDraft, readForm, type Draft, type FieldErrors } from './draft.js';
-import { Field } from './field.js';
+import { Field, ObjectFields, UnionFields } from './field.js';
 import { asSchema, fieldKind } from './schema.js';
 
 /** A registered command's form, generated from its argument JSON Schema and checked before it is sent. */
-export function CommandForm({ command, busy, onRun }: { command: CommandInfo; busy: boolean; onRun: (args: unknown) => void }) {
+export function CommandForm(props: { command: CommandInfo; busy: boolean; onRun: (args: unknown) => void; fill?: { args: unknown; nonce: number } | undefined }) {
+  const { command, busy, onRun, fill } = props;
   const schema = asSchema(command.args);
-  const [draft, setDraft] = useState<Draft>(() => createDraft(schema));
+  const form = useRef<HTMLFormElement>(null);
+  const [draft, setDraft] = useState<Draft>(() => createDraft(schema, fill?.args));
   const [errors, setErrors] = useState<FieldErrors>({});
+  const [note, setNote] = useState<string>();
   useEffect(() => {
-    setDraft(createDraft(schema));
+    setDraft(createDraft(schema, fill?.args));
     setErrors({});
-  }, [command.name]);
+    setNote(fill && fill.args === undefined ? 'The arguments of that job are not known to this browser (it was started elsewhere): fill them in.' : undefined);
+    if (fill) {
+      form.current?.scrollIntoView({ block: 'start' });
+      form.current?.querySelector<HTMLElement>('input, select, textarea')?.focus({ preventScroll: true });
+    }
+  }, [command.name, fill?.nonce]);
 
   const submit = (event: Event) => {
     event.preventDefault();
@@ -26,27 +34,23 @@ export function CommandForm({ command, busy, onRun }: { command: CommandInfo; bu
     onRun(value);
   };
 
-  const whole = fieldKind(schema) !== 'object';
-  const fields =
-    typeof draft === 'object' && !Array.isArray(draft) && !whole
-      ? Object.entries(schema.properties ?? {}).map(([key, child]) => (
-          <Field
-            key={key}
-            schema={asSchema(child)}
-            name={key}
-            path={key}
-            value={draft[key] ?? ''}
-            onChange={(next) => setDraft({ ...draft, [key]: next })}
-            errors={errors}
-            required={schema.required?.includes(key) ?? false}
-          />
-        ))
-      : [<Field key="" schema={schema} name="arguments (JSON)" path="" value={draft} onChange={setDraft} errors={errors} required={true} />];
+  const kind = fieldKind(schema);
+  const whole = kind !== 'object' && kind !== 'union';
+  const empty = kind === 'object' && Object.keys(schema.properties ?? {}).length === 0;
+  const fieldProps = { schema, name: command.name, path: '', value: draft, onChange: setDraft, errors, required: true };
+  const fields = whole ? (
+    <Field {...fieldProps} name="arguments (JSON)" />
+  ) : kind === 'union' ? (
+    <UnionFields {...fieldProps} />
+  ) : (
+    <ObjectFields {...fieldProps} />
+  );
 
   return (
-    <form class="command-form" onSubmit={submit} noValidate aria-label={`${command.name} arguments`}>
+    <form class="command-form" ref={form} onSubmit={submit} noValidate aria-label={`${command.name} arguments`}>
       <p class="about">{command.describe}</p>
-      {fields.length > 0 ? fields : <p class="hint">No arguments.</p>}
+      {note && <p class="hint">{note}</p>}
+      {empty ? <p class="hint">No arguments.</p> : fields}
       {errors[''] && !whole && <p class="error">{errors['']}</p>}
       <button type="submit" disabled={busy}>
         Run {command.name}

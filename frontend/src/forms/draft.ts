@@ -1,10 +1,13 @@
-import { asSchema, enumValues, fieldKind, unwrapNullable, type JsonSchema } from './schema.js';
+import { asSchema, branchFields, describeUnion, enumValues, fieldKind, pickBranch, unwrapNullable, type JsonSchema, type Union } from './schema.js';
 
 // A form's state is a draft: text as typed (numbers too, so that "1." can be typed),
 // checkboxes as booleans, an enum as the index of its choice, objects and arrays as
 // drafts of their parts, and the JSON fallback as text. On submit the draft is read into
 // the arguments' value and checked against the schema; each message is keyed by the
-// field's path (`mask.0.table`).
+// field's path (`mask.0.table`). A discriminated union's draft is an object draft holding
+// the chosen branch's index under the discriminator's key and the fields of every branch
+// (so that switching branches keeps what was typed in the fields they share); only the
+// chosen branch's fields are read.
 
 /** A form's state. */
 export type Draft = string | boolean | Draft[] | { [key: string]: Draft };
@@ -26,6 +29,8 @@ export function createDraft(input: JsonSchema, value: unknown = unwrapNullable(i
       for (const [key, child] of Object.entries(schema.properties ?? {})) draft[key] = createDraft(child, given[key] ?? asSchema(child).default);
       return draft;
     }
+    case 'union':
+      return createUnionDraft(describeUnion(schema) as Union, value);
     case 'array':
       return Array.isArray(value) ? value.map((item) => createDraft(asSchema(schema.items), item)) : [];
     case 'json':
@@ -33,6 +38,20 @@ export function createDraft(input: JsonSchema, value: unknown = unwrapNullable(i
     default:
       return value === undefined || value === null ? '' : String(value);
   }
+}
+
+function createUnionDraft(union: Union, value: unknown): Draft {
+  const index = pickBranch(union, value);
+  const given = isRecord(value) ? value : {};
+  const draft: Record<string, Draft> = {};
+  const order = index < 0 ? union.branches : [union.branches[index] as JsonSchema, ...union.branches];
+  for (const branch of order) {
+    for (const [key, child] of Object.entries(branch.properties ?? {})) {
+      if (key !== union.key && !(key in draft)) draft[key] = createDraft(child, given[key] ?? asSchema(child).default);
+    }
+  }
+  draft[union.key] = index < 0 ? '' : String(index);
+  return draft;
 }
 
 /** Reads a draft into the arguments' value and checks it; `errors` is empty when it may be sent. */
@@ -52,6 +71,7 @@ export function childPath(path: string, key: string | number): string {
 function readDraft(input: JsonSchema, draft: Draft, path: string, errors: FieldErrors, required: boolean): unknown {
   const schema = unwrapNullable(input);
   const kind = fieldKind(schema);
+  if (kind === 'union' && isRecord(draft)) return readUnionDraft(describeUnion(schema) as Union, draft, path, errors, required);
   if (kind === 'object' && isRecord(draft)) {
     const value: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
@@ -86,6 +106,19 @@ function readDraft(input: JsonSchema, draft: Draft, path: string, errors: FieldE
   return text;
 }
 
+/** The chosen branch's fields and the discriminator's value; no choice is a message by the choice (or, when optional, nothing sent). */
+function readUnionDraft(union: Union, draft: Record<string, Draft>, path: string, errors: FieldErrors, required: boolean): unknown {
+  const chosen = draft[union.key];
+  const index = typeof chosen === 'string' && chosen !== '' ? Number(chosen) : -1;
+  const fields = branchFields(union, index);
+  if (fields === undefined) {
+    if (required) errors[childPath(path, union.key)] = `Choose a ${union.key}`;
+    return required ? {} : undefined;
+  }
+  const value = readDraft(fields, draft, path, errors, true) as Record<string, unknown>;
+  return { [union.key]: union.values[index], ...value };
+}
+
 /** Checks a value against the schema, adding a message for each field that fails (first one per field). */
 export function checkValue(input: JsonSchema, value: unknown, path: string, errors: FieldErrors): void {
   if (errors[path] !== undefined) return;
@@ -94,6 +127,14 @@ export function checkValue(input: JsonSchema, value: unknown, path: string, erro
     return;
   }
   const schema = unwrapNullable(input);
+  const union = describeUnion(schema);
+  if (union !== undefined) {
+    const index = pickBranch(union, value);
+    const branch = union.branches[index];
+    if (branch === undefined || !isRecord(value)) errors[childPath(path, union.key)] ??= `Expected one of ${union.values.map((option) => JSON.stringify(option)).join(', ')}`;
+    else checkValue(branch, value, path, errors);
+    return;
+  }
   const options = schema.anyOf ?? schema.oneOf;
   if (options) {
     if (!options.some((option) => isValid(option, value))) errors[path] = 'Expected a value of one of the allowed shapes';

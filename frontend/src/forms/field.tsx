@@ -1,5 +1,5 @@
 import { childPath, createDraft, type Draft, type FieldErrors } from './draft.js';
-import { asSchema, enumValues, fieldKind, unwrapNullable, type JsonSchema } from './schema.js';
+import { asSchema, branchFields, describeUnion, enumValues, fieldKind, unwrapNullable, type JsonSchema, type Union } from './schema.js';
 
 /** One argument's field (recursive for objects and arrays), with its description and message. */
 export interface FieldProps {
@@ -43,8 +43,9 @@ export function Field(props: FieldProps) {
     </>
   );
 
-  if (kind === 'object' || kind === 'array') {
-    const group = kind === 'object' ? <ObjectFields {...props} schema={schema} /> : <ArrayItems {...props} schema={schema} />;
+  if (kind === 'object' || kind === 'array' || kind === 'union') {
+    const group =
+      kind === 'object' ? <ObjectFields {...props} schema={schema} /> : kind === 'union' ? <UnionFields {...props} schema={schema} /> : <ArrayItems {...props} schema={schema} />;
     return (
       <fieldset class="group" aria-invalid={error ? true : undefined} aria-describedby={describedBy}>
         <legend>
@@ -93,7 +94,8 @@ export function Field(props: FieldProps) {
   );
 }
 
-function ObjectFields({ schema, path, value, onChange, errors }: FieldProps) {
+/** The fields of an object schema, each drawn by its own schema. */
+export function ObjectFields({ schema, path, value, onChange, errors }: FieldProps) {
   const fields = typeof value === 'object' && !Array.isArray(value) ? value : {};
   return (
     <>
@@ -109,6 +111,51 @@ function ObjectFields({ schema, path, value, onChange, errors }: FieldProps) {
           required={schema.required?.includes(key) ?? false}
         />
       ))}
+    </>
+  );
+}
+
+/**
+ * A discriminated union: the choice of branch (e.g. db-copy's `mode`, a mask rule's
+ * `rule`) as a select, with the chosen branch's description under it, then that branch's
+ * own fields only, required as that branch requires them.
+ */
+export function UnionFields(props: FieldProps) {
+  const { schema, path, value, onChange, errors } = props;
+  const union = describeUnion(schema) as Union;
+  const fields = typeof value === 'object' && !Array.isArray(value) ? value : {};
+  const chosen = typeof fields[union.key] === 'string' ? (fields[union.key] as string) : '';
+  const branch = chosen === '' ? undefined : branchFields(union, Number(chosen));
+  const keyPath = childPath(path, union.key);
+  const id = `arg-${keyPath}`;
+  const error = errors[keyPath];
+  const about = branch?.description;
+  const describedBy = [about && `${id}-about`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <>
+      <div class="field">
+        <label for={id}>
+          {union.key}
+          <span aria-label="required"> *</span>
+        </label>
+        <select id={id} value={chosen} aria-invalid={error ? true : undefined} aria-describedby={describedBy} onChange={(event) => onChange({ ...fields, [union.key]: event.currentTarget.value })}>
+          {union.defaultIndex < 0 && <option value="">—</option>}
+          {union.values.map((option, index) => (
+            <option value={String(index)}>{String(option)}</option>
+          ))}
+        </select>
+        {about && (
+          <small class="about" id={`${id}-about`}>
+            {about}
+          </small>
+        )}
+        {error && (
+          <small class="error" id={`${id}-error`}>
+            {error}
+          </small>
+        )}
+      </div>
+      {branch && <ObjectFields {...props} schema={branch} />}
     </>
   );
 }

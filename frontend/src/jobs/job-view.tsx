@@ -1,27 +1,52 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { NotFoundError, type JobSummary } from '../../../client/index.js';
+import type { RunRequest } from '../app/composer.js';
+import { recallRpc } from '../app/requests.js';
 import type { Session } from '../app/session.js';
 import { LogView } from '../log/log-view.js';
-import { createLogScreen, lineText } from '../log/screen.js';
+import { createLogScreen, lineText, type LogScreen } from '../log/screen.js';
+import { describeJob, jobStartedAt, parseArgs, quoteArgv } from './describe.js';
 import { ExitBadge } from './exit-badge.js';
-import { describeJob, jobStartedAt } from './describe.js';
-import { formatDuration } from './exit.js';
+import { describeExit, formatDuration } from './exit.js';
+import { JobActions } from './job-actions.js';
+import { NotFound } from './not-found.js';
+import { useClock, useTabTitle } from './use-clock.js';
+
+/** What the job page is given. */
+export interface JobViewProps {
+  session: Session;
+  uid: string;
+  /** A line to open at (1-based, from `#/job/UID/L123`). */
+  line?: number | undefined;
+  /** Scroll the job into view once it is drawn (after Run, so that a phone shows the log, not the form above it). */
+  reveal: boolean;
+  /** Re-run: refill the prompt or the form with this job's command. */
+  onRerun: (request: RunRequest) => void;
+}
 
 /**
- * One job: its command, a badge of how it ended, its duration, Cancel while it runs,
+ * One job: its command with its arguments, a badge of how it ended, when it started and
+ * how long it ran, Cancel (confirmed) while it runs, Re-run, a notification when it ends,
  * copy and download of the log, and the live log itself, tailed from the start (so a
- * reload, or a shared link, shows the whole log and then follows it).
+ * reload, or a shared link, shows the whole log and then follows it). An unknown job, or
+ * another key's, is one not-found state.
  */
-export function JobView({ session, uid }: { session: Session; uid: string }) {
+export function JobView({ session, uid, line, reveal, onRerun }: JobViewProps) {
+  const section = useRef<HTMLElement>(null);
   const screen = useMemo(createLogScreen, [uid]);
   const chunks = useRef<Uint8Array[]>([]);
+  const times = useRef<number[]>([]);
   const [version, setVersion] = useState(0);
-  const [exit, setExit] = useState<number>();
+  const [tailExit, setExit] = useState<number>();
   const [endedAt, setEndedAt] = useState<number>();
   const [problem, setProblem] = useState<string>();
+  const [missing, setMissing] = useState(false);
   const [summary, setSummary] = useState<JobSummary>();
-  const [note, setNote] = useState('');
-  const now = useClock(exit === undefined);
+  const remembered = useMemo(() => recallRpc(localStorage, uid), [uid]);
+  // The listing may know the end before the tail has read the whole log.
+  const exit = tailExit ?? (summary?.status === 'exited' ? summary.exit : undefined);
+  const running = exit === undefined && problem === undefined && !missing;
+  const now = useClock(running);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -32,11 +57,12 @@ export function JobView({ session, uid }: { session: Session; uid: string }) {
         setVersion((v) => v + 1);
       });
     };
-    const tail = session.client.tail(uid, { signal: abort.signal });
-    tail
+    session.client
+      .tail(uid, { signal: abort.signal })
       .exit((chunk) => {
         chunks.current.push(chunk);
         screen.write(chunk);
+        stampLines(screen, times.current, Date.now());
         redraw();
       })
       .then((code) => {
@@ -47,7 +73,7 @@ export function JobView({ session, uid }: { session: Session; uid: string }) {
       })
       .catch((error: unknown) => {
         if (abort.signal.aborted) return;
-        if (error instanceof NotFoundError) setProblem(`No job ${uid} for this key.`);
+        if (error instanceof NotFoundError) setMissing(true);
         else setProblem(session.describe(error));
       });
     return () => {
@@ -57,82 +83,77 @@ export function JobView({ session, uid }: { session: Session; uid: string }) {
   }, [uid]);
 
   useEffect(() => {
+    if (reveal) section.current?.scrollIntoView({ block: 'start' });
+  }, [uid]);
+
+  useEffect(() => {
+    if (missing) return;
     session.client.list({ limit: 100 }).then((jobs) => setSummary(jobs.find((job) => job.uid === uid)), session.describe);
-  }, [uid, exit]);
+  }, [uid, tailExit, missing]);
 
-  const cancel = async () => {
-    setNote('Cancelling…');
-    try {
-      const answer = await session.client.cancel(uid);
-      setNote(answer.status === 'cancelling' ? 'Cancel requested' : 'It had already exited');
-    } catch (error) {
-      setNote(session.describe(error));
-    }
-  };
-
-  const copy = async () => {
-    const text = screen.lines.map(lineText).join('\n');
-    try {
-      await navigator.clipboard.writeText(text);
-      setNote('Copied the log');
-    } catch {
-      setNote('The browser refused the clipboard');
-    }
-  };
-
-  const download = () => {
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob(chunks.current.map((chunk) => new Uint8Array(chunk)), { type: 'text/plain' }));
-    link.download = `${uid}.log`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  };
+  const title = summary ? describeJob(summary, remembered?.args) : remembered ? describeJob({ 'rpc-name': remembered.name }, remembered.args) : uid;
+  // The listing is read once: a job it saw queued that has written output is running by now.
+  const state = running ? (summary?.status === 'queued' && chunks.current.length === 0 ? 'queued' : 'running') : describeExit(exit).label;
+  useTabTitle(missing ? 'no such job' : `${running ? '●' : exit === 0 ? '✓' : '✗'} ${state} · ${title}`);
+  if (missing) return <NotFound uid={uid} />;
 
   const started = jobStartedAt(uid, summary);
   const ended = summary?.['ended-at'] ?? endedAt;
-  const running = exit === undefined && problem === undefined;
+  const rerun = findRerun(summary, remembered);
   return (
-    <section class="job" aria-label="Job">
+    <section class="job" aria-label="Job" ref={section} data-tail={tailExit === undefined ? 'following' : 'ended'}>
       <div class="job-head">
-        <ExitBadge code={exit} pending={running ? (summary?.status ?? 'running') : undefined} />
-        <code class="job-title">{summary ? describeJob(summary) : uid}</code>
+        {(summary !== undefined || exit !== undefined) && <ExitBadge code={exit} pending={running ? state : undefined} />}
+        <code class="job-title" title={title}>
+          {title}
+        </code>
       </div>
       <div class="job-bar">
-        <span class="duration" title="Duration">
-          {formatDuration((ended ?? (running ? now : started)) - started)}
+        <span class="when" title={new Date(started).toISOString()}>
+          started {new Date(started).toLocaleString()} ·{' '}
+          <span class="duration" title="Elapsed">
+            {formatDuration((ended ?? (running ? now : started)) - started)}
+          </span>
         </span>
-        {running && (
-          <button type="button" class="danger" onClick={cancel}>
-            Cancel
-          </button>
-        )}
-        <button type="button" onClick={copy}>
-          Copy
-        </button>
-        <button type="button" onClick={download}>
-          Download
-        </button>
-        <span class="note" role="status">
-          {note}
-        </span>
+        <JobActions
+          session={session}
+          uid={uid}
+          title={title}
+          running={running}
+          exit={exit}
+          onRerun={rerun ? () => onRerun(rerun) : undefined}
+          text={() => screen.lines.map(lineText).join('\n')}
+          bytes={() => chunks.current}
+        />
       </div>
       {problem && (
         <p class="problem" role="alert">
           {problem}
         </p>
       )}
-      <LogView lines={screen.lines} version={version} />
+      <LogView screen={screen} version={version} uid={uid} times={times.current} target={line === undefined ? undefined : line - 1} running={running} />
     </section>
   );
 }
 
-/** Date.now(), re-read every second while `ticking`. */
-function useClock(ticking: boolean): number {
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    if (!ticking) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [ticking]);
-  return now;
+/**
+ * Gives each line the time its first byte arrived: a line gets a time once it has text,
+ * or once a later line exists (an empty line is complete when its newline came).
+ */
+function stampLines(screen: LogScreen, times: number[], now: number): void {
+  const lines = screen.lines;
+  for (let index = times.length; index < lines.length; index++) {
+    const complete = index < lines.length - 1 || (lines[index]?.length ?? 0) > 0;
+    if (!complete) break;
+    times[index] = now;
+  }
+}
+
+/** What Re-run refills: a shell command at the prompt, or a registered command's form (with its arguments when this page sent them). */
+function findRerun(summary: JobSummary | undefined, remembered: { name: string; args: unknown } | undefined): RunRequest | undefined {
+  const argv = summary?.argv;
+  if (argv && argv.length > 0) return { command: argv.length === 3 && argv[0] === 'bash' && argv[1] === '-c' ? (argv[2] ?? '') : quoteArgv(argv) };
+  const name = summary?.['rpc-name'] ?? remembered?.name;
+  if (name === undefined) return undefined;
+  return { rpc: { name, args: remembered?.name === name ? remembered.args : parseArgs(summary?.['rpc-args']) } };
 }

@@ -39,6 +39,8 @@ export interface LogScreen {
   readonly lines: Line[];
   write(chunk: Uint8Array | string): void;
   end(): void;
+  /** The first line changed (or added or removed) since the last call, or `lines.length` when none; the mark then resets. */
+  takeChanges(): number;
 }
 
 /** The style of unstyled text. */
@@ -62,6 +64,8 @@ export function createLogScreen(): LogScreen {
   let row = 0;
   let col = 0;
   let pending = '';
+  // The lowest row changed since the last takeChanges().
+  let changedFrom = 0;
 
   const intern = (flags: number, fg: Color | undefined, bg: Color | undefined): Style => {
     const key = `${flags}|${fg ?? ''}|${bg ?? ''}`;
@@ -73,6 +77,7 @@ export function createLogScreen(): LogScreen {
   const current = (): Line => lines[row] as Line;
 
   const put = (text: string) => {
+    changedFrom = Math.min(changedFrom, row);
     const line = current();
     const length = lineLength(line);
     if (col > length) appendSpan(line, ' '.repeat(col - length), PLAIN);
@@ -84,10 +89,14 @@ export function createLogScreen(): LogScreen {
   const newline = () => {
     row += 1;
     col = 0;
-    if (row === lines.length) lines.push([]);
+    if (row === lines.length) {
+      changedFrom = Math.min(changedFrom, row);
+      lines.push([]);
+    }
   };
 
   const eraseInLine = (mode: number) => {
+    changedFrom = Math.min(changedFrom, row);
     const line = current();
     if (mode === 0) lines[row] = sliceLine(line, 0, col);
     else if (mode === 2) lines[row] = [];
@@ -173,7 +182,15 @@ export function createLogScreen(): LogScreen {
       pending = '';
       // An escape sequence cut off by the end of the log is dropped, not shown.
       feed(rest.startsWith('\x1b') ? '' : rest);
-      if (lines.length > 1 && lineLength(lines[lines.length - 1] as Line) === 0) lines.pop();
+      if (lines.length > 1 && lineLength(lines[lines.length - 1] as Line) === 0) {
+        lines.pop();
+        changedFrom = Math.min(changedFrom, lines.length);
+      }
+    },
+    takeChanges() {
+      const from = Math.min(changedFrom, lines.length);
+      changedFrom = lines.length;
+      return from;
     },
   };
 }

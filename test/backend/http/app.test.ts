@@ -31,6 +31,16 @@ describe('the API app', () => {
     expect(bobs.jobs.map((job) => job.uid)).toEqual(['1700000003.00000000-0000-4000-8000-000000000003']);
   });
 
+  it("lists a registered command's arguments as it was started, unless they are too long to list", async () => {
+    const { call } = createTestApp();
+    expect((await call('POST', '/api/exec', { body: { 'rpc-name': 'listdir', 'rpc-args': { path: 'cmd' } } })).status).toBe(200);
+    const huge = { path: 'x'.repeat(9000) };
+    expect((await call('POST', '/api/exec', { body: { 'rpc-name': 'listdir', 'rpc-args': huge } })).status).toBe(200);
+    const listed = (await (await call('GET', '/api/jobs')).json()) as { jobs: { 'rpc-args'?: string }[] };
+    expect(listed.jobs).toHaveLength(2);
+    expect(listed.jobs.flatMap((job) => (job['rpc-args'] === undefined ? [] : [job['rpc-args']]))).toEqual(['{"path":"cmd"}']);
+  });
+
   it('answers 400 for a limit out of range', async () => {
     const { call } = createTestApp();
     const response = await call('GET', '/api/jobs?limit=0');

@@ -55,6 +55,22 @@ describe('POST /api/exec', () => {
     expect(invoker.events).toHaveLength(0);
   });
 
+  it('answers 400 naming a misspelled rpc-args key instead of running with the defaults', async () => {
+    const { call, invoker } = createTestApp();
+    const response = await call('POST', '/api/exec', { body: { 'rpc-name': 'listdir', 'rpc-args': '{"pth": "cmd"}' } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'Invalid rpc-args for listdir: Unexpected key `pth` (not among the known ones: check the spelling)' });
+    expect(invoker.events).toHaveLength(0);
+  });
+
+  it('answers 400 naming a body key the protocol does not have', async () => {
+    const { call, invoker } = createTestApp();
+    const response = await call('POST', '/api/exec', { body: { argv: ['true'], timeot: 5 } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'Invalid request body: Unexpected key `timeot` (not among the known ones: check the spelling)' });
+    expect(invoker.events).toHaveLength(0);
+  });
+
   it('answers 400 for rpc-args that are not JSON', async () => {
     const { call } = createTestApp();
     const response = await call('POST', '/api/exec', { body: { 'rpc-name': 'listdir', 'rpc-args': '{path' } });

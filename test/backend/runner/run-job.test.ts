@@ -1,3 +1,6 @@
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCommand } from '../../../cmd/define.js';
@@ -37,7 +40,13 @@ const exits = defineCommand({
     return args.code;
   },
 });
-const registry = new CommandRegistry([slow, fails, exits]);
+const where = defineCommand({
+  name: 'where',
+  describe: 'prints the directory its relative paths start from',
+  args: z.object({}),
+  run: (_args, { log, cwd }) => log(`${cwd}\n`),
+});
+const registry = new CommandRegistry([slow, fails, exits, where]);
 
 function setup(overrides: Partial<Config> = {}) {
   const jobs = createMemoryJobStore();
@@ -74,6 +83,25 @@ describe('runJob', () => {
     expect(objects.writes.at(-1)?.key).toBe(keys.size);
     expect(objects.writes.at(-2)?.key).toBe(keys.exit);
     expect(await jobs.getJob(event.uid)).toMatchObject({ status: 'exited', exit: 3, size: 3 });
+  });
+
+  it('runs subprocesses in JOB_WORKING_DIRECTORY and gives RPCs the same directory for relative paths', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'aws-exec-cwd-')));
+    writeFileSync(join(dir, 'here.txt'), 'x');
+    const { deps, start, text } = setup({ jobWorkingDirectory: dir });
+    const shell = await start({ argv: ['sh', '-c', 'pwd; ls'] });
+    expect(await runJob(deps, shell.event, context())).toMatchObject({ exit: 0 });
+    expect(text(shell.keys.log)).toBe(`${dir}\nhere.txt\n`);
+    const rpc = await start({ 'rpc-name': 'where', 'rpc-args': '{}' });
+    await runJob(deps, rpc.event, context());
+    expect(text(rpc.keys.log)).toBe(`${dir}\n`);
+  });
+
+  it('fails a job with a line naming the working directory when it does not exist', async () => {
+    const { deps, start, text } = setup({ jobWorkingDirectory: '/nonexistent-aws-exec-dir' });
+    const { event, keys } = await start({ argv: ['true'] });
+    expect(await runJob(deps, event, context())).toMatchObject({ exit: 1 });
+    expect(text(keys.log)).toBe("[aws-exec] the job's working directory /nonexistent-aws-exec-dir (JOB_WORKING_DIRECTORY) cannot be used: ENOENT\n");
   });
 
   it('runs a uid at most once when the same event comes twice', async () => {

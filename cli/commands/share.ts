@@ -1,18 +1,7 @@
 import type { Command } from 'commander';
 import { hashAuthKey } from '../../backend/auth/key-hash.js';
-import { callApi } from '../../client/api.js';
-import { resolveClientOptions } from '../../client/options.js';
-import {
-  MAX_SHARE_SECONDS,
-  PATHS,
-  RevokeShareResponse,
-  ShareId,
-  ShareResponse,
-  ShareToken,
-  parseDurationSeconds,
-  parseShareLink,
-} from '../../protocol/index.js';
-import { resolveApiConfig } from '../config.js';
+import { MAX_SHARE_SECONDS, ShareId, ShareToken, parseDurationSeconds, parseShareLink } from '../../protocol/index.js';
+import { createCliClient } from '../client.js';
 import type { CliContext } from '../context.js';
 import { say, writeTo } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -34,9 +23,9 @@ export function addShareCommand(program: Command, context: CliContext, run: (wor
         if (seconds === undefined || seconds < 60 || seconds > MAX_SHARE_SECONDS) {
           throw new UsageError(`Expected --expires to be a duration from 60s to 30d such as 15m, 1h or 7d, got \`${options.expires}\``);
         }
-        const { api, url } = apiOf(context, self);
-        const answer = await callApi(api, { method: 'POST', path: PATHS.share, body: { uid, 'expires-in': seconds }, schema: ShareResponse });
-        await writeTo(context.stdout, `${url}${answer.path}\n`);
+        const { client, config } = createCliClient(context, self.optsWithGlobals());
+        const answer = await client.share(uid, { expiresInSeconds: seconds });
+        await writeTo(context.stdout, `${config.url}${answer.path}\n`);
         say(context, `Anyone with this link can follow job ${uid} until ${new Date(answer['expires-at']).toISOString()}; revoke it with \`aws-exec share rm ${answer.id}\`.`);
         return 0;
       });
@@ -49,17 +38,11 @@ export function addShareCommand(program: Command, context: CliContext, run: (wor
     .action(async (link: string, _options: unknown, self: Command) => {
       await run(async () => {
         const id = shareIdOfArgument(link);
-        const { api } = apiOf(context, self);
-        await callApi(api, { method: 'DELETE', path: PATHS.share, query: { id }, schema: RevokeShareResponse });
+        await createCliClient(context, self.optsWithGlobals()).client.revokeShare(id);
         await writeTo(context.stdout, `revoked ${id}\n`);
         return 0;
       });
     });
-}
-
-function apiOf(context: CliContext, self: Command) {
-  const config = resolveApiConfig({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir });
-  return { api: resolveClientOptions({ url: config.url, auth: config.auth }), url: config.url };
 }
 
 /** A share's id from a link, a token or the id itself; a UsageError when it is none of them. */

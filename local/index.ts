@@ -2,4 +2,17 @@
 // one machine) and the AWS-compatible endpoint on its own, for tests and embedding.
 export { startRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 export { startLocalAws, DEFAULT_REGION, type LocalAws, type LocalAwsOptions, type Credentials } from './aws/index.js';
+export {
+  createFaultClient,
+  FAULTS_ENV,
+  FaultConfigError,
+  parseFaultConfig,
+  type FaultClient,
+  type FaultConfig,
+  type FaultCounts,
+  type FaultRule,
+  type FaultState,
+  type FaultStats,
+  type LocalFaults,
+} from './aws/index.js';
 export { readLocalJson, LocalJson, LOCAL_JSON } from './local-json.js';

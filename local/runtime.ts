@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startLocalAws, LOCAL_HOST, type LocalAws } from './aws/index.js';
+import { startLocalAws, LOCAL_HOST, type FaultConfig, type LocalAws } from './aws/index.js';
 import { loadDeploymentPlan, type DeploymentPlan } from './deploy/plan.js';
 import { defaultInfraFiles } from './deploy/files.js';
 import { startGateway, type Gateway, type GatewayInvokeResult } from './gateway.js';
@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   functionEnv?: Record<string, string>;
   /** Where the runtime says what it does (default: stdout). */
   log?: (line: string) => void;
+  /** Faults for the local AWS endpoint (`serve --faults`), in force once the runtime is provisioned. */
+  faults?: FaultConfig;
 }
 
 export interface Runtime {
@@ -44,13 +46,27 @@ export interface Runtime {
   aws: LocalAws;
   plan: DeploymentPlan;
   scheduler: Scheduler;
+  /**
+   * Stops the runtime: the API and the schedules stop at once; running jobs get SIGTERM in
+   * their environments and end with their exit code and a closing line (their runners
+   * still reach the local endpoint meanwhile); after `SHUTDOWN_GRACE_MS` whatever still runs
+   * is killed; then the endpoint closes.
+   */
   close(): Promise<void>;
+  /** Kills every execution environment and what it started, at once: for a close that overran its deadline. */
+  abort(): void;
 }
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_AWS_PORT = 4566;
 export const DEFAULT_DATA_DIR = '.aws-exec';
 const DEFAULT_ENVIRONMENT_CONCURRENCY = 16;
+/**
+ * How long running invocations get to end after SIGTERM before they are killed: the jobs'
+ * kill grace (KILL_GRACE_MS, 2 s by default) plus their final uploads, within the 5 s in
+ * which `aws-exec serve` must stop.
+ */
+export const SHUTDOWN_GRACE_MS = 3_000;
 
 /**
  * Starts the deployment of `infra.yaml` on one machine: reads it with libaws's semantics
@@ -87,6 +103,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     for (const line of provisioned.log) log(`infra: ${line}`);
     await sweepLostJobs(aws, plan, startedAt, log);
+    if (options.faults !== undefined) {
+      aws.faults.set(options.faults);
+      log(`faults: ${options.faults.rules.length} rule(s) in force on the local AWS endpoint (see local/aws/faults/README.md)`);
+    }
     gateway = await startGateway({
       host: LOCAL_HOST,
       port: options.port ?? DEFAULT_PORT,
@@ -127,7 +147,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       async close() {
         openScheduler.close();
         await openGateway.close();
+        await aws.lambda.shutdown(SHUTDOWN_GRACE_MS);
         await aws.close();
+      },
+      abort() {
+        openScheduler.close();
+        aws.lambda.killNow();
       },
     };
   } catch (error) {

@@ -171,6 +171,8 @@ export const JobSummary = z.object({
   exit: z.optional(z.int()),
   size: z.optional(z.int()),
   'cancel-requested': z.optional(z.boolean()),
+  /** The stored log is not the whole output (storage failed at the end); `exit` is still the real one when it was known. */
+  'log-incomplete': z.optional(z.boolean()),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 

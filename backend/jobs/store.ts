@@ -12,7 +12,21 @@ export interface JobEnd {
   /** Log bytes the runner uploaded over the job, and in how many uploads (the shipping cost). */
   uploadedBytes?: number;
   uploads?: number;
+  /** The stored log is not the whole output. */
+  logIncomplete?: boolean;
 }
+
+/** A runner's (or a closer's) hold on a job: its claim time, and until when its lease runs. */
+export interface JobClaim {
+  claimedAt: number;
+  /** When the runner is surely gone even without heartbeats: claim + timeout + the final margin. */
+  deadline: number;
+  /** The lease: until then nobody takes the job over (absent: only the deadline counts). */
+  aliveUntil?: number;
+}
+
+/** What a heartbeat found: the lease renewed, or the job no longer this claim's (taken over, or ended). */
+export type LeaseResult = 'renewed' | 'lost';
 
 /** Job records: the one place that knows how jobs are stored (DynamoDB, or a fake in tests). */
 export interface JobStore {
@@ -24,21 +38,31 @@ export interface JobStore {
    * Claims a queued job for one runner (queued → running) and returns its record; undefined
    * when it was claimed before (a retried or duplicated event) or does not exist.
    */
-  claimJob(uid: string, authName: string, claim: { claimedAt: number; deadline: number }): Promise<JobRecord | undefined>;
+  claimJob(uid: string, authName: string, claim: JobClaim): Promise<JobRecord | undefined>;
+  /**
+   * The runner's heartbeat: extends the lease of the claim made at `claimedAt` to
+   * `aliveUntil` (and records the command's exit code while the final writes go on, when
+   * given); 'lost' when the job is no longer running under that claim.
+   */
+  renewLease(uid: string, claimedAt: number, aliveUntil: number, pendingExit?: number): Promise<LeaseResult>;
   /** Whether someone asked to cancel the job. */
   readCancelRequested(uid: string): Promise<boolean>;
   /** Records a cancel request on a job of that auth name that has not exited. */
   requestCancel(uid: string, authName: string, at: number): Promise<CancelResult>;
-  /** Marks the job exited with its exit code and log size. */
-  finishJob(uid: string, end: JobEnd): Promise<void>;
+  /**
+   * Marks the job exited with its exit code and log size. With `claimedAt`, only while the
+   * job is still held under that claim: false when someone took it over meanwhile.
+   */
+  finishJob(uid: string, end: JobEnd, claimedAt?: number): Promise<boolean>;
   /** The auth name's jobs, newest first, at most `limit`. */
   listJobs(authName: string, limit: number): Promise<JobRecord[]>;
   /** Every job not yet exited (for the sweep). */
   listUnfinishedJobs(): Promise<JobRecord[]>;
   /**
    * Takes a job over from a runner that is gone, if the record is still as seen (same
-   * status and claim time): sets a fresh claim so that a late event or a second sweep
-   * leaves it alone. False when the record changed meanwhile.
+   * status, claim time and lease: a runner that renewed its lease meanwhile keeps its job):
+   * sets a fresh claim so that a late event, a late runner or a second closer leaves it
+   * alone. False when the record changed meanwhile.
    */
-  takeOverJob(seen: JobRecord, claim: { claimedAt: number; deadline: number }): Promise<boolean>;
+  takeOverJob(seen: JobRecord, claim: JobClaim): Promise<boolean>;
 }

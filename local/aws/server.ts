@@ -14,7 +14,9 @@ import {
 import type { IssuedSession } from './iam/index.js';
 import type { Principal } from './iam/principal.js';
 import { AwsError, type LocalService, type ServiceName, type ServiceRequest } from './service.js';
-import { closeServer, listenOn } from '../listen.js';
+import { FAULTS_PATH, MAX_FAULTS_BODY_BYTES, sendAdminJson, serveFaultAdmin, serveWithFaults, type FaultInjector } from './faults/index.js';
+import { readHostBucket } from './s3/target.js';
+import { answerClientError, closeServer, listenOn } from '../listen.js';
 
 export interface EndpointOptions {
   host: string;
@@ -28,6 +30,10 @@ export interface EndpointOptions {
   maxSkewMs?: number;
   /** Where unexpected failures are reported (never to the client). */
   logError?: (message: string, error: unknown) => void;
+  /** The fault layer (`faults/`): off unless configured; its admin route is served at FAULTS_PATH. */
+  faults?: FaultInjector;
+  /** How long an idle kept-alive connection stays open (default 65 s). */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface Endpoint {
@@ -51,6 +57,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   if (!fallback) throw new Error('Expected at least one service for the local AWS endpoint');
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const faults = options.faults;
 
   const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
     void serveRequest(req, res).catch((error: unknown) => {
@@ -63,13 +70,10 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       }
     });
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 70_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
+  server.headersTimeout = server.keepAliveTimeout + 5_000;
   server.requestTimeout = 0;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', answerClientError);
 
   function pickUnsignedService(req: IncomingMessage): LocalService {
     return options.services.find((s) => s.name !== 's3' && s.claimsUnsigned(req)) ?? fallback!;
@@ -92,6 +96,10 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       body: undefined,
       caller: null,
     };
+    if (faults && rawPath === FAULTS_PATH && readHostBucket(request.host) === undefined) {
+      await serveAdminRequest(faults, request, res);
+      return;
+    }
     let service = pickUnsignedService(req);
     try {
       const query = parseQuery(rawQuery);
@@ -139,7 +147,12 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       }
       const signingKey = await verifySignature(claim, request, payloadHash, credentials);
       request.caller = { claim, credentials, signingKey, payloadHash, principal };
-      await service.handle(request, res);
+      if (faults?.active) {
+        const chosen = service;
+        await serveWithFaults(faults, chosen, request, res, () => chosen.handle(request, res));
+      } else {
+        await service.handle(request, res);
+      }
     } catch (error) {
       const awsError = toAwsError(service, error);
       if (awsError.status >= 500 && awsError.status !== 501) logError(`local aws ${service.name}: ${request.method} ${rawPath} failed`, error);
@@ -156,6 +169,32 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         res.once('finish', () => req.destroy());
       }
       service.sendError(request, res, awsError);
+    }
+  }
+
+  /**
+   * The fault layer's admin route: signed (header or presigned) with the account root's own
+   * key pair, over the whole body; role sessions are refused, whatever their policies say.
+   */
+  async function serveAdminRequest(injector: FaultInjector, request: ServiceRequest, res: ServerResponse): Promise<void> {
+    const req = request.incoming;
+    try {
+      request.query = parseQuery(request.rawQuery);
+      const body = await readBody(req, MAX_FAULTS_BODY_BYTES);
+      const claim = readClaim(req.headers, request.query);
+      if (claim === null) throw new AuthError('missing', `Expected ${FAULTS_PATH} to be SigV4-signed with the account root's key pair (local.json)`);
+      const credentials = keys.get(claim.accessKeyId);
+      if (!credentials) {
+        sendAdminJson(res, 403, { message: `Expected the account root's key pair (local.json) to sign ${FAULTS_PATH}, got \`${claim.accessKeyId}\`` });
+        return;
+      }
+      checkClaimTime(claim, Date.now(), maxSkewMs);
+      await verifySignature(claim, request, adminPayloadHash(claim.kind, request, body), credentials);
+      serveFaultAdmin(injector, request.method, body, res);
+    } catch (error) {
+      if (error instanceof AuthError) sendAdminJson(res, 403, { message: error.message });
+      else if (error instanceof AwsError && error.status < 500) sendAdminJson(res, error.status, { message: error.message });
+      else throw error;
     }
   }
 
@@ -186,6 +225,22 @@ function checkSessionToken(session: IssuedSession, token: string | undefined): v
   if (Date.now() >= session.expiresAtMs) {
     throw new AuthError('expired-token', `The session of \`${id}\` ended at ${new Date(session.expiresAtMs).toISOString()}`, token);
   }
+}
+
+/**
+ * The payload hash an admin request was signed over: the body's own SHA-256 (what a signer
+ * computes; curl --aws-sigv4 and the SDK's signer both do), or UNSIGNED-PAYLOAD when declared so.
+ * A declared hash that is not the body's is refused.
+ */
+function adminPayloadHash(kind: 'header' | 'query', request: ServiceRequest, body: Buffer): string {
+  if (kind === 'query') return queryValue(request.query, 'X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD;
+  const declared = headerText(request.headers['x-amz-content-sha256']);
+  if (declared === UNSIGNED_PAYLOAD) return declared;
+  const actual = sha256Hex(body);
+  if (declared !== undefined && declared !== actual) {
+    throw new AwsError(400, 'XAmzContentSHA256Mismatch', `Expected x-amz-content-sha256 to be the body's SHA-256 ${actual}, got ${declared.slice(0, 80)}`);
+  }
+  return actual;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

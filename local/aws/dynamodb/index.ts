@@ -12,7 +12,7 @@ import { describeTimeToLive, updateTimeToLive } from './ttl-actions.js';
 import { loadTtlSettings, type TtlSettings } from './ttl-settings.js';
 import { startTtlSweeper } from './ttl-sweep.js';
 import { hideExpiredItems } from './ttl-view.js';
-import { hasDynamoDbTarget, readCall, sendDynamoDbError, sendJson } from './wire.js';
+import { hasDynamoDbTarget, operationOfTarget, readCall, sendDynamoDbError, sendJson } from './wire.js';
 
 export interface DynamoDbServiceOptions {
   dataDir: string;
@@ -53,6 +53,7 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
     claimsUnsigned: (req) => hasDynamoDbTarget(req.headers),
     allowsAnonymous: () => false,
     authError: (error) => toDynamoDbAuthError(error),
+    operationOf: (request) => operationOfTarget(request.headers['x-amz-target']),
     async handle(request: ServiceRequest, res: ServerResponse) {
       const call = readCall(request.method, request.headers, request.body);
       const principal = request.caller?.principal;

@@ -21,7 +21,8 @@ import { createCredentialSource } from './role-credentials.js';
 import { formatFunctionArn, LATEST, parseFunctionReference } from './names.js';
 import { writeToProcessOutput } from './output.js';
 import { FunctionPool, PoolClosedError, type InvocationRequest } from './pool.js';
-import { isLambdaPath, serveLambdaRequest, type LambdaApi } from './routes.js';
+import { sweepLeftoverCgroups } from './process-tree.js';
+import { isLambdaPath, operationOfLambdaRequest, serveLambdaRequest, type LambdaApi } from './routes.js';
 import type { InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions } from './types.js';
 
 export type { FunctionConfig, InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions, LogType } from './types.js';
@@ -50,6 +51,8 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   const functions = new Map<string, FunctionEntry>();
   const concurrency = new AccountConcurrency(options.accountConcurrency);
   let closed = false;
+  // What environments of a runtime that died with `kill -9` left running, if their watchdogs could not end it.
+  void sweepLeftoverCgroups().catch((error: unknown) => logError('could not sweep leftover execution environment cgroups', error));
 
   /** Runs an invocation holding a slot of the function's share of the account's concurrency. */
   async function runHolding(release: () => void, entry: FunctionEntry, request: InvocationRequest, wantLogTail: boolean) {
@@ -144,6 +147,15 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     return result;
   }
 
+  /** No new invocation, no retry, no waiting for a slot from now on. */
+  function stopAccepting(): void {
+    if (closed) return;
+    closed = true;
+    events.close();
+    concurrency.close(new PoolClosedError('every function'));
+    credentialSource.close();
+  }
+
   const api: LambdaApi = {
     region,
     invoke,
@@ -168,6 +180,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     claimsUnsigned: (req) => isLambdaPath(req.url ?? ''),
     allowsAnonymous: () => false,
     authError: renderAuthError,
+    operationOf: operationOfLambdaRequest,
     handle: (request, res) => serveLambdaRequest(api, request, res),
     sendError: (_request, res, error) => sendLambdaError(res, error),
     registerFunction(input) {
@@ -188,11 +201,16 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     getFunction: (name) => functions.get(name)?.pool.currentConfig,
     concurrencyOf: (name) => concurrency.loadOf(name),
     whenEventsIdle: () => events.whenIdle(),
+    async shutdown(graceMs) {
+      stopAccepting();
+      await Promise.all([...functions.values()].map((entry) => entry.pool.drain(graceMs)));
+    },
+    killNow() {
+      stopAccepting();
+      for (const entry of functions.values()) entry.pool.killNow();
+    },
     async close() {
-      closed = true;
-      events.close();
-      concurrency.close(new PoolClosedError('every function'));
-      credentialSource.close();
+      stopAccepting();
       await Promise.all([...functions.values()].map((entry) => entry.pool.close()));
     },
   };

@@ -117,6 +117,28 @@ export class FunctionPool {
     await Promise.all([...this.environments].map((environment) => this.discard(environment)));
   }
 
+  /**
+   * Shuts the pool down gently: refuses new invocations, stops idle environments at once,
+   * sends SIGTERM to busy ones so that their handlers can end their work and answer, and
+   * kills whatever is still running after `graceMs`.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.closed = true;
+    this.warm.splice(0);
+    await Promise.all(
+      [...this.environments].map(async (environment) => {
+        if (environment.load > 0) await environment.terminate(graceMs);
+        await this.discard(environment);
+      }),
+    );
+  }
+
+  /** Kills every environment now, without waiting for anything (the runtime is exiting). */
+  killNow(): void {
+    this.closed = true;
+    for (const environment of this.environments) void environment.kill();
+  }
+
   /** The least loaded live environment with room for one more invocation (most recently used among equals). */
   private pickWarm(limit: number): ExecutionEnvironment | undefined {
     let best: ExecutionEnvironment | undefined;
@@ -148,6 +170,8 @@ export class FunctionPool {
           this.starting.splice(this.starting.indexOf(created), 1);
           this.track(environment, created.generation);
           this.reserved.set(environment, created.waiting);
+          // Started while the pool was closing: it runs nothing more.
+          if (this.closed) void this.discard(environment);
         },
         () => this.starting.splice(this.starting.indexOf(created), 1),
       );

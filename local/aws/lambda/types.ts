@@ -73,4 +73,12 @@ export interface LambdaService extends LocalService {
   concurrencyOf(name: string): { running: number; waiting: number; limit: number };
   /** Resolves once no Event invocation is running, queued or waiting for a retry. */
   whenEventsIdle(): Promise<void>;
+  /**
+   * Stops the service gently: no new invocations or retries; idle environments stop now;
+   * busy ones get SIGTERM (Lambda's Shutdown phase) so their handlers can end their work,
+   * and are killed with everything they started after `graceMs`. `close` then finishes.
+   */
+  shutdown(graceMs: number): Promise<void>;
+  /** Kills every environment and what it started, at once (synchronously): the runtime is exiting. */
+  killNow(): void;
 }

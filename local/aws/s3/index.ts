@@ -68,6 +68,14 @@ export async function createS3Service(options: S3ServiceOptions): Promise<S3Serv
     claimsUnsigned: () => true,
     allowsAnonymous: (req) => req.method === 'OPTIONS',
     authError: mapAuthError,
+    operationOf(request) {
+      try {
+        const target = readTarget(request.host, request.rawPath);
+        return selectRoute(request.method, target, request.query, request.headers['x-amz-copy-source'] !== undefined).name;
+      } catch {
+        return 'Unknown';
+      }
+    },
     async handle(request: ServiceRequest, res: ServerResponse) {
       const requestId = createRequestId();
       res.setHeader(REQUEST_ID, requestId);

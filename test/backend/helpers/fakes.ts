@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../../backend/config.js';
 import type { JobInvoker } from '../../../backend/jobs/invoker.js';
 import type { LogObjects } from '../../../backend/jobs/objects.js';
 import { jobRecordId, type JobRecord } from '../../../backend/jobs/record.js';
-import type { JobStore } from '../../../backend/jobs/store.js';
+import type { JobClaim, JobStore } from '../../../backend/jobs/store.js';
 import type { JobEvent } from '../../../protocol/index.js';
 
 /** A config as loadConfig builds it from a minimal environment, with overrides. */
@@ -27,8 +27,15 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
     async claimJob(uid, authName, claim) {
       const record = get(uid);
       if (!record || record.status !== 'queued' || record['auth-name'] !== authName) return undefined;
-      Object.assign(record, { status: 'running', 'claimed-at': claim.claimedAt, deadline: claim.deadline });
+      setClaim(record, claim);
       return { ...record };
+    },
+    async renewLease(uid, claimedAt, aliveUntil, pendingExit) {
+      const record = get(uid);
+      if (!record || record.status !== 'running' || record['claimed-at'] !== claimedAt) return 'lost';
+      record['alive-until'] = aliveUntil;
+      if (pendingExit !== undefined) record['pending-exit'] = pendingExit;
+      return 'renewed';
     },
     readCancelRequested: async (uid) => get(uid)?.['cancel-requested'] === true,
     async requestCancel(uid, authName, at) {
@@ -38,13 +45,17 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
       Object.assign(record, { 'cancel-requested': true, 'cancel-requested-at': at });
       return 'cancelling';
     },
-    async finishJob(uid, end) {
+    async finishJob(uid, end, claimedAt) {
       const record = get(uid);
-      if (!record) return;
+      if (!record) throw new Error('ConditionalCheckFailedException');
+      if (claimedAt !== undefined && record['claimed-at'] !== claimedAt) return false;
       Object.assign(record, { status: 'exited', exit: end.exit, 'ended-at': end.endedAt });
+      delete record['pending-exit'];
       if (end.size !== undefined) record.size = end.size;
       if (end.uploadedBytes !== undefined) record['uploaded-bytes'] = end.uploadedBytes;
       if (end.uploads !== undefined) record.uploads = end.uploads;
+      if (end.logIncomplete) record['log-incomplete'] = true;
+      return true;
     },
     async listJobs(authName, limit) {
       return [...records.values()]
@@ -55,11 +66,18 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
     listUnfinishedJobs: async () => [...records.values()].filter((record) => record.status !== 'exited').map((r) => ({ ...r })),
     async takeOverJob(seen, claim) {
       const record = get(seen.uid);
-      if (!record || record.status !== seen.status || record['claimed-at'] !== seen['claimed-at']) return false;
-      Object.assign(record, { status: 'running', 'claimed-at': claim.claimedAt, deadline: claim.deadline });
+      if (!record || record.status !== seen.status || record['claimed-at'] !== seen['claimed-at'] || record['alive-until'] !== seen['alive-until']) {
+        return false;
+      }
+      setClaim(record, claim);
       return true;
     },
   };
+}
+
+function setClaim(record: JobRecord, claim: JobClaim): void {
+  Object.assign(record, { status: 'running', 'claimed-at': claim.claimedAt, deadline: claim.deadline });
+  if (claim.aliveUntil !== undefined) record['alive-until'] = claim.aliveUntil;
 }
 
 /** In-memory objects that remember every write in order. */

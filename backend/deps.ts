@@ -37,6 +37,7 @@ export function createBackendDeps(config: Config, clients: AwsClients, options: 
       ddb: clients.ddb,
       table: config.jobsTable,
       hasEnded: async (uid) => hasJobEnded(await jobs.getJob(uid), uid, Date.now()),
+      ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}),
     }),
     jobs,
     objects: createS3LogObjects({ s3: clients.s3, bucket: config.bucket }),

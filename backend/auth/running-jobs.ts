@@ -1,4 +1,5 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoCalls } from '../aws/dynamo-calls.js';
 import { awsErrorName } from '../errors.js';
 
 // The per-key cap on jobs queued or running at once. Each key with a cap has an item of
@@ -30,24 +31,33 @@ export interface RunningJobs {
 /** Whether a job may still take a slot: its record says it has not exited. */
 export type JobEndedCheck = (uid: string) => Promise<boolean>;
 
-/** The sets in the jobs table; `hasEnded` reads a job's record. */
-export function createDynamoRunningJobs(deps: { ddb: DynamoDBDocumentClient; table: string; hasEnded: JobEndedCheck; now?: () => number }): RunningJobs {
+/**
+ * The sets in the jobs table; `hasEnded` reads a job's record. With `calls`, the write every
+ * capped start makes skips the SDK's stack, as the job's own writes do (aws/signed-calls.ts).
+ */
+export function createDynamoRunningJobs(deps: {
+  ddb: DynamoDBDocumentClient;
+  table: string;
+  hasEnded: JobEndedCheck;
+  calls?: DynamoCalls;
+  now?: () => number;
+}): RunningJobs {
   const { ddb, table: TableName } = deps;
+  const update = (input: UpdateCommandInput) =>
+    deps.calls ? deps.calls.call('UpdateItem', input as Record<string, unknown>) : ddb.send(new UpdateCommand(input));
   const now = deps.now ?? Date.now;
   const key = (keyHash: string) => ({ id: `${RUNNING_ID_PREFIX}${keyHash}` });
 
   const add = async (keyHash: string, uid: string, max: number): Promise<boolean> => {
     try {
-      await ddb.send(
-        new UpdateCommand({
-          TableName,
-          Key: key(keyHash),
-          UpdateExpression: 'ADD #uids :uid SET #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#uids) OR size(#uids) < :max',
-          ExpressionAttributeNames: { '#uids': 'uids', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':uid': new Set([uid]), ':max': max, ':ttl': Math.floor(now() / 1000) + SET_TTL_SECONDS },
-        }),
-      );
+      await update({
+        TableName,
+        Key: key(keyHash),
+        UpdateExpression: 'ADD #uids :uid SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(#uids) OR size(#uids) < :max',
+        ExpressionAttributeNames: { '#uids': 'uids', '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':uid': new Set([uid]), ':max': max, ':ttl': Math.floor(now() / 1000) + SET_TTL_SECONDS },
+      });
       return true;
     } catch (error) {
       if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;

@@ -13,34 +13,45 @@ beforeAll(async () => {
 });
 afterAll(async () => aws?.close());
 
-describe('the per-key sets of running jobs', () => {
-  const jobs = () => createDynamoRunningJobs({ ddb: aws.clients.ddb, table: aws.table, hasEnded: async (id) => ended.has(id) });
+describe.each([
+  ['through the SDK', false],
+  ['through the lean signed calls', true],
+])('the per-key sets of running jobs, %s', (_how, lean) => {
+  const jobs = () =>
+    createDynamoRunningJobs({
+      ddb: aws.clients.ddb,
+      table: aws.table,
+      hasEnded: async (id) => ended.has(id),
+      ...(lean ? { calls: aws.clients.dynamoCalls! } : {}),
+    });
+  const set = (name: string) => `${name}${lean ? '-lean' : ''}`;
+  beforeAll(() => ended.clear());
 
   it('admits up to the cap, then refuses while every counted job still runs', async () => {
     const running = jobs();
-    expect(await running.reserve('k1', uid(1), 2)).toBe(true);
-    expect(await running.reserve('k1', uid(2), 2)).toBe(true);
-    expect(await running.reserve('k1', uid(3), 2)).toBe(false);
+    expect(await running.reserve(set('k1'), uid(1), 2)).toBe(true);
+    expect(await running.reserve(set('k1'), uid(2), 2)).toBe(true);
+    expect(await running.reserve(set('k1'), uid(3), 2)).toBe(false);
     // Another key has its own set.
-    expect(await running.reserve('k2', uid(4), 2)).toBe(true);
+    expect(await running.reserve(set('k2'), uid(4), 2)).toBe(true);
   });
 
   it('drops jobs that ended when the set is full, and admits the start', async () => {
     const running = jobs();
     ended.add(uid(1));
-    expect(await running.reserve('k1', uid(5), 2)).toBe(true);
-    expect(await running.reserve('k1', uid(6), 2)).toBe(false);
+    expect(await running.reserve(set('k1'), uid(5), 2)).toBe(true);
+    expect(await running.reserve(set('k1'), uid(6), 2)).toBe(false);
   });
 
   it('stops counting a job that was released', async () => {
     const running = jobs();
-    await running.release('k1', uid(5));
-    expect(await running.reserve('k1', uid(7), 2)).toBe(true);
+    await running.release(set('k1'), uid(5));
+    expect(await running.reserve(set('k1'), uid(7), 2)).toBe(true);
   });
 
   it('admits concurrent starts only up to the cap', async () => {
     const running = jobs();
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => running.reserve('k3', uid(100 + i), 3)));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => running.reserve(set('k3'), uid(100 + i), 3)));
     expect(answers.filter(Boolean)).toHaveLength(3);
   });
 

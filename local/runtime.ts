@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { startLocalAws, LOCAL_HOST, type FaultConfig, type LocalAws } from './aws/index.js';
 import { loadDeploymentPlan, type DeploymentPlan } from './deploy/plan.js';
@@ -31,6 +32,15 @@ export interface RuntimeOptions {
    * (each is a Node process of about 80 MB that takes 100+ ms of CPU to start).
    */
   environmentConcurrency?: number;
+  /**
+   * Most worker processes per function (default: the machine's cores, at least 4, and for a
+   * function with reserved concurrency as many as it needs to run all of it). A burst beyond
+   * `environmentConcurrency` times this waits for room in the workers there are instead of
+   * starting more: 500 concurrent API requests once started 32 workers of about 110 MB each,
+   * which kept 3.5 GB resident, and their start-up on 2 cores took past Lambda's 10 s init
+   * limit.
+   */
+  maxEnvironments?: number;
   /** Extra environment for every function, over infra.yaml's `env` lines (tests, e.g. LOG_CAP_BYTES). */
   functionEnv?: Record<string, string>;
   /** Where the runtime says what it does (default: stdout). */
@@ -67,6 +77,8 @@ const DEFAULT_ENVIRONMENT_CONCURRENCY = 16;
  * which `aws-exec serve` must stop.
  */
 export const SHUTDOWN_GRACE_MS = 3_000;
+
+const DEFAULT_MAX_ENVIRONMENTS = Math.max(4, availableParallelism());
 
 /**
  * Starts the deployment of `infra.yaml` on one machine: reads it with libaws's semantics
@@ -164,6 +176,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
 /** Gives each function of infra.yaml its role (its `allow` and `policy` lines) and registers it. */
 function registerFunctions(aws: LocalAws, plan: DeploymentPlan, options: RuntimeOptions): void {
+  const environmentConcurrency = options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY;
   for (const fn of plan.functions) {
     aws.iam.putRole(fn.role);
     aws.lambda.registerFunction({
@@ -172,7 +185,9 @@ function registerFunctions(aws: LocalAws, plan: DeploymentPlan, options: Runtime
       timeoutSeconds: fn.timeoutSeconds,
       memoryMb: fn.memoryMb,
       reservedConcurrency: fn.reservedConcurrency,
-      environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
+      environmentConcurrency,
+      // A reservation is a promise of that many jobs at once: never make it wait for room.
+      maxEnvironments: options.maxEnvironments ?? Math.max(DEFAULT_MAX_ENVIRONMENTS, Math.ceil(fn.reservedConcurrency / environmentConcurrency)),
       maxRetryAttempts: 2,
       role: fn.role.name,
       env: { ...fn.env, ...plan.localEnv, ...options.functionEnv },

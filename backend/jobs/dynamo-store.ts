@@ -10,6 +10,7 @@ import {
 import type { DynamoCalls } from '../aws/dynamo-calls.js';
 import { scanItems } from '../aws/scan.js';
 import { awsErrorName } from '../errors.js';
+import { queryJobPage } from './list-query.js';
 import { JOB_ID_PREFIX, jobRecordId, parseJobRecord, type JobRecord } from './record.js';
 import type { CancelResult, JobClaim, JobStore } from './store.js';
 
@@ -42,8 +43,9 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 /**
- * Job records in the project's DynamoDB table (key: `id` only). With `calls`, the writes
- * every job makes (create, claim, end) skip the SDK's stack (see aws/signed-calls.ts).
+ * Job records in the project's DynamoDB table (key: `id`; listed through the jobs-by-auth-name
+ * index). With `calls`, the writes every job makes (create, claim, end) skip the SDK's stack
+ * (see aws/signed-calls.ts).
  */
 export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table: string; calls?: DynamoCalls }): JobStore {
   const { ddb, table: TableName } = deps;
@@ -56,11 +58,8 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
     return parseJobRecord(found.Item);
   };
 
-  // The key is only `id`, so finding a name's jobs is a Scan with a filter: each call reads
-  // the whole table (every job of every name, plus the auth items) and pays read capacity
-  // for all of it. That is acceptable here because the TTL attribute bounds the table to
-  // the last JOB_TTL_DAYS of jobs and listing is an occasional, human-driven call; a
-  // deployment with many users would add a GSI on auth-name + started-at.
+  // The sweep's search for unfinished jobs (rare: every 5 minutes) scans the table; listing
+  // a name's jobs queries that name's partition of the jobs-by-auth-name index (list-query.ts).
   const scanJobs = async (filter: string, values: Record<string, unknown>, names: Record<string, string>) => {
     const records: JobRecord[] = [];
     const items = scanItems(ddb, {
@@ -201,10 +200,7 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
       }
     },
 
-    async listJobs(authName, limit) {
-      const records = await scanJobs('#authName = :authName', { ':authName': authName }, namesFor('#authName'));
-      return records.sort((a, b) => b['started-at'] - a['started-at'] || (a.uid < b.uid ? 1 : -1)).slice(0, limit);
-    },
+    listJobs: (authName, options) => queryJobPage(ddb, TableName, authName, options),
 
     listUnfinishedJobs: () => scanJobs('#status <> :exited', { ':exited': 'exited' }, namesFor('#status')),
 

@@ -4,6 +4,17 @@ import { JobAuthName, JobStatus, PushUrls, Uid, type JobSummary } from '../../pr
 /** Prefix of the table ids of job records: `job.<uid>`. */
 export const JOB_ID_PREFIX = 'job.';
 
+/**
+ * The table's global secondary index that lists one auth name's jobs (infra.yaml declares it):
+ * partition key `auth-name` (S), sort key `started-at` (N), every attribute projected. Job
+ * records have carried both attributes since the first release, so records written before
+ * the index existed are in it too (DynamoDB backfills an index added to a table, and so does
+ * the local endpoint): no migration. Items without them (auth keys) are not in it. Once the
+ * index exists, DynamoDB refuses any write of an item whose `auth-name` is not a string or
+ * `started-at` not a number.
+ */
+export const JOBS_BY_AUTH_NAME_INDEX = 'jobs-by-auth-name';
+
 /** The table id of a job's record. */
 export function jobRecordId(uid: string): string {
   return `${JOB_ID_PREFIX}${uid}`;

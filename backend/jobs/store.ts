@@ -1,3 +1,4 @@
+import type { JobStatus } from '../../protocol/index.js';
 import type { JobRecord, NewJobRecord } from './record.js';
 
 /** What a cancel request found. */
@@ -28,6 +29,25 @@ export interface JobClaim {
 /** What a heartbeat found: the lease renewed, or the job no longer this claim's (taken over, or ended). */
 export type LeaseResult = 'renewed' | 'lost';
 
+/** A place in an auth name's listing (newest first): a record's start time and table id. */
+export interface JobPosition {
+  startedAt: number;
+  id: string;
+}
+
+/** What `listJobs` reads: at most `limit` jobs, only those in `statuses` (all when absent), after `after`. */
+export interface ListJobsOptions {
+  limit: number;
+  statuses?: readonly JobStatus[];
+  after?: JobPosition;
+}
+
+/** A page of a listing, and where the next page starts when more may follow. */
+export interface JobPage {
+  records: JobRecord[];
+  next?: JobPosition;
+}
+
 /** Job records: the one place that knows how jobs are stored (DynamoDB, or a fake in tests). */
 export interface JobStore {
   /** Writes a new queued record; fails if the uid exists. */
@@ -54,8 +74,13 @@ export interface JobStore {
    * job is still held under that claim: false when someone took it over meanwhile.
    */
   finishJob(uid: string, end: JobEnd, claimedAt?: number): Promise<boolean>;
-  /** The auth name's jobs, newest first, at most `limit`. */
-  listJobs(authName: string, limit: number): Promise<JobRecord[]>;
+  /**
+   * A page of the auth name's jobs, newest first (jobs of the same start time in an order the
+   * store chooses, the same on every call, so pages never repeat or skip one). Reads only that
+   * name's records: its cost does not grow with other names' jobs. A page may hold fewer
+   * than `limit` jobs and still have a `next` when a status filter skipped many records.
+   */
+  listJobs(authName: string, options: ListJobsOptions): Promise<JobPage>;
   /** Every job not yet exited (for the sweep). */
   listUnfinishedJobs(): Promise<JobRecord[]>;
   /**

@@ -40,6 +40,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   const { region } = options;
   const timings = resolveServiceTimings({
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(options.surplusIdleTimeoutMs !== undefined ? { surplusIdleTimeoutMs: options.surplusIdleTimeoutMs } : {}),
     ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),
     ...(options.retryDelaysMs !== undefined ? { retryDelaysMs: options.retryDelaysMs } : {}),
     ...(options.roleSessionSeconds !== undefined ? { roleSessionSeconds: options.roleSessionSeconds } : {}),
@@ -195,7 +196,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
         existing.facts = facts;
         return;
       }
-      functions.set(config.name, { pool: new FunctionPool(config, { startEnvironment, idleTimeoutMs: timings.idleTimeoutMs }), facts });
+      functions.set(config.name, { pool: new FunctionPool(config, { startEnvironment, idleTimeoutMs: timings.idleTimeoutMs, surplusIdleTimeoutMs: timings.surplusIdleTimeoutMs }), facts });
     },
     invoke,
     getFunction: (name) => functions.get(name)?.pool.currentConfig,

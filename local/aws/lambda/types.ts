@@ -31,6 +31,8 @@ export interface LambdaServiceOptions {
   writeOutput?: OutputSink;
   /** How long an idle execution environment stays warm (default 10 minutes). */
   idleTimeoutMs?: number;
+  /** How long an idle environment stays warm while another of its function is alive (default 30 s). */
+  surplusIdleTimeoutMs?: number;
   /** How long loading a handler module may take (default 10 s, as on AWS). */
   initTimeoutMs?: number;
   /** Delays before the retries of a failed Event invocation (default 1 and 2 minutes, as on AWS). */

@@ -55,11 +55,17 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
       if (end.logIncomplete) record['log-incomplete'] = true;
       return true;
     },
-    async listJobs(authName, limit) {
-      return [...records.values()]
-        .filter((record) => record['auth-name'] === authName)
-        .sort((a, b) => b['started-at'] - a['started-at'])
-        .slice(0, limit);
+    async listJobs(authName, { limit, statuses, after }) {
+      // Newest first, as the jobs-by-auth-name index; ties by id (the index's own tie order differs, stably).
+      const isAfter = (record: JobRecord) =>
+        !after || record['started-at'] < after.startedAt || (record['started-at'] === after.startedAt && record.id < after.id);
+      const matching = [...records.values()]
+        .filter((record) => record['auth-name'] === authName && isAfter(record) && (!statuses || statuses.includes(record.status)))
+        .sort((a, b) => b['started-at'] - a['started-at'] || (a.id < b.id ? 1 : -1))
+        .map((record) => ({ ...record }));
+      const page = matching.slice(0, limit);
+      const last = page[page.length - 1];
+      return matching.length > limit && last ? { records: page, next: { startedAt: last['started-at'], id: last.id } } : { records: page };
     },
     listUnfinishedJobs: async () => [...records.values()].filter((record) => record.status !== 'exited').map((r) => ({ ...r })),
     async takeOverJob(seen, claim) {

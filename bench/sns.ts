@@ -12,8 +12,10 @@
  * - fan-out: on a topic with `--queues` queues, Publish loops at concurrency 1 (one loop) and 16
  *   (two client processes × 8 loops) for `--seconds`; publishes/s counts acknowledged Publish
  *   calls, deliveries/s counts messages that reached the queues (publishes × queues) over the time
- *   from the first Publish until the queues hold them all (SNS delivers after answering, from its
- *   outbox), and "lag" is how long after the last acknowledged Publish the queues had them all.
+ *   from the first Publish until the queues hold them all, and "lag" is how long after the last
+ *   acknowledged Publish the queues had them all (ApproximateNumberOfMessages, looked at every
+ *   25 ms). Ours commits SQS deliveries before answering Publish (local/aws/sns/ops/publish.ts), so
+ *   its lag is the time of one look; an emulator that delivers after answering shows its backlog.
  *   Each is the median of the rounds.
  * Each server runs in its own process; servers alternate within a round. A measurement, not a test.
  */

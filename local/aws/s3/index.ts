@@ -76,7 +76,7 @@ export async function createS3Service(options: S3ServiceOptions): Promise<S3Serv
       applyCors(store, target.bucket, request.method, request.headers, res);
       const route = selectRoute(request.method, target, request.query, request.headers['x-amz-copy-source'] !== undefined);
       const principal = request.caller?.principal;
-      if (principal) authorizeS3(store, principal, route.name, target, request.headers);
+      if (principal) authorizeS3(store, principal, route.name, target, request);
       if (!route.readsBody) request.incoming.resume();
       await route.run(ctx, { req: request, res, target });
     },

@@ -50,7 +50,7 @@ async function expireObjects(store: ObjectStore, bucket: string, rule: Lifecycle
   let deleted = 0;
   let cursor: { modifiedMs: number; key: string } | undefined = { modifiedMs: -1, key: '' };
   while (cursor && isCurrent()) {
-    const step = store.expireObjects(bucket, cutoffMs, cursor, BATCH, (row) => isInScope(rule.scope, { ...row, tags: readTags(row) }), nowMs);
+    const step = store.expiry.expireObjects(bucket, cutoffMs, cursor, BATCH, (row) => isInScope(rule.scope, { ...row, tags: readTags(row) }), nowMs);
     deleted += step.deleted;
     cursor = step.next;
     if (cursor) await yieldToRequests();
@@ -63,7 +63,7 @@ async function expireNoncurrent(store: ObjectStore, bucket: string, rule: Lifecy
   let deleted = 0;
   let cursor: NoncurrentCursor | undefined = { noncurrentMs: -1, key: '', versionId: '' };
   while (cursor && isCurrent()) {
-    const step = store.expireNoncurrent(bucket, cutoffMs, cursor, BATCH, (row) => isInScope(rule.scope, { ...row, tags: readTags(row) }), keepNewer);
+    const step = store.expiry.expireNoncurrent(bucket, cutoffMs, cursor, BATCH, (row) => isInScope(rule.scope, { ...row, tags: readTags(row) }), keepNewer);
     deleted += step.deleted;
     cursor = step.next;
     if (cursor) await yieldToRequests();
@@ -75,7 +75,7 @@ async function removeExpiredMarkers(store: ObjectStore, bucket: string, rule: Li
   let removed = 0;
   let after: string | undefined = '';
   while (after !== undefined && isCurrent()) {
-    const step = store.removeExpiredMarkers(bucket, after, BATCH, (row) => row.modified_ms < cutoffMs && isInScope(rule.scope, { key: row.key, size: 0, tags: [] }));
+    const step = store.expiry.removeExpiredMarkers(bucket, after, BATCH, (row) => row.modified_ms < cutoffMs && isInScope(rule.scope, { key: row.key, size: 0, tags: [] }));
     removed += step.deleted;
     after = step.next;
     if (after !== undefined) await yieldToRequests();

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Operation, S3Call, S3Context } from '../context.js';
 import { evaluateReadConditions } from '../conditions.js';
 import { bucketArn } from '../authorize.js';
-import { accessDenied, invalidArgument, methodNotAllowedOnMarker, noSuchKey, noSuchVersion, S3Error } from '../errors.js';
+import { accessDenied, invalidArgument, methodNotAllowedOnMarker, noSuchKey, noSuchVersion, type S3Error } from '../errors.js';
 import { header, param, resolveRange, type ByteRange } from '../http.js';
 import { validateKey } from '../names.js';
 import { objectResponseHeaders, partSizesOf } from '../object-headers.js';

@@ -5,14 +5,16 @@ import { CorsRules, type CorsRule } from '../cors.js';
 import { parseStoredLifecycle, type LifecycleConfiguration } from '../lifecycle/config.js';
 import { methodNotAllowedOnMarker, noSuchBucket, noSuchKey, noSuchUpload, noSuchVersion, preconditionFailed, S3Error } from '../errors.js';
 import { BodyFiles } from './bodies.js';
-import { openDatabase, type AgedObjectRow, type ListingRow, type ObjectRow, type PartRow, type S3Database, type UploadRow, type VersioningStatus } from './db.js';
-import type { AgedVersionRow, VersionListingRow, VersionRow } from './version-statements.js';
+import { openDatabase, type ListingRow, type ObjectRow, type PartRow, type S3Database, type UploadRow, type VersioningStatus } from './db.js';
+import type { VersionListingRow, VersionRow } from './version-statements.js';
+import { ExpirySteps } from './expiry-steps.js';
 import { NULL_VERSION, readVersionSeq, VersionHistory, type DeletedVersion } from './versioning.js';
 
 /** The row types, for the operations. */
 export type { AgedObjectRow, ListingRow, ObjectRow, PartRow, UploadRow, VersioningStatus } from './db.js';
 export type { AgedVersionRow, VersionListingRow, VersionRow } from './version-statements.js';
 export { isWellFormedVersionId, NULL_VERSION, readVersionSeq, type DeletedVersion } from './versioning.js';
+export type { AgeCursor, ExpirySteps, NoncurrentCursor } from './expiry-steps.js';
 
 /** A bucket as kept in memory (every request needs it, so it is never read from disk on the hot path). */
 export interface Bucket {
@@ -25,21 +27,8 @@ export interface Bucket {
   versioning: VersioningStatus;
 }
 
-/** Where a lifecycle sweep of one bucket goes on: after this (modified_ms, key). */
-export interface AgeCursor {
-  modifiedMs: number;
-  key: string;
-}
-
 /** An object's metadata row without its address and version, ready to commit. */
 export type NewObject = Omit<ObjectRow, 'bucket' | 'key' | 'version_id' | 'seq'>;
-
-/** Where a sweep of noncurrent versions goes on: after this (noncurrent_ms, key, version_id). */
-export interface NoncurrentCursor {
-  noncurrentMs: number;
-  key: string;
-  versionId: string;
-}
 
 /** A version found by its id: an object version or a delete marker. */
 export type FoundVersion = { marker: false; row: ObjectRow } | { marker: true; row: VersionRow };
@@ -82,6 +71,8 @@ export class ObjectStore {
   private readonly sql: S3Database['statements'];
   private readonly versions: S3Database['versions'];
   private readonly history: VersionHistory;
+  /** The steps of the lifecycle sweep. */
+  readonly expiry: ExpirySteps;
 
   private constructor(
     private readonly database: S3Database,
@@ -90,6 +81,7 @@ export class ObjectStore {
     this.sql = database.statements;
     this.versions = database.versions;
     this.history = new VersionHistory(database);
+    this.expiry = new ExpirySteps(database, this.history, bodies, (bucket) => this.buckets.get(bucket)?.versioning ?? null);
     for (const row of this.sql.allBuckets.all()) {
       const cors = parseCors(row.name, row.cors);
       const versioning = parseVersioning(row.name, row.versioning);
@@ -170,92 +162,6 @@ export class ObjectStore {
     if (config === null) this.sql.deleteLifecycle.run(name);
     else this.sql.upsertLifecycle.run(name, JSON.stringify(config));
     bucket.lifecycle = config;
-  }
-
-  /**
-   * One step of a lifecycle sweep, in one transaction: reads up to `limit` current objects of a
-   * bucket last written before `cutoffMs` (oldest first, after `after`) and expires those `isDue`
-   * accepts: deleted, or on a versioned bucket hidden behind a new delete marker at `nowMs`
-   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html:
-   * "Versioning-enabled bucket – ... Amazon S3 adds a delete marker with a unique version ID";
-   * suspended: "a delete marker with null as the version ID"). Then deletes the dropped bodies.
-   */
-  expireObjects(
-    bucket: string,
-    cutoffMs: number,
-    after: AgeCursor,
-    limit: number,
-    isDue: (row: AgedObjectRow) => boolean,
-    nowMs: number,
-  ): { deleted: number; next: AgeCursor | undefined } {
-    const removed: string[] = [];
-    let deleted = 0;
-    const next = this.database.db.transaction(() => {
-      const status = this.buckets.get(bucket)?.versioning ?? null;
-      const rows = this.sql.agedObjects.all(bucket, cutoffMs, after.modifiedMs, after.key, limit);
-      for (const row of rows.filter(isDue)) {
-        if (status === null) {
-          this.sql.deleteObject.run(bucket, row.key);
-          removed.push(row.body_id);
-        } else {
-          this.history.addDeleteMarker(bucket, row.key, status, nowMs, removed);
-        }
-        deleted++;
-      }
-      const last = rows.at(-1);
-      return rows.length === limit && last ? { modifiedMs: last.modified_ms, key: last.key } : undefined;
-    })();
-    this.bodies.remove(removed);
-    return { deleted, next };
-  }
-
-  /**
-   * One step of the NoncurrentVersionExpiration sweep, in one transaction: reads up to `limit`
-   * versions of a bucket that became noncurrent before `cutoffMs` (after `after`) and deletes those
-   * `isDue` accepts and that have at least `keepNewer` newer noncurrent versions (NewerNoncurrentVersions).
-   */
-  expireNoncurrent(
-    bucket: string,
-    cutoffMs: number,
-    after: NoncurrentCursor,
-    limit: number,
-    isDue: (row: AgedVersionRow) => boolean,
-    keepNewer: number,
-  ): { deleted: number; next: NoncurrentCursor | undefined } {
-    const removed: string[] = [];
-    let deleted = 0;
-    const next = this.database.db.transaction(() => {
-      const rows = this.versions.agedNoncurrent.all(bucket, cutoffMs, after.noncurrentMs, after.key, after.versionId, limit);
-      for (const row of rows) {
-        if (!isDue(row)) continue;
-        if (keepNewer > 0 && (this.versions.newerNoncurrent.get(bucket, row.key, row.seq)?.count ?? 0) < keepNewer) continue;
-        this.versions.deleteVersion.run(bucket, row.key, row.version_id);
-        if (row.is_marker === 0) removed.push(row.body_id);
-        deleted++;
-      }
-      const last = rows.at(-1);
-      return rows.length === limit && last ? { noncurrentMs: last.noncurrent_ms ?? 0, key: last.key, versionId: last.version_id } : undefined;
-    })();
-    this.bodies.remove(removed);
-    return { deleted, next };
-  }
-
-  /**
-   * One step of removing expired object delete markers (a delete marker that is the only version
-   * of its key), in one transaction: up to `limit` latest delete markers after the key `after`.
-   */
-  removeExpiredMarkers(bucket: string, after: string, limit: number, isDue: (row: AgedVersionRow) => boolean): { deleted: number; next: string | undefined } {
-    let deleted = 0;
-    const next = this.database.db.transaction(() => {
-      const rows = this.versions.latestMarkers.all(bucket, after, limit);
-      for (const row of rows) {
-        if (row.is_marker !== 1 || !isDue(row) || this.versions.otherVersion.get(bucket, row.key, row.version_id)) continue;
-        this.versions.deleteVersion.run(bucket, row.key, row.version_id);
-        deleted++;
-      }
-      return rows.length === limit ? rows.at(-1)?.key : undefined;
-    })();
-    return { deleted, next };
   }
 
   /** The object's metadata row, or undefined. */

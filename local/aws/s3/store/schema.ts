@@ -4,7 +4,8 @@ import type Database from 'better-sqlite3';
 // later change, recorded in SQLite's user_version so that a data directory written by an earlier
 // version of this endpoint is upgraded in place (one transaction) when it is opened.
 
-const SCHEMA_V0 = `
+/** The schema as first shipped (before versioning): also what the migration test starts from. */
+export const SCHEMA_V0 = `
 CREATE TABLE IF NOT EXISTS buckets (
   name TEXT PRIMARY KEY,
   created_ms INTEGER NOT NULL,

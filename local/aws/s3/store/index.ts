@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CorsRules, type CorsRule } from '../cors.js';
 import { parseStoredLifecycle, type LifecycleConfiguration } from '../lifecycle/config.js';
 import { methodNotAllowedOnMarker, noSuchBucket, noSuchKey, noSuchUpload, noSuchVersion, preconditionFailed, S3Error } from '../errors.js';
+import { setStartMarker } from '../../start-marker.js';
 import { BodyFiles } from './bodies.js';
 import { openDatabase, type ListingRow, type ObjectRow, type PartRow, type S3Database, type UploadRow, type VersioningStatus } from './db.js';
 import type { VersionListingRow, VersionRow } from './version-statements.js';
@@ -77,6 +78,7 @@ export class ObjectStore {
   private constructor(
     private readonly database: S3Database,
     readonly bodies: BodyFiles,
+    private readonly dataDir: string,
   ) {
     this.sql = database.statements;
     this.versions = database.versions;
@@ -96,9 +98,10 @@ export class ObjectStore {
   /** Opens the store in `dataDir` and sweeps body files a crash left unreferenced. */
   static open(dataDir: string): ObjectStore {
     const bodies = new BodyFiles(dataDir);
-    const store = new ObjectStore(openDatabase(join(dataDir, 's3.sqlite')), bodies);
+    const store = new ObjectStore(openDatabase(join(dataDir, 's3.sqlite')), bodies, dataDir);
     const referenced = new Set(store.sql.referencedBodies.all().map((r) => r.body_id));
     bodies.sweep(referenced);
+    store.updateStartMarker();
     return store;
   }
 
@@ -140,6 +143,7 @@ export class ObjectStore {
     })();
     this.buckets.delete(name);
     this.bodies.remove(removed);
+    this.updateStartMarker();
   }
 
   /** Replaces (or with null removes) a bucket's CORS rules. */
@@ -159,9 +163,16 @@ export class ObjectStore {
   /** Replaces (or with null removes) a bucket's lifecycle configuration. */
   setLifecycle(name: string, config: LifecycleConfiguration | null): void {
     const bucket = this.requireBucket(name);
+    if (config !== null) setStartMarker(this.dataDir, true);
     if (config === null) this.sql.deleteLifecycle.run(name);
     else this.sql.upsertLifecycle.run(name, JSON.stringify(config));
     bucket.lifecycle = config;
+    this.updateStartMarker();
+  }
+
+  /** Keeps the start marker exactly while some bucket has lifecycle rules (the sweep then runs from start). */
+  private updateStartMarker(): void {
+    setStartMarker(this.dataDir, [...this.buckets.values()].some((bucket) => bucket.lifecycle !== null));
   }
 
   /** The object's metadata row, or undefined. */

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AuthError,
   checkClaimTime,
@@ -15,6 +16,7 @@ import type { IssuedSession } from './iam/index.js';
 import type { Principal } from './iam/principal.js';
 import { AwsError, type LocalService, type ServiceName, type ServiceRequest } from './service.js';
 import { closeServer, listenOn } from '../listen.js';
+import { createEndpointServer } from './http-server.js';
 
 export interface EndpointOptions {
   host: string;
@@ -28,6 +30,8 @@ export interface EndpointOptions {
   maxSkewMs?: number;
   /** Where unexpected failures are reported (never to the client). */
   logError?: (message: string, error: unknown) => void;
+  /** A server already listening (made with createEndpointServer) to serve on, instead of making one and listening. */
+  server?: Server;
 }
 
 export interface Endpoint {
@@ -52,7 +56,8 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const logError = options.logError ?? ((message, error) => console.error(message, error));
 
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+  const server = options.server ?? createEndpointServer();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void serveRequest(req, res).catch((error: unknown) => {
       logError('local aws: request failed outside its service', error);
       if (!res.headersSent) {
@@ -159,7 +164,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     }
   }
 
-  const port = await listenOn(server, options.host, options.port, 'the local AWS endpoint (--aws-port)');
+  const port = options.server ? (options.server.address() as AddressInfo).port : await listenOn(server, options.host, options.port, 'the local AWS endpoint (--aws-port)');
   return {
     server,
     port,

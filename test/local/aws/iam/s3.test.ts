@@ -102,7 +102,7 @@ describe('S3 with role credentials', () => {
     expect(await presigned.text()).toContain('<Code>AccessDenied</Code>');
 
     // The role gains s3:ListBucket: the session already issued sees it at once.
-    h.aws.iam.putRole({
+    h.iam.putRole({
       name: 'missing-role',
       policies: [
         {

@@ -51,6 +51,17 @@ export interface Config {
   jobWorkingDirectory: string;
   /** One log line per HTTP request (job start and end lines are written either way). */
   logRequests: boolean;
+  /**
+   * Where jobs get no cgroup: also kill, at a job's end, this user's processes that started
+   * while it ran (the runner is alone in its sandbox, as on AWS Lambda). See runner/containment.ts.
+   */
+  sweepOrphans: boolean;
+  /** How often a running job's runner renews its lease on the record (its heartbeat). */
+  heartbeatMs: number;
+  /** How long one heartbeat vouches for the runner: a job whose lease ran out is closed as lost. */
+  leaseMs: number;
+  /** How long the runner retries the final log, exit and size before it writes what it can. */
+  finalWriteWindowMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -80,11 +91,19 @@ export function loadConfig(env: Env): Config {
     lostQueuedAfterMs: readInteger(env, 'LOST_QUEUED_AFTER_MS', 5 * 60_000, 1_000, 86_400_000),
     jobWorkingDirectory: readAbsolutePath(env, 'JOB_WORKING_DIRECTORY', DEFAULT_JOB_WORKING_DIRECTORY),
     logRequests: readBoolean(env, 'LOG_REQUESTS', true),
+    sweepOrphans: readOrphanSweep(env),
+    heartbeatMs: readInteger(env, 'HEARTBEAT_MS', 10_000, 100, 300_000),
+    leaseMs: readInteger(env, 'HEARTBEAT_LEASE_MS', 30_000, 300, 900_000),
+    finalWriteWindowMs: readInteger(env, 'FINAL_WRITE_WINDOW_MS', 20_000, 1_000, 900_000),
   };
   if (config.ship.maxIntervalMs < config.ship.minIntervalMs) {
     throw new ConfigError(
       `Expected LOG_SHIP_MAX_INTERVAL_MS (${config.ship.maxIntervalMs}) to be at least LOG_SHIP_MIN_INTERVAL_MS (${config.ship.minIntervalMs})`,
     );
+  }
+  if (config.leaseMs < 2 * config.heartbeatMs) {
+    // One late or failed heartbeat must not make a live runner look lost.
+    throw new ConfigError(`Expected HEARTBEAT_LEASE_MS (${config.leaseMs}) to be at least twice HEARTBEAT_MS (${config.heartbeatMs})`);
   }
   return config;
 }
@@ -121,6 +140,19 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`Expected environment variable ${name} to be true or false (1/0, yes/no, on/off), got \`${raw}\``);
+}
+
+/**
+ * `JOB_ORPHAN_SWEEP`: `on`, `off`, or `auto` (the default): on where AWS_LAMBDA_RUNTIME_API
+ * is set, which only AWS Lambda's own runtime sets (the runtime API's host and port,
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime);
+ * the local runtime's workers talk to it over IPC and share the machine with other processes.
+ */
+function readOrphanSweep(env: Env): boolean {
+  const raw = readOptional(env, 'JOB_ORPHAN_SWEEP') ?? 'auto';
+  if (raw === 'auto') return readOptional(env, 'AWS_LAMBDA_RUNTIME_API') !== undefined;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`Expected environment variable JOB_ORPHAN_SWEEP to be auto, on or off, got \`${raw}\``);
 }
 
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -6,6 +6,7 @@ import { createBackendDeps, type BackendDeps } from './deps.js';
 import { ApiGatewayV1Event } from './events.js';
 import { createApp } from './http/app.js';
 import { prepareOutputPipes } from './runner/output-pipe.js';
+import { stopJobsForShutdown } from './runner/control.js';
 import { runJob, type InvocationContext } from './runner/run-job.js';
 import { sweepLostJobs } from './sweep/sweep.js';
 
@@ -35,10 +36,19 @@ let cached: ((event: unknown, context: HandlerContext) => Promise<unknown>) | un
 
 /**
  * The Lambda entry point. Config and AWS clients are built once, at the first
- * invocation of a process, and reused by every later one.
+ * invocation of a process, and reused by every later one. From then on a SIGTERM (the
+ * runtime shutting the environment down) stops the jobs the process runs, so that each
+ * ends with its exit code and a closing line instead of being lost with the process.
  */
 export async function handler(event: unknown, context: HandlerContext): Promise<unknown> {
-  cached ??= createHandler(createBackendDeps(loadConfig(process.env), createAwsClients(process.env)));
+  if (!cached) {
+    const deps = createBackendDeps(loadConfig(process.env), createAwsClients(process.env));
+    cached = createHandler(deps);
+    process.once('SIGTERM', () => {
+      const stopped = stopJobsForShutdown();
+      deps.logger.info('SIGTERM: stopping the jobs of this process', { jobs: stopped });
+    });
+  }
   return cached(event, context);
 }
 

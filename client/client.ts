@@ -1,7 +1,9 @@
 import {
   CancelResponse,
   ExecResponse,
+  JobStatus,
   ListCommandsResponse,
+  ListCursor,
   ListJobsResponse,
   PATHS,
   Uid,
@@ -43,6 +45,24 @@ export interface ExecOptions {
   poll?: PollOptions;
 }
 
+/** Options of `list` and `listPage`. */
+export interface ListOptions {
+  /** At most this many jobs (1-1000, default 50). */
+  limit?: number;
+  /** Only jobs in one of these statuses. */
+  status?: JobStatus | readonly JobStatus[];
+  /** The `next` of the previous page (with the same `status`): the page after it. */
+  cursor?: string;
+  signal?: AbortSignal;
+}
+
+/** A page of `listPage`. */
+export interface JobPage {
+  jobs: JobSummary[];
+  /** The cursor of the next page; absent on the last. */
+  next?: string;
+}
+
 /** The aws-exec API, for Node and browsers. */
 export interface AwsExecClient {
   /** Starts a job and waits for it; resolves with its exit code. */
@@ -55,8 +75,10 @@ export interface AwsExecClient {
   tailPushed(urls: PushedUrlsInput, options?: TailOptions): LogTail;
   /** Asks the job to stop (it exits 130). */
   cancel(uid: string, options?: { signal?: AbortSignal }): Promise<CancelResponse>;
-  /** The caller's recent jobs, newest first. */
-  list(options?: { limit?: number; signal?: AbortSignal }): Promise<JobSummary[]>;
+  /** The caller's recent jobs, newest first (one page: see `listPage` for the cursor of the next). */
+  list(options?: ListOptions): Promise<JobSummary[]>;
+  /** A page of the caller's jobs, newest first, with `next` when more may follow (pass it back as `cursor`, with the same `status`). */
+  listPage(options?: ListOptions): Promise<JobPage>;
   /** The registered commands with their argument JSON Schemas. */
   commands(options?: { signal?: AbortSignal }): Promise<CommandInfo[]>;
 }
@@ -90,13 +112,13 @@ export function createClient(clientOptions: ClientOptions): AwsExecClient {
       return callApi(options, { method: 'DELETE', path: PATHS.exec, query: { uid }, schema: CancelResponse, signal });
     },
 
-    async list({ limit, signal } = {}) {
-      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
-        throw new ValidationError(`Expected limit to be an integer from 1 to 1000, got ${String(limit)}`);
-      }
-      const query = limit === undefined ? undefined : { limit };
-      const answer = await callApi(options, { method: 'GET', path: PATHS.jobs, query, schema: ListJobsResponse, signal });
-      return answer.jobs;
+    async list(listOptions = {}) {
+      return (await client.listPage(listOptions)).jobs;
+    },
+
+    async listPage({ signal, ...page } = {}) {
+      const answer = await callApi(options, { method: 'GET', path: PATHS.jobs, query: toListQuery(page), schema: ListJobsResponse, signal });
+      return answer.next === undefined ? { jobs: answer.jobs } : { jobs: answer.jobs, next: answer.next };
     },
 
     async commands({ signal } = {}) {
@@ -105,6 +127,27 @@ export function createClient(clientOptions: ClientOptions): AwsExecClient {
     },
   };
   return client;
+}
+
+/** The query of `GET /api/jobs`, checked as the server checks it. */
+function toListQuery({ limit, status, cursor }: Omit<ListOptions, 'signal'>): Record<string, string | number> | undefined {
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
+    throw new ValidationError(`Expected limit to be an integer from 1 to 1000, got ${String(limit)}`);
+  }
+  const statuses = status === undefined ? undefined : typeof status === 'string' ? [status] : [...status];
+  const badStatus = statuses?.find((candidate) => !JobStatus.safeParse(candidate).success);
+  if (statuses?.length === 0 || badStatus !== undefined) {
+    throw new ValidationError(`Expected status to be one or more of ${JobStatus.options.join(', ')}, got ${JSON.stringify(status)}`);
+  }
+  if (cursor !== undefined && !ListCursor.safeParse(cursor).success) {
+    throw new ValidationError(`Expected cursor to be the \`next\` of an earlier page, got ${JSON.stringify(cursor).slice(0, 100)}`);
+  }
+  const query = {
+    ...(limit !== undefined ? { limit } : {}),
+    ...(statuses ? { status: statuses.join(',') } : {}),
+    ...(cursor !== undefined ? { cursor } : {}),
+  };
+  return Object.keys(query).length > 0 ? query : undefined;
 }
 
 /** exec = start + tail, with a client-side deadline and cancel-on-abort. */

@@ -1,5 +1,5 @@
 export { createClient } from './client.js';
-export type { AwsExecClient, ExecOptions, TailOptions } from './client.js';
+export type { AwsExecClient, ExecOptions, JobPage, ListOptions, TailOptions } from './client.js';
 export {
   ApiError,
   AuthError,
@@ -19,4 +19,4 @@ export type { JobRequest, PushUrlsInput } from './request.js';
 export type { PushedUrls, PushedUrlsInput } from './sources.js';
 export { createLogDecoder, decodeChunksTo, decodeText } from './text.js';
 export type { LogDecoder } from './text.js';
-export type { CancelResponse, CommandInfo, JobSummary } from '../protocol/index.js';
+export type { CancelResponse, CommandInfo, JobStatus, JobSummary } from '../protocol/index.js';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { buildProxyEvent, ProxyResultV1 } from './gateway-event.js';
-import { closeServer, listenOn } from './listen.js';
+import { answerClientError, closeServer, listenOn } from './listen.js';
 
 /** What invoking the backend returns: the function's payload, or that it failed. */
 export interface GatewayInvokeResult {
@@ -34,6 +34,17 @@ const DRAIN_FACTOR = 4;
 const DRAIN_IDLE_MS = 250;
 
 /**
+ * The methods an API Gateway route can name (`ANY` is these seven): a route key is a method
+ * of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT or ANY, and a path
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html;
+ * libaws deploys the API as an HTTP API with a `$default` route, lib/lambda.go). A request with
+ * another method (TRACE) never reaches the function: it is answered here, 405 with `Allow`
+ * (RFC 9110 §15.5.6), and never logged as an error. Methods Node's parser does not know
+ * (TRACK) get 501 from `answerClientError`.
+ */
+const ROUTABLE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+
+/**
  * Starts the local API gateway: each HTTP request becomes the payload-1.0 event AWS API
  * Gateway would send, the backend function is invoked with it, and its proxy result is
  * turned back into HTTP — so the page, the CLI and the SDK talk to it exactly as to AWS.
@@ -51,12 +62,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
   });
   server.keepAliveTimeout = 65_000;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', answerClientError);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!ROUTABLE_METHODS.has(req.method ?? '')) {
+      req.resume();
+      res.setHeader('allow', [...ROUTABLE_METHODS].join(', '));
+      sendGatewayError(res, 405, 'Method Not Allowed');
+      return;
+    }
     const body = await readLimitedBody(req, maxBodyBytes);
     if (body === null) {
       if (!req.complete) {
@@ -123,10 +137,18 @@ function sendGatewayError(res: ServerResponse, status: number, message: string, 
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
-    'x-amzn-errortype': status === 504 ? 'IntegrationTimeout' : status === 413 ? 'RequestTooLarge' : 'InternalServerErrorException',
+    ...(errorTypeOf(status) === undefined ? {} : { 'x-amzn-errortype': errorTypeOf(status) }),
     ...(requestId ? { 'x-amzn-requestid': requestId } : {}),
   });
   res.end(body);
+}
+
+/** API Gateway's x-amzn-ErrorType of a status it answers itself (none for the 405, which it does not document). */
+function errorTypeOf(status: number): string | undefined {
+  if (status === 504) return 'IntegrationTimeout';
+  if (status === 413) return 'RequestTooLarge';
+  if (status === 405) return undefined;
+  return 'InternalServerErrorException';
 }
 
 /**

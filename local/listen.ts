@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** Listens on host:port and resolves with the port; a port in use gets a message that says what to do. */
 export async function listenOn(server: Server, host: string, port: number, what: string): Promise<number> {
@@ -24,4 +25,18 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/**
+ * Answers a request Node's parser refused: 501 for a method it does not know (RFC 9110
+ * §15.6.2: "the server does not recognize the request method", e.g. TRACK), else 400.
+ * Either way without a body beyond the status and the connection closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_INVALID_METHOD' ? '501 Not Implemented' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
 }

@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { startLocalAws, LOCAL_HOST, type LambdaService, type LocalAws, type LocalIam } from './aws/index.js';
+import { startLocalAws, LOCAL_HOST, type FaultConfig, type LambdaService, type LocalAws, type LocalIam } from './aws/index.js';
 import { loadDeploymentPlan, type DeploymentPlan } from './deploy/plan.js';
 import { defaultInfraFiles } from './deploy/files.js';
 import { startGateway, type Gateway, type GatewayInvokeResult } from './gateway.js';
@@ -31,10 +32,21 @@ export interface RuntimeOptions {
    * (each is a Node process of about 80 MB that takes 100+ ms of CPU to start).
    */
   environmentConcurrency?: number;
+  /**
+   * Most worker processes per function (default: the machine's cores, at least 4, and for a
+   * function with reserved concurrency as many as it needs to run all of it). A burst beyond
+   * `environmentConcurrency` times this waits for room in the workers there are instead of
+   * starting more: 500 concurrent API requests once started 32 workers of about 110 MB each,
+   * which kept 3.5 GB resident, and their start-up on 2 cores took past Lambda's 10 s init
+   * limit.
+   */
+  maxEnvironments?: number;
   /** Extra environment for every function, over infra.yaml's `env` lines (tests, e.g. LOG_CAP_BYTES). */
   functionEnv?: Record<string, string>;
   /** Where the runtime says what it does (default: stdout). */
   log?: (line: string) => void;
+  /** Faults for the local AWS endpoint (`serve --faults`), in force once the runtime is provisioned. */
+  faults?: FaultConfig;
 }
 
 export interface Runtime {
@@ -44,13 +56,29 @@ export interface Runtime {
   aws: LocalAws;
   plan: DeploymentPlan;
   scheduler: Scheduler;
+  /**
+   * Stops the runtime: the API and the schedules stop at once; running jobs get SIGTERM in
+   * their environments and end with their exit code and a closing line (their runners
+   * still reach the local endpoint meanwhile); after `SHUTDOWN_GRACE_MS` whatever still runs
+   * is killed; then the endpoint closes.
+   */
   close(): Promise<void>;
+  /** Kills every execution environment and what it started, at once: for a close that overran its deadline. */
+  abort(): void;
 }
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_AWS_PORT = 4566;
 export const DEFAULT_DATA_DIR = '.aws-exec';
 const DEFAULT_ENVIRONMENT_CONCURRENCY = 16;
+/**
+ * How long running invocations get to end after SIGTERM before they are killed: the jobs'
+ * kill grace (KILL_GRACE_MS, 2 s by default) plus their final uploads, within the 5 s in
+ * which `aws-exec serve` must stop.
+ */
+export const SHUTDOWN_GRACE_MS = 3_000;
+
+const DEFAULT_MAX_ENVIRONMENTS = Math.max(4, availableParallelism());
 
 /**
  * Starts the deployment of `infra.yaml` on one machine: reads it with libaws's semantics
@@ -88,6 +116,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     for (const line of provisioned.log) log(`infra: ${line}`);
     await sweepLostJobs(lambda, plan, startedAt, log);
+        if (options.faults !== undefined) {
+      (await aws.loadFaults()).set(options.faults);
+      log(`faults: ${options.faults.rules.length} rule(s) in force on the local AWS endpoint (see local/aws/faults/README.md)`);
+    }
     gateway = await startGateway({
       host: LOCAL_HOST,
       port: options.port ?? DEFAULT_PORT,
@@ -127,7 +159,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       async close() {
         openScheduler.close();
         await openGateway.close();
+        await lambda.shutdown(SHUTDOWN_GRACE_MS);
         await aws.close();
+      },
+      abort() {
+        openScheduler.close();
+        lambda.killNow();
       },
     };
   } catch (error) {
@@ -140,6 +177,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
 /** Gives each function of infra.yaml its role (its `allow` and `policy` lines) and registers it. */
 function registerFunctions(iam: LocalIam, lambda: LambdaService, plan: DeploymentPlan, options: RuntimeOptions): void {
+  const environmentConcurrency = options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY;
   for (const fn of plan.functions) {
     iam.putRole(fn.role);
     lambda.registerFunction({
@@ -148,7 +186,9 @@ function registerFunctions(iam: LocalIam, lambda: LambdaService, plan: Deploymen
       timeoutSeconds: fn.timeoutSeconds,
       memoryMb: fn.memoryMb,
       reservedConcurrency: fn.reservedConcurrency,
-      environmentConcurrency: options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY,
+      environmentConcurrency,
+      // A reservation is a promise of that many jobs at once: never make it wait for room.
+      maxEnvironments: options.maxEnvironments ?? Math.max(DEFAULT_MAX_ENVIRONMENTS, Math.ceil(fn.reservedConcurrency / environmentConcurrency)),
       maxRetryAttempts: 2,
       role: fn.role.name,
       env: { ...fn.env, ...plan.localEnv, ...options.functionEnv },

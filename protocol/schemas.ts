@@ -171,10 +171,33 @@ export const JobSummary = z.object({
   exit: z.optional(z.int()),
   size: z.optional(z.int()),
   'cancel-requested': z.optional(z.boolean()),
+  /** The stored log is not the whole output (storage failed at the end); `exit` is still the real one when it was known. */
+  'log-incomplete': z.optional(z.boolean()),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 
-/** `GET /api/jobs` query. */
+/** Longest listing cursor the API accepts (it makes them far shorter). */
+export const MAX_LIST_CURSOR_LENGTH = 1024;
+
+/** A listing cursor: the `next` of an earlier `GET /api/jobs` answer, opaque to clients. */
+export const ListCursor = z.string().check(
+  z.regex(new RegExp(`^[A-Za-z0-9_.-]{1,${MAX_LIST_CURSOR_LENGTH}}$`), {
+    error: `Expected cursor to be the \`next\` of an earlier GET /api/jobs answer (up to ${MAX_LIST_CURSOR_LENGTH} characters of A-Z a-z 0-9 _ . -)`,
+  }),
+);
+
+const STATUS_LIST = new RegExp(`^(${JobStatus.options.join('|')})(,(${JobStatus.options.join('|')}))*$`);
+
+/** `status=` of `GET /api/jobs`: one status or several separated by commas (`queued,running`). */
+export const ListStatusFilter = z.pipe(
+  z.string().check(z.regex(STATUS_LIST, { error: `Expected status to be one or more of ${JobStatus.options.join(', ')}, separated by commas` })),
+  z.transform((text: string) => [...new Set(text.split(','))] as JobStatus[]),
+);
+
+/**
+ * `GET /api/jobs` query: at most `limit` jobs, newest first; only those in one of `status`;
+ * after the position `cursor` names (the `next` of the previous page, with the same `status`).
+ */
 export const ListJobsQuery = z.object({
   limit: z._default(
     z.pipe(
@@ -183,11 +206,17 @@ export const ListJobsQuery = z.object({
     ),
     50,
   ),
+  status: z.optional(ListStatusFilter),
+  cursor: z.optional(ListCursor),
 });
 export type ListJobsQuery = z.infer<typeof ListJobsQuery>;
 
-/** `GET /api/jobs` answer. */
-export const ListJobsResponse = z.object({ jobs: z.array(JobSummary) });
+/**
+ * `GET /api/jobs` answer: a page of jobs, and `next` when more may follow (pass it as
+ * `cursor`, with the same `status`, for the next page). Jobs that start meanwhile come
+ * before the first page, never inside later ones.
+ */
+export const ListJobsResponse = z.object({ jobs: z.array(JobSummary), next: z.optional(ListCursor) });
 export type ListJobsResponse = z.infer<typeof ListJobsResponse>;
 
 /** A registered command, with its argument JSON Schema (for the web form and the CLI). */

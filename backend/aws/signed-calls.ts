@@ -11,7 +11,14 @@ import type { AwsCredentialIdentity, ChecksumConstructor, HashConstructor, Provi
  * the same request signed with the SDK's own SigV4 signer. The SDK is still what knows
  * where a service lives: one request per client is run through its stack up to the point
  * where it would be signed, and its endpoint and headers are reused; retries (throttling,
- * 5xx, dropped connections: three attempts with jittered backoff) are kept small here.
+ * 5xx, dropped connections) are kept small here: up to eight attempts with full-jitter
+ * exponential backoff (ceilings 50 ms doubling to 2 s, about 5 s in all). Eight, not the SDK's
+ * three: a job's claim that fails is retried by Lambda only a minute later (the async retry),
+ * and under 50 % DynamoDB throttling (three failures in a row: one call in eight) each of two
+ * runs of 20 jobs had a job that started a minute late (test/chaos/faults.test.ts with
+ * DDB_RATE=0.5; eight failures in a row: one call in 256); AWS's own DynamoDB guidance is to retry
+ * throttling with backoff until it passes
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff).
  */
 
 /** What the SDK client contributes: its stack (to learn the endpoint) and its resolved config. */
@@ -50,7 +57,9 @@ export class AwsCallError extends Error {
 }
 
 const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
-const ATTEMPTS = 3;
+const ATTEMPTS = 8;
+const FIRST_DELAY_CEILING_MS = 50;
+const MAX_DELAY_CEILING_MS = 2_000;
 const TIMEOUT_MS = 30_000;
 const RETRYABLE_NAMES = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'TooManyRequestsException']);
 
@@ -94,10 +103,15 @@ export function createSignedSender(client: SdkClientLike, probe: SdkCommandLike,
         } catch (error) {
           if (attempt >= ATTEMPTS) throw error;
         }
-        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * Math.random()));
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
       }
     },
   };
+}
+
+/** The pause after failed attempt number `attempt` (1-based): full jitter under a doubling, capped ceiling. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  return random() * Math.min(MAX_DELAY_CEILING_MS, FIRST_DELAY_CEILING_MS * 2 ** (attempt - 1));
 }
 
 /** Throws the service error an answer carries (JSON `__type`/`Type` and message), naming it as the SDK would. */

@@ -104,7 +104,7 @@ export function createOpenApiDocument(version: VersionResponse): OpenApiDocument
       [PATHS.jobs]: {
         get: {
           operationId: 'listJobs',
-          summary: "The caller's recent jobs, newest first.",
+          summary: "A page of the caller's jobs, newest first, optionally of some statuses; `next` is the cursor of the page after (a cursor altered or from another key or filter: 400).",
           requestParams: { query: ListJobsQuery },
           responses: { '200': json('The jobs.', ListJobsResponse), ...AUTH_ERRORS },
         },

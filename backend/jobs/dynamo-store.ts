@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   GetCommand,
   PutCommand,
@@ -9,8 +10,9 @@ import {
 import type { DynamoCalls } from '../aws/dynamo-calls.js';
 import { scanItems } from '../aws/scan.js';
 import { awsErrorName } from '../errors.js';
+import { queryJobPage } from './list-query.js';
 import { JOB_ID_PREFIX, jobRecordId, parseJobRecord, type JobRecord } from './record.js';
-import type { CancelResult, JobStore } from './store.js';
+import type { CancelResult, JobClaim, JobStore } from './store.js';
 
 const NAMES = {
   '#status': 'status',
@@ -24,6 +26,10 @@ const NAMES = {
   '#endedAt': 'ended-at',
   '#uploadedBytes': 'uploaded-bytes',
   '#uploads': 'uploads',
+  '#aliveUntil': 'alive-until',
+  '#claimToken': 'claim-token',
+  '#pendingExit': 'pending-exit',
+  '#logIncomplete': 'log-incomplete',
 } as const;
 
 type Names = keyof typeof NAMES;
@@ -37,8 +43,9 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 /**
- * Job records in the project's DynamoDB table (key: `id` only). With `calls`, the writes
- * every job makes (create, claim, end) skip the SDK's stack (see aws/signed-calls.ts).
+ * Job records in the project's DynamoDB table (key: `id`; listed through the jobs-by-auth-name
+ * index). With `calls`, the writes every job makes (create, claim, end) skip the SDK's stack
+ * (see aws/signed-calls.ts).
  */
 export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table: string; calls?: DynamoCalls }): JobStore {
   const { ddb, table: TableName } = deps;
@@ -51,11 +58,8 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
     return parseJobRecord(found.Item);
   };
 
-  // The key is only `id`, so finding a name's jobs is a Scan with a filter: each call reads
-  // the whole table (every job of every name, plus the auth items) and pays read capacity
-  // for all of it. That is acceptable here because the TTL attribute bounds the table to
-  // the last JOB_TTL_DAYS of jobs and listing is an occasional, human-driven call; a
-  // deployment with many users would add a GSI on auth-name + started-at.
+  // The sweep's search for unfinished jobs (rare: every 5 minutes) scans the table; listing
+  // a name's jobs queries that name's partition of the jobs-by-auth-name index (list-query.ts).
   const scanJobs = async (filter: string, values: Record<string, unknown>, names: Record<string, string>) => {
     const records: JobRecord[] = [];
     const items = scanItems(ddb, {
@@ -84,25 +88,49 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
     getJob,
 
     async claimJob(uid, authName, claim) {
+      // A token of this call: the write is retried on 5xx, throttling and dropped connections
+      // (aws/signed-calls.ts), and a retry of a claim that was applied the first time finds the
+      // job no longer queued; the token tells that claim from a duplicate event's, even one
+      // made in the same millisecond.
+      const token = randomUUID();
+      const set = claimSet(claim, token);
       try {
         const result = await update({
           TableName,
           Key: { id: jobRecordId(uid) },
-          UpdateExpression: 'SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline',
+          UpdateExpression: set.expression,
           ConditionExpression: '#status = :queued AND #authName = :authName',
-          ExpressionAttributeNames: namesFor('#status', '#claimedAt', '#deadline', '#authName'),
-          ExpressionAttributeValues: {
-            ':running': 'running',
-            ':queued': 'queued',
-            ':claimedAt': claim.claimedAt,
-            ':deadline': claim.deadline,
-            ':authName': authName,
-          },
+          ExpressionAttributeNames: { ...set.names, ...namesFor('#authName') },
+          ExpressionAttributeValues: { ...set.values, ':queued': 'queued', ':authName': authName },
           ReturnValues: 'ALL_NEW',
         });
         return parseJobRecord(result.Attributes);
       } catch (error) {
-        if (isConditionFailure(error)) return undefined;
+        if (!isConditionFailure(error)) throw error;
+        const found = await getJob(uid);
+        return found !== undefined && found.status === 'running' && found['claim-token'] === token ? found : undefined;
+      }
+    },
+
+    async renewLease(uid, claimedAt, aliveUntil, pendingExit) {
+      const withExit = pendingExit !== undefined;
+      try {
+        await update({
+          TableName,
+          Key: { id: jobRecordId(uid) },
+          UpdateExpression: `SET #aliveUntil = :aliveUntil${withExit ? ', #pendingExit = :pendingExit' : ''}`,
+          ConditionExpression: '#status = :running AND #claimedAt = :claimedAt',
+          ExpressionAttributeNames: namesFor('#aliveUntil', '#status', '#claimedAt', ...(withExit ? (['#pendingExit'] as const) : [])),
+          ExpressionAttributeValues: {
+            ':aliveUntil': aliveUntil,
+            ':running': 'running',
+            ':claimedAt': claimedAt,
+            ...(withExit ? { ':pendingExit': pendingExit } : {}),
+          },
+        });
+        return 'renewed';
+      } catch (error) {
+        if (isConditionFailure(error)) return 'lost';
         throw error;
       }
     },
@@ -141,48 +169,58 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
       }
     },
 
-    async finishJob(uid, end) {
-      const fields: [Names, string, number | undefined][] = [
+    async finishJob(uid, end, claimedAt) {
+      const fields: [Names, string, number | boolean | undefined][] = [
         ['#exit', ':exit', end.exit],
         ['#endedAt', ':endedAt', end.endedAt],
         ['#size', ':size', end.size],
         ['#uploadedBytes', ':uploadedBytes', end.uploadedBytes],
         ['#uploads', ':uploads', end.uploads],
+        ['#logIncomplete', ':logIncomplete', end.logIncomplete || undefined],
       ];
-      const set = fields.filter((field): field is [Names, string, number] => field[2] !== undefined);
-      await update({
-        TableName,
-        Key: { id: jobRecordId(uid) },
-        UpdateExpression: `SET #status = :exited, ${set.map(([name, value]) => `${name} = ${value}`).join(', ')}`,
-        ConditionExpression: 'attribute_exists(id)',
-        ExpressionAttributeNames: namesFor('#status', ...set.map(([name]) => name)),
-        ExpressionAttributeValues: { ':exited': 'exited', ...Object.fromEntries(set.map(([, value, number]) => [value, number])) },
-      });
+      const set = fields.filter((field): field is [Names, string, number | boolean] => field[2] !== undefined);
+      const owned = claimedAt !== undefined;
+      try {
+        await update({
+          TableName,
+          Key: { id: jobRecordId(uid) },
+          UpdateExpression: `SET #status = :exited, ${set.map(([name, value]) => `${name} = ${value}`).join(', ')} REMOVE #pendingExit`,
+          ConditionExpression: owned ? 'attribute_exists(id) AND #claimedAt = :claimedAt' : 'attribute_exists(id)',
+          ExpressionAttributeNames: namesFor('#status', '#pendingExit', ...set.map(([name]) => name), ...(owned ? (['#claimedAt'] as const) : [])),
+          ExpressionAttributeValues: {
+            ':exited': 'exited',
+            ...Object.fromEntries(set.map(([, value, given]) => [value, given])),
+            ...(owned ? { ':claimedAt': claimedAt } : {}),
+          },
+        });
+        return true;
+      } catch (error) {
+        if (owned && isConditionFailure(error)) return false;
+        throw error;
+      }
     },
 
-    async listJobs(authName, limit) {
-      const records = await scanJobs('#authName = :authName', { ':authName': authName }, namesFor('#authName'));
-      return records.sort((a, b) => b['started-at'] - a['started-at'] || (a.uid < b.uid ? 1 : -1)).slice(0, limit);
-    },
+    listJobs: (authName, options) => queryJobPage(ddb, TableName, authName, options),
 
     listUnfinishedJobs: () => scanJobs('#status <> :exited', { ':exited': 'exited' }, namesFor('#status')),
 
     async takeOverJob(seen, claim) {
       const sameClaim = seen['claimed-at'] === undefined ? 'attribute_not_exists(#claimedAt)' : '#claimedAt = :seenClaimedAt';
+      const sameLease = seen['alive-until'] === undefined ? 'attribute_not_exists(#aliveUntil)' : '#aliveUntil = :seenAliveUntil';
+      const set = claimSet(claim);
       try {
         await ddb.send(
           new UpdateCommand({
             TableName,
             Key: { id: jobRecordId(seen.uid) },
-            UpdateExpression: 'SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline',
-            ConditionExpression: `#status = :seenStatus AND ${sameClaim}`,
-            ExpressionAttributeNames: namesFor('#status', '#claimedAt', '#deadline'),
+            UpdateExpression: set.expression,
+            ConditionExpression: `#status = :seenStatus AND ${sameClaim} AND ${sameLease}`,
+            ExpressionAttributeNames: { ...set.names, ...namesFor('#aliveUntil') },
             ExpressionAttributeValues: {
-              ':running': 'running',
+              ...set.values,
               ':seenStatus': seen.status,
-              ':claimedAt': claim.claimedAt,
-              ':deadline': claim.deadline,
               ...(seen['claimed-at'] === undefined ? {} : { ':seenClaimedAt': seen['claimed-at'] }),
+              ...(seen['alive-until'] === undefined ? {} : { ':seenAliveUntil': seen['alive-until'] }),
             },
           }),
         );
@@ -191,6 +229,23 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
         if (isConditionFailure(error)) return false;
         throw error;
       }
+    },
+  };
+}
+
+/** The update that sets a claim: running, claim time, deadline and, when given, the lease. */
+function claimSet(claim: JobClaim, token?: string): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const lease = claim.aliveUntil !== undefined;
+  const tokenSet = token === undefined ? '' : ', #claimToken = :claimToken';
+  return {
+    expression: `SET #status = :running, #claimedAt = :claimedAt, #deadline = :deadline${lease ? ', #aliveUntil = :aliveUntil' : ''}${tokenSet}`,
+    names: namesFor('#status', '#claimedAt', '#deadline', ...(lease ? (['#aliveUntil'] as const) : []), ...(token === undefined ? [] : (['#claimToken'] as const))),
+    values: {
+      ...(token === undefined ? {} : { ':claimToken': token }),
+      ':running': 'running',
+      ':claimedAt': claim.claimedAt,
+      ':deadline': claim.deadline,
+      ...(lease ? { ':aliveUntil': claim.aliveUntil } : {}),
     },
   };
 }

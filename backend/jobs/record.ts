@@ -4,6 +4,17 @@ import { JobAuthName, JobStatus, PushUrls, Uid, type JobSummary } from '../../pr
 /** Prefix of the table ids of job records: `job.<uid>`. */
 export const JOB_ID_PREFIX = 'job.';
 
+/**
+ * The table's global secondary index that lists one auth name's jobs (infra.yaml declares it):
+ * partition key `auth-name` (S), sort key `started-at` (N), every attribute projected. Job
+ * records have carried both attributes since the first release, so records written before
+ * the index existed are in it too (DynamoDB backfills an index added to a table, and so does
+ * the local endpoint): no migration. Items without them (auth keys) are not in it. Once the
+ * index exists, DynamoDB refuses any write of an item whose `auth-name` is not a string or
+ * `started-at` not a number.
+ */
+export const JOBS_BY_AUTH_NAME_INDEX = 'jobs-by-auth-name';
+
 /** The table id of a job's record. */
 export function jobRecordId(uid: string): string {
   return `${JOB_ID_PREFIX}${uid}`;
@@ -27,6 +38,18 @@ export const JobRecord = z.object({
   'claimed-at': z.number().int().optional(),
   /** When the runner is surely gone: claim time + timeout + the margin for the final upload. */
   deadline: z.number().int().optional(),
+  /**
+   * Until when the runner's last heartbeat vouches for it (epoch ms, the runner's clock): a
+   * running job whose lease ran out has lost its runner and is closed as lost. Absent on
+   * records of runners from before heartbeats (they are judged by `deadline` only).
+   */
+  'alive-until': z.number().int().optional(),
+  /** A random token of the claim that set `claimed-at` (tells a retried write of it from another claim). */
+  'claim-token': z.string().optional(),
+  /** The command's exit code, recorded by a runner whose final writes are slow, so that a closer keeps it. */
+  'pending-exit': z.number().int().optional(),
+  /** The stored log is not the whole output (its final upload failed, or a closer could not append its line). */
+  'log-incomplete': z.boolean().optional(),
   'cancel-requested': z.boolean().optional(),
   'cancel-requested-at': z.number().int().optional(),
   exit: z.number().int().optional(),
@@ -46,7 +69,20 @@ export const MAX_LISTED_RPC_ARGS_BYTES = 8192;
 /** The fields a new (queued) job's record starts with. */
 export type NewJobRecord = Omit<
   JobRecord,
-  'id' | 'status' | 'claimed-at' | 'deadline' | 'cancel-requested' | 'cancel-requested-at' | 'exit' | 'size' | 'ended-at' | 'uploaded-bytes' | 'uploads'
+  | 'id'
+  | 'status'
+  | 'claimed-at'
+  | 'deadline'
+  | 'alive-until'
+  | 'pending-exit'
+  | 'log-incomplete'
+  | 'cancel-requested'
+  | 'cancel-requested-at'
+  | 'exit'
+  | 'size'
+  | 'ended-at'
+  | 'uploaded-bytes'
+  | 'uploads'
 >;
 
 /** Reads a stored item as a job record, or undefined when it is not one. */
@@ -68,5 +104,6 @@ export function summarizeJob(record: JobRecord): JobSummary {
     ...(record.exit !== undefined ? { exit: record.exit } : {}),
     ...(record.size !== undefined ? { size: record.size } : {}),
     ...(record['cancel-requested'] ? { 'cancel-requested': true } : {}),
+    ...(record['log-incomplete'] ? { 'log-incomplete': true } : {}),
   };
 }

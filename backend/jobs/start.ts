@@ -73,9 +73,10 @@ async function abandonJob(deps: StartJobDeps, uid: string, why: string): Promise
   const record = await deps.jobs.getJob(uid);
   if (!record || record.status !== 'queued') return false;
   const now = (deps.now ?? Date.now)();
-  if (!(await deps.jobs.takeOverJob(record, { claimedAt: now, deadline: now + 60_000 }))) return false;
+  const claim = { claimedAt: now, deadline: now + 60_000, aliveUntil: now + 60_000 };
+  if (!(await deps.jobs.takeOverJob(record, claim))) return false;
   try {
-    await closeJob(deps, record, EXIT.failure, `[aws-exec] ${why}`);
+    await closeJob(deps, record, EXIT.failure, `[aws-exec] ${why}`, claim.claimedAt);
   } catch (error) {
     deps.logger.error('could not close an abandoned job', { uid, error });
   }

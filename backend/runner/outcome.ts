@@ -1,4 +1,6 @@
+import { constants } from 'node:os';
 import { EXIT } from '../../protocol/index.js';
+import { cutText } from '../log.js';
 import type { ProcessEnd } from './subprocess.js';
 
 /** A job's exit code and, when the exit was not a normal one, the closing log line saying why. */
@@ -7,20 +9,35 @@ export interface Outcome {
   line?: string;
 }
 
-/** Why the runner stopped a job. */
-export type StopReason = { kind: 'timeout'; afterMs: number } | { kind: 'cancel' };
+/**
+ * Why the runner stopped a job: its timeout, a cancel request, the process running it
+ * shutting down (SIGTERM), or a closer that took the job over (its lease had run out).
+ */
+export type StopReason = { kind: 'timeout'; afterMs: number } | { kind: 'cancel' } | { kind: 'shutdown' } | { kind: 'taken-over' };
 
 const PREFIX = '[aws-exec]';
+/** The exit code of a job stopped by a shutdown: as a process killed by SIGTERM. */
+const EXIT_SHUTDOWN = EXIT.signalBase + constants.signals.SIGTERM;
+/** Longest program name quoted in a closing line. */
+const MAX_PROGRAM_CHARS = 256;
 
 /** The outcome of a job the runner stopped. */
 export function outcomeOfStop(reason: StopReason): Outcome {
-  return reason.kind === 'timeout'
-    ? { exit: EXIT.timeout, line: `${PREFIX} timed out after ${formatDuration(reason.afterMs)}` }
-    : { exit: EXIT.cancelled, line: `${PREFIX} cancelled` };
+  switch (reason.kind) {
+    case 'timeout':
+      return { exit: EXIT.timeout, line: `${PREFIX} timed out after ${formatDuration(reason.afterMs)}` };
+    case 'cancel':
+      return { exit: EXIT.cancelled, line: `${PREFIX} cancelled` };
+    case 'shutdown':
+      return { exit: EXIT_SHUTDOWN, line: `${PREFIX} stopped: the runtime running this job is shutting down (SIGTERM); exit ${EXIT_SHUTDOWN}` };
+    case 'taken-over':
+      return { exit: EXIT.lost, line: `${PREFIX} the job was closed as lost while its runner was unreachable; exit ${EXIT.lost}` };
+  }
 }
 
 /** The outcome of a subprocess that ended on its own (or could not start). */
-export function outcomeOfProcess(end: ProcessEnd, program: string): Outcome {
+export function outcomeOfProcess(end: ProcessEnd, argv0: string): Outcome {
+  const program = cutText(argv0, MAX_PROGRAM_CHARS);
   switch (end.kind) {
     case 'exited':
       return { exit: end.code };
@@ -29,7 +46,8 @@ export function outcomeOfProcess(end: ProcessEnd, program: string): Outcome {
     case 'not-started':
       if (end.errno === 'ENOENT') return { exit: 127, line: `${PREFIX} command not found: ${program}` };
       if (end.errno === 'EACCES') return { exit: 126, line: `${PREFIX} permission denied: ${program}` };
-      return { exit: 127, line: `${PREFIX} could not start ${program}: ${end.message}` };
+      // The message may quote the program again (`spawn <program> ENAMETOOLONG`).
+      return { exit: 127, line: `${PREFIX} could not start ${program}: ${cutText(end.message, MAX_PROGRAM_CHARS)}` };
   }
 }
 

@@ -7,10 +7,12 @@ import type { LogObjects } from '../jobs/objects.js';
 import type { JobRecord } from '../jobs/record.js';
 import { adoptRecordlessJob } from '../jobs/recordless.js';
 import type { JobEnd, JobStore } from '../jobs/store.js';
-import type { Logger } from '../log.js';
+import { cutText, type Logger } from '../log.js';
 import { LogShipper } from '../shipper/shipper.js';
 import { createBucketSink, createPushSink, type LogSink } from '../shipper/sinks.js';
-import { startJobControl, type JobControl } from './control.js';
+import { finishIfLost } from '../sweep/close-lost.js';
+import { createJobControl, type JobControl } from './control.js';
+import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { outcomeOfFailure, outcomeOfProcess, outcomeOfStop, type Outcome } from './outcome.js';
 import { runRpc } from './rpc.js';
 import { runSubprocess } from './subprocess.js';
@@ -46,6 +48,10 @@ export interface RunTimings {
 }
 
 const FINISH_ATTEMPTS = 5;
+/** When the final writes take longer than this, the exit code goes on the record first. */
+const PENDING_EXIT_AFTER_MS = 1_000;
+/** Longest program (argv[0]) or rpc-name quoted in the job-end log line. */
+const MAX_PROGRAM_CHARS = 256;
 /** How much longer than the invocation's remaining time the bucket writers stay valid. */
 const WRITER_SLACK_MS = 60_000;
 
@@ -56,60 +62,122 @@ const WRITER_SLACK_MS = 60_000;
  */
 export async function runJob(deps: RunnerDeps, event: JobEvent, context: InvocationContext): Promise<RunResult> {
   const now = deps.now ?? Date.now;
+  const { config } = deps;
   const startedAt = now();
   const remainingMs = context.getRemainingTimeInMillis();
-  const marginMs = Math.min(deps.config.finalShipMarginMs, Math.floor(remainingMs / 4));
+  const marginMs = Math.min(config.finalShipMarginMs, Math.floor(remainingMs / 4));
   const budgetMs = Math.max(1, remainingMs - marginMs);
   const timeoutMs = event.timeout ? Math.min(event.timeout * 1000, budgetMs) : budgetMs;
   const clock = performance.now();
   const pushUrls = event['push-urls'];
-  const claim = () => deps.jobs.claimJob(event.uid, event['auth-name'], { claimedAt: startedAt, deadline: startedAt + timeoutMs + marginMs });
+  const claim = () =>
+    deps.jobs.claimJob(event.uid, event['auth-name'], { claimedAt: startedAt, deadline: startedAt + timeoutMs + marginMs, aliveUntil: now() + config.leaseMs });
   let claimed = await claim();
   // An event with no record at all was queued by the Go backend before the switch: run it.
   if (!claimed && (await adoptRecordlessJob(deps, event))) claimed = await claim();
-  if (!claimed) {
-    deps.logger.info('job already claimed or unknown; not running it again', { uid: event.uid });
-    return { status: 'skipped', reason: 'already claimed' };
-  }
+  if (!claimed) return skipClaimedJob(deps, event);
   deps.logger.info('job started', { uid: event.uid, 'auth-name': event['auth-name'], ...describeJobKind(event) });
   // The bucket's writers (presigned URLs, valid past the invocation's end) are made while the command starts.
   const sink = pushUrls ? createPushSink(deps.fetch, pushUrls) : openBucketSink(deps, event, Math.ceil((remainingMs + WRITER_SLACK_MS) / 1000));
-  const shipper = new LogShipper({ sink, capBytes: deps.config.logCapBytes, ship: deps.config.ship, logger: deps.logger, now });
-  const claimedAt = performance.now();
-  let outcome: Outcome;
-  try {
-    outcome = await runCommand(deps, event, claimed, shipper, timeoutMs);
-  } catch (error) {
-    deps.logger.error('the runner failed while the job ran', { uid: event.uid, error });
-    outcome = outcomeOfFailure(1, 'internal error in the runner');
-  }
-  const ranAt = performance.now();
-  // The final writes must be done before the invocation's end.
-  const deadlineAt = startedAt + remainingMs - 1_000;
-  const shipped = await shipper.finish(outcome.exit, outcome.line, { deadlineAt });
-  const shippedAt = performance.now();
-  await recordEnd(
-    deps,
-    event.uid,
-    { exit: outcome.exit, size: shipped.size, endedAt: now(), uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads },
-    deadlineAt,
-  );
-  const round = (ms: number) => Math.round(ms * 10) / 10;
-  const timings: RunTimings = {
-    claimMs: round(claimedAt - clock),
-    runMs: round(ranAt - claimedAt),
-    finishMs: round(shippedAt - ranAt),
-    recordMs: round(performance.now() - shippedAt),
-  };
-  const result = { exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads, timings };
-  deps.logger.info('job finished', {
-    uid: event.uid,
-    'auth-name': event['auth-name'],
-    ...describeJobKind(event),
-    durationMs: round(performance.now() - clock),
-    ...result,
+  const shipper = new LogShipper({ sink, capBytes: config.logCapBytes, ship: config.ship, logger: deps.logger, now });
+  const control = createJobControl({
+    timeoutMs,
+    cancelCheckMs: config.cancelCheckMs,
+    readCancelRequested: () => deps.jobs.readCancelRequested(event.uid),
+    logger: deps.logger,
   });
-  return { status: 'finished', ...result };
+  const heartbeat = startHeartbeat({
+    everyMs: config.heartbeatMs,
+    leaseMs: config.leaseMs,
+    renew: (aliveUntil, pendingExit) => deps.jobs.renewLease(event.uid, startedAt, aliveUntil, pendingExit),
+    onLost: () => {
+      shipper.abandon();
+      control.stop({ kind: 'taken-over' });
+    },
+    logger: deps.logger,
+    now,
+  });
+  try {
+    const claimedAt = performance.now();
+    let outcome: Outcome;
+    try {
+      outcome = await runCommand(deps, event, claimed, shipper, control);
+    } catch (error) {
+      deps.logger.error('the runner failed while the job ran', { uid: event.uid, error });
+      outcome = outcomeOfFailure(1, 'internal error in the runner');
+    }
+    const ranAt = performance.now();
+    if (heartbeat.lost) return { status: 'skipped', reason: 'taken over: a closer ended the job while its runner was unreachable' };
+    const shipped = await finishObjects(shipper, heartbeat, outcome, Math.min(startedAt + remainingMs - 1_000, now() + config.finalWriteWindowMs));
+    const shippedAt = performance.now();
+    if (heartbeat.lost) return { status: 'skipped', reason: 'taken over while the end was written' };
+    const end: JobEnd = {
+      exit: outcome.exit,
+      size: shipped.size,
+      endedAt: now(),
+      uploadedBytes: shipper.uploadedBytes,
+      uploads: shipper.uploads,
+      ...(shipped.complete ? {} : { logIncomplete: true }),
+    };
+    await recordEnd(deps, event.uid, end, startedAt, startedAt + remainingMs - 1_000);
+    const round = (ms: number) => Math.round(ms * 10) / 10;
+    const timings: RunTimings = {
+      claimMs: round(claimedAt - clock),
+      runMs: round(ranAt - claimedAt),
+      finishMs: round(shippedAt - ranAt),
+      recordMs: round(performance.now() - shippedAt),
+    };
+    const result = { exit: outcome.exit, size: shipped.size, uploadedBytes: shipper.uploadedBytes, uploads: shipper.uploads, timings };
+    deps.logger.info('job finished', {
+      uid: event.uid,
+      'auth-name': event['auth-name'],
+      ...describeJobKind(event),
+      durationMs: round(performance.now() - clock),
+      ...result,
+      ...(shipped.complete ? {} : { 'log-incomplete': true }),
+    });
+    return { status: 'finished', ...result };
+  } finally {
+    heartbeat.stop();
+    control.dispose();
+  }
+}
+
+/**
+ * Writes the final log, exit and size, retrying until `deadlineAt`. If that takes longer
+ * than a moment (storage failing), the exit code goes on the record first, so that should
+ * this runner die meanwhile, whoever closes the job keeps the real code. If the final log
+ * cannot be written, the log object is rewritten as what it held plus a line saying so.
+ */
+async function finishObjects(shipper: LogShipper, heartbeat: Heartbeat, outcome: Outcome, deadlineAt: number) {
+  const slow = setTimeout(() => void heartbeat.recordPendingExit(outcome.exit), PENDING_EXIT_AFTER_MS);
+  try {
+    return await shipper.finish(outcome.exit, outcome.line, {
+      deadlineAt,
+      describeLoss: (lostBytes) =>
+        `[aws-exec] the log could not be stored whole: the last ${lostBytes} bytes of output are lost (storage refused the uploads); exit ${outcome.exit}`,
+    });
+  } finally {
+    clearTimeout(slow);
+  }
+}
+
+/**
+ * An event for a job already claimed: a retried or duplicated event. Lambda retries an
+ * event whose invocation failed (the runner died: killed, out of memory), so if the job's
+ * runner is gone its lease has run out by now, and the job is closed here.
+ */
+async function skipClaimedJob(deps: RunnerDeps, event: JobEvent): Promise<RunResult> {
+  const record = await deps.jobs.getJob(event.uid);
+  if (record && record['auth-name'] === event['auth-name'] && record.status === 'running') {
+    const after = await finishIfLost(deps, record);
+    if (after.status === 'exited') {
+      deps.logger.info('closed a job whose runner was lost', { uid: event.uid, exit: after.exit });
+      return { status: 'skipped', reason: 'closed: its runner was lost' };
+    }
+  }
+  deps.logger.info('job already claimed or unknown; not running it again', { uid: event.uid });
+  return { status: 'skipped', reason: 'already claimed' };
 }
 
 /**
@@ -117,7 +185,9 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
  * the registered command's name (never its arguments).
  */
 function describeJobKind(event: JobEvent): { kind: 'argv'; program: string } | { kind: 'rpc'; 'rpc-name': string } {
-  return event.argv ? { kind: 'argv', program: event.argv[0] ?? '' } : { kind: 'rpc', 'rpc-name': event['rpc-name'] ?? '' };
+  return event.argv
+    ? { kind: 'argv', program: cutText(event.argv[0] ?? '', MAX_PROGRAM_CHARS) }
+    : { kind: 'rpc', 'rpc-name': cutText(event['rpc-name'] ?? '', MAX_PROGRAM_CHARS) };
 }
 
 /**
@@ -143,14 +213,9 @@ function openBucketSink(deps: RunnerDeps, event: JobEvent, expiresInSeconds: num
   };
 }
 
-async function runCommand(deps: RunnerDeps, event: JobEvent, claimed: JobRecord, shipper: LogShipper, timeoutMs: number): Promise<Outcome> {
+async function runCommand(deps: RunnerDeps, event: JobEvent, claimed: JobRecord, shipper: LogShipper, control: JobControl): Promise<Outcome> {
   if (claimed['cancel-requested']) return outcomeOfStop({ kind: 'cancel' });
-  const control = startJobControl({
-    timeoutMs,
-    cancelCheckMs: deps.config.cancelCheckMs,
-    readCancelRequested: () => deps.jobs.readCancelRequested(event.uid),
-    logger: deps.logger,
-  });
+  control.start();
   try {
     const missing = await checkWorkingDirectory(deps.config.jobWorkingDirectory);
     if (missing) return missing;
@@ -169,6 +234,7 @@ async function runArgv(deps: RunnerDeps, argv: string[], shipper: LogShipper, co
     signal: control.signal,
     killGraceMs: deps.config.killGraceMs,
     cwd: deps.config.jobWorkingDirectory,
+    containment: { sweepOrphans: deps.config.sweepOrphans },
   });
   return outcomeOfProcess(end, argv[0] ?? '');
 }
@@ -201,15 +267,17 @@ async function runNamed(deps: RunnerDeps, event: JobEvent, shipper: LogShipper, 
 }
 
 /**
- * Records the job's end, retrying with backoff; no pause after the last attempt, and none
- * that would end past `deadlineAt`. Exit and size are already written, so a record left
- * unfinished is only a stale status, which the sweep closes.
+ * Records the job's end (while the job is still this runner's claim), retrying with
+ * backoff; no pause after the last attempt, and none that would end past `deadlineAt`.
+ * Exit and size are already written, so a record left unfinished is only a stale status,
+ * which the next reader or the sweep closes once the lease runs out (keeping the exit code
+ * when the heartbeat recorded it).
  */
-async function recordEnd(deps: RunnerDeps, uid: string, end: JobEnd, deadlineAt: number): Promise<void> {
+async function recordEnd(deps: RunnerDeps, uid: string, end: JobEnd, claimedAt: number, deadlineAt: number): Promise<void> {
   const now = deps.now ?? Date.now;
   for (let attempt = 1; ; attempt++) {
     try {
-      await deps.jobs.finishJob(uid, end);
+      if (!(await deps.jobs.finishJob(uid, end, claimedAt))) deps.logger.warn('the job was taken over before its end was recorded', { uid });
       return;
     } catch (error) {
       const pauseMs = 100 * 2 ** attempt;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { openJobContainment, type ContainmentOptions, type JobContainment } from './containment.js';
 import { openOutputPipe } from './output-pipe.js';
 
 /** How a subprocess ended. */
@@ -13,22 +14,26 @@ export interface SubprocessOptions {
   argv: readonly string[];
   /** Receives the output of stdout and stderr together, in order, bytes as written. */
   onOutput(chunk: Buffer): void;
-  /** Aborting it ends the process group: SIGTERM, then SIGKILL after `killGraceMs`. */
+  /** Aborting it ends the job: SIGTERM to all its processes, then SIGKILL after `killGraceMs`. */
   signal: AbortSignal;
   killGraceMs: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** After the main process exits, how long its leftovers may keep the output open. */
   drainMs?: number;
+  /** How the job's processes are held: a cgroup where one can be made, else /proc tracking (see containment.ts). */
+  containment?: ContainmentOptions;
 }
 
 const DEFAULT_DRAIN_MS = 200;
 
 /**
  * Runs argv in its own process group with stdin closed and stdout+stderr on one channel.
- * A job is its process group: when the main process exits, whatever it left running in
- * the group is killed once the output drains (or after `drainMs`), so that nothing runs
- * on into the next invocation of a reused execution environment.
+ * Everything the job starts is held (a cgroup, or /proc tracking: containment.ts): when
+ * the main process exits, whatever it left running — in its group, or detached with
+ * setsid, daemonized, with a scrubbed environment — is killed once the output drains (or
+ * after `drainMs`), so that nothing runs on into the next invocation of a reused
+ * execution environment. It returns once those processes are gone.
  */
 export async function runSubprocess(options: SubprocessOptions): Promise<ProcessEnd> {
   const [file, ...args] = options.argv;
@@ -39,34 +44,39 @@ export async function runSubprocess(options: SubprocessOptions): Promise<Process
     pipe.reader.once('close', () => resolve());
     pipe.reader.on('error', () => undefined);
   });
+  const held = openJobContainment(options.containment);
   let child: ChildProcess;
   try {
-    child = spawn(file, args, {
-      stdio: ['ignore', pipe.writeEnd, pipe.writeEnd],
-      detached: true,
-      env: options.env ?? process.env,
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-    });
+    child = held.spawnInside(() =>
+      spawn(file, args, {
+        stdio: ['ignore', pipe.writeEnd, pipe.writeEnd],
+        detached: true,
+        env: held.environment(options.env ?? process.env),
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+      }),
+    );
   } catch (error) {
     // spawn throws synchronously for arguments it cannot pass (e.g. a NUL byte).
     pipe.closeWriteEnd();
     pipe.reader.destroy();
+    await held.killAll();
     return { kind: 'not-started', errno: errnoOf(error) ?? 'EINVAL', message: messageOf(error) };
   } finally {
     pipe.closeWriteEnd();
   }
+  if (child.pid !== undefined) held.adopt(child.pid);
   const ended = waitForEnd(child);
-  const stopGroup = () => killGroupGracefully(child, options.killGraceMs, ended);
-  if (options.signal.aborted) stopGroup();
-  else options.signal.addEventListener('abort', stopGroup, { once: true });
+  const stop = () => stopGracefully(child, held, options.killGraceMs, ended);
+  if (options.signal.aborted) stop();
+  else options.signal.addEventListener('abort', stop, { once: true });
   const end = await ended;
-  options.signal.removeEventListener('abort', stopGroup);
+  options.signal.removeEventListener('abort', stop);
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   if (!(await settlesWithin(outputClosed, drainMs))) {
-    killGroup(child.pid, 'SIGKILL');
+    await killEverything(child, held);
     if (!(await settlesWithin(outputClosed, drainMs))) pipe.reader.destroy();
   }
-  killGroup(child.pid, 'SIGKILL');
+  await killEverything(child, held);
   return end;
 }
 
@@ -83,11 +93,22 @@ function waitForEnd(child: ChildProcess): Promise<ProcessEnd> {
   });
 }
 
-/** SIGTERM to the whole group now, SIGKILL after the grace period unless the main process ended. */
-function killGroupGracefully(child: ChildProcess, graceMs: number, ended: Promise<ProcessEnd>): void {
+/** SIGTERM to every process of the job now, SIGKILL after the grace period unless the main process ended. */
+function stopGracefully(child: ChildProcess, held: JobContainment, graceMs: number, ended: Promise<ProcessEnd>): void {
+  // The group first, then the rest (those in the group would otherwise get the signal twice).
   killGroup(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
+  held.signal('SIGTERM', child.pid);
+  const timer = setTimeout(() => {
+    killGroup(child.pid, 'SIGKILL');
+    held.signal('SIGKILL', child.pid);
+  }, graceMs);
   void ended.then(() => clearTimeout(timer));
+}
+
+/** SIGKILLs the job's process group and everything else it holds, and waits until they are gone. */
+async function killEverything(child: ChildProcess, held: JobContainment): Promise<void> {
+  killGroup(child.pid, 'SIGKILL');
+  await held.killAll();
 }
 
 /** Signals a process group, ignoring a group that is already gone. */

@@ -25,9 +25,17 @@ export interface ShipResult {
 /** How the final writes may retry: until this time (epoch ms), and at least a few times. */
 export interface FinishOptions {
   deadlineAt: number;
+  /**
+   * When the final log cannot be written, the line that says so (given how many bytes of
+   * output are lost): the log object is then rewritten once more as what it held plus this
+   * line, which is smaller than the final log and so may still fit.
+   */
+  describeLoss?: (lostBytes: number) => string;
 }
 
 const MIN_FINAL_ATTEMPTS = 3;
+/** How long the shorter log of `describeLoss` may be retried. */
+const LOSS_LINE_WINDOW_MS = 3_000;
 
 /**
  * Ships a job's output while it runs and writes the final objects when it ends: at most
@@ -45,6 +53,7 @@ export class LogShipper {
   private inFlight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
+  private abandoned = false;
   private readonly now: () => number;
 
   constructor(private readonly options: ShipperOptions) {
@@ -58,6 +67,13 @@ export class LogShipper {
     if (this.finished) return;
     this.buffer.append(chunk);
     this.pump();
+  }
+
+  /** Stops every upload for good (the job was taken over: its closer writes the end): `finish` then writes nothing more. */
+  abandon(): void {
+    this.finished = true;
+    this.abandoned = true;
+    clearTimeout(this.timer);
   }
 
   /**
@@ -80,6 +96,7 @@ export class LogShipper {
         this.countUpload(final.byteLength);
       });
       if (complete) this.shippedBytes = final.byteLength;
+      else if (options.describeLoss) await this.shipLossLine(final, options.describeLoss(final.byteLength - this.shippedBytes));
     }
     // If the final log could not be written, size names what the object holds, so that
     // readers end instead of waiting for bytes that will never come.
@@ -87,6 +104,18 @@ export class LogShipper {
     await exitWritten;
     await this.retryUntil(options.deadlineAt, 'size', () => this.options.sink.putSize(String(size)));
     return { size, complete };
+  }
+
+  /** Rewrites the log as the bytes it holds plus `line`: readers' bytes stay, and the loss is said. */
+  private async shipLossLine(final: Uint8Array, line: string): Promise<void> {
+    const held = final.subarray(0, this.shippedBytes);
+    const newline = held.byteLength > 0 && held[held.byteLength - 1] !== 0x0a ? '\n' : '';
+    const patched = Buffer.concat([held, Buffer.from(`${newline}${line}\n`)]);
+    const written = await this.retryUntil(this.now() + LOSS_LINE_WINDOW_MS, 'log (with the loss line)', async () => {
+      await this.options.sink.putLog(patched);
+      this.countUpload(patched.byteLength);
+    });
+    if (written) this.shippedBytes = patched.byteLength;
   }
 
   private pump(): void {
@@ -139,6 +168,7 @@ export class LogShipper {
   /** Runs `attempt` until it succeeds, retrying with backoff while time remains; false if it never did. */
   private async retryUntil(deadlineAt: number, what: string, attempt: () => Promise<void>): Promise<boolean> {
     for (let failures = 0; ; ) {
+      if (this.abandoned) return false;
       try {
         await attempt();
         return true;

@@ -22,6 +22,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     .option('--account-concurrency <n>', "the account's Lambda concurrency quota (default 1000, as on AWS; at least 100)", parseNonNegativeInteger)
     .option('--verbose', 'also print a log line per HTTP request (job start and end lines are printed either way)')
     .option('--aws-only', 'run the local AWS endpoint alone (no gateway, no functions, nothing provisioned); each service loads on its first request')
+    .option('--faults <file>', 'inject faults into the local AWS endpoint from this JSON file (or AWS_EXEC_FAULTS); see local/aws/faults/README.md')
     .addHelpText(
       'after',
       '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s\n  $ aws-exec serve --aws-only --aws-port 4566    # the endpoint alone, for your own AWS clients',
@@ -38,6 +39,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
         // Local only, not in infra.yaml: jobs run where serve was started (on Lambda, /tmp), and
         // request lines only with --verbose.
         const functionEnv = { JOB_WORKING_DIRECTORY: context.cwd, LOG_REQUESTS: options.verbose ? 'true' : 'false' };
+        const faults = await readFaults(options.faults ?? context.env.AWS_EXEC_FAULTS);
         const runtime = await startRuntime({
           dataDir,
           port: options.port,
@@ -48,11 +50,12 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
           ...(options.envTemplate !== undefined ? { envTemplate: options.envTemplate } : {}),
           ...(options.scheduleEvery !== undefined ? { scheduleEveryMs: options.scheduleEvery } : {}),
           ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
+          ...(faults !== undefined ? { faults } : {}),
         }).catch((error: unknown) => {
           throw describePortInUse(error);
         });
         await waitForStopSignal(context);
-        say(context, 'Stopping the local runtime…');
+        say(context, 'Stopping the local runtime… (again to stop at once)');
         return closeWithin(context, runtime, CLOSE_DEADLINE_MS);
       });
     });
@@ -66,18 +69,35 @@ interface ServeOptions {
   scheduleEvery?: number;
   accountConcurrency?: number;
   verbose?: boolean;
+  faults?: string;
   awsOnly?: boolean;
 }
 
 /** `--aws-only` starts no gateway and no functions: the options of those would be ignored, so they are refused. */
 function refuseRuntimeOptions(options: ServeOptions): void {
-  const given = (['port', 'infra', 'envTemplate', 'scheduleEvery', 'accountConcurrency', 'verbose'] as const).filter((name) => options[name] !== undefined);
+  const given = (['port', 'infra', 'envTemplate', 'scheduleEvery', 'accountConcurrency', 'verbose', 'faults'] as const).filter((name) => options[name] !== undefined);
   if (given.length === 0) return;
   const flags = given.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   throw new UsageError(`Expected no gateway or function options with --aws-only (it runs the AWS endpoint alone), got ${flags.join(', ')}`);
 }
 
-const CLOSE_DEADLINE_MS = 15_000;
+/** Reads `--faults FILE` (or AWS_EXEC_FAULTS); a missing or invalid file is a usage error. */
+async function readFaults(file: string | undefined) {
+  if (file === undefined || file === '') return undefined;
+  const { FaultConfigError, loadFaultConfigFile } = await import('../../local/aws/faults/index.js');
+  try {
+    return loadFaultConfigFile(file);
+  } catch (error) {
+    throw error instanceof FaultConfigError ? new UsageError(error.message, { cause: error }) : error;
+  }
+}
+
+/**
+ * How long a stop may take before everything is killed: SIGTERM must end `serve` within
+ * 5 s whatever runs (busy workers, a stuck handler, uploads in flight); the last second is
+ * for killing and exiting.
+ */
+const CLOSE_DEADLINE_MS = 4_000;
 
 /** `500ms`, `2s`, `5m`, `1h` → milliseconds (at least 1 ms). */
 export function parseDurationMs(value: string): number {
@@ -104,18 +124,33 @@ function describePortInUse(error: unknown): unknown {
  * Closes the runtime, keeping the process alive meanwhile: a close that waits for
  * something without a handle of its own (an unreferenced worker's exit, say) would
  * otherwise let Node end with exit 13 (unsettled top-level await) halfway through.
- * A close that takes longer than the deadline is given up with exit status 1.
+ * A close that takes longer than the deadline, or a second SIGINT/SIGTERM, kills every
+ * execution environment at once (their jobs are then finished, exit 137 with a line,
+ * by the next start) and ends with exit status 1.
  */
-async function closeWithin(context: CliContext, runtime: { close(): Promise<void> }, deadlineMs: number): Promise<number> {
+async function closeWithin(context: CliContext, runtime: { close(): Promise<void>; abort(): void }, deadlineMs: number): Promise<number> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), deadlineMs)));
+  let stopAgain: (() => void) | undefined;
+  const again = new Promise<'again'>((resolve) => (stopAgain = () => resolve('again')));
+  const onSignal = () => stopAgain?.();
+  context.signals.on('SIGINT', onSignal);
+  context.signals.on('SIGTERM', onSignal);
   try {
-    const outcome = await Promise.race([runtime.close().then(() => 'closed' as const), expired]);
+    const outcome = await Promise.race([runtime.close().then(() => 'closed' as const), expired, again]);
     if (outcome === 'closed') return 0;
-    say(context, `aws-exec: the local runtime did not stop within ${deadlineMs / 1000} s; exiting anyway`);
+    runtime.abort();
+    say(
+      context,
+      outcome === 'again'
+        ? 'aws-exec: stopped at once; running jobs are finished (exit 137) by the next start'
+        : `aws-exec: the local runtime did not stop within ${deadlineMs / 1000} s; killed what still ran (its jobs are finished by the next start)`,
+    );
     return EXIT_FAILURE;
   } finally {
     clearTimeout(timer);
+    context.signals.off('SIGINT', onSignal);
+    context.signals.off('SIGTERM', onSignal);
   }
 }
 

@@ -3,20 +3,26 @@ import { resolve } from 'node:path';
 import { closeServer, listenOn } from '../listen.js';
 import { LOCAL_ACCOUNT_ID } from './account.js';
 import { loadOrCreateCredentials } from './credentials.js';
+import type { FaultConfig, FaultStats } from './faults/index.js';
 import { createEndpointServer } from './http-server.js';
 import type { LocalIam } from './iam/index.js';
 import type { LambdaService } from './lambda/index.js';
 import { createLazyEndpoint } from './lazy-endpoint.js';
 import type { ServiceName } from './service.js';
 import type { Credentials } from './sigv4.js';
+import type { SqsService } from './sqs/index.js';
 import { listMarkedServices } from './start-marker.js';
 
 // Only types and small modules are imported here: the endpoint starts with an HTTP server and
-// its credentials, and loads the rest (SigV4, each service's code and storage) when first used.
-// The services it knows are listed in ./services.ts.
+// its credentials, and loads the rest (SigV4, the fault layer, each service's code and storage)
+// when first used. The services it knows are listed in ./services.ts. The fault layer's and
+// IAM's functions are exported by ./faults/index.ts and ./iam/index.ts (not re-exported here:
+// importing them would load them).
 
 export type { Credentials } from './sigv4.js';
+export type { FaultClient, FaultState, FaultConfig, FaultCounts, FaultRule, FaultStats } from './faults/index.js';
 export type { LambdaService, FunctionConfig, InvokeResult } from './lambda/index.js';
+export type { SqsService, Delivery, Delivered } from './sqs/index.js';
 export type { LocalIam, PolicyDocument, PolicyStatement, RoleSpec, TemporaryCredentials } from './iam/index.js';
 export type { ServiceName } from './service.js';
 export { LOCAL_ACCOUNT_ID } from './account.js';
@@ -32,6 +38,22 @@ export interface LocalAwsOptions {
   /** The account's Lambda concurrency quota (default 1,000, as on AWS). */
   accountConcurrency?: number;
   logError?: (message: string, error: unknown) => void;
+  /** Faults to inject from the start (off by default; see local/aws/faults/README.md). */
+  faults?: FaultConfig;
+  /** How long an idle kept-alive connection stays open (default 65 s; tests shorten it). */
+  keepAliveTimeoutMs?: number;
+}
+
+/** The fault layer of a running endpoint (also reachable over HTTP at FAULTS_PATH, signed with the root key pair). */
+export interface LocalFaults {
+  /** Replaces the configuration (checked: a bad one throws FaultConfigError and changes nothing). */
+  set(config: FaultConfig): void;
+  /** The configuration in force. */
+  get(): FaultConfig;
+  /** Turns every fault off. */
+  clear(): void;
+  /** What was injected since the endpoint started. */
+  stats(): FaultStats;
 }
 
 export interface LocalAws {
@@ -47,6 +69,10 @@ export interface LocalAws {
   loadIam(): Promise<LocalIam>;
   /** Loads (once) the Lambda service, to register and invoke functions. */
   loadLambda(): Promise<LambdaService>;
+  /** Loads (once) the local SQS; `deliver(queueArn, …)` stores a message for other local services (SNS). */
+  loadSqs(): Promise<SqsService>;
+  /** Loads (once) the fault layer (loaded at start when `faults` is given). */
+  loadFaults(): Promise<LocalFaults>;
   /** The services loaded so far; the others load on their first request. */
   loadedServices(): ServiceName[];
   close(): Promise<void>;
@@ -56,7 +82,7 @@ export const DEFAULT_REGION = 'us-east-1';
 export const LOCAL_HOST = '127.0.0.1';
 
 /**
- * Starts the local AWS endpoint (S3, DynamoDB, Lambda) on one port, persisted in `dataDir`.
+ * Starts the local AWS endpoint (S3, DynamoDB, Lambda, SQS) on one port, persisted in `dataDir`.
  * It listens at once and loads each service on its first request; a service with background
  * work (a lifecycle or TTL sweep) left a start marker in its directory and is loaded now.
  */
@@ -65,7 +91,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const region = options.region ?? DEFAULT_REGION;
   const credentials = loadOrCreateCredentials(dataDir);
-  const server = createEndpointServer();
+  const server = createEndpointServer(options.keepAliveTimeoutMs);
   const port = await listenOn(server, LOCAL_HOST, options.port ?? 4566, 'the local AWS endpoint (--aws-port)');
   const lazy = createLazyEndpoint({
     server,
@@ -79,6 +105,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     logError: options.logError ?? ((message, error) => console.error(message, error)),
   });
   try {
+    if (options.faults !== undefined) (await lazy.loadFaults()).set(options.faults);
     for (const name of listMarkedServices(dataDir)) await lazy.loadService(name as ServiceName);
   } catch (error) {
     await lazy.close().catch(() => closeServer(server));
@@ -92,6 +119,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     accountId: LOCAL_ACCOUNT_ID,
     loadIam: () => lazy.loadIam(),
     loadLambda: async () => (await lazy.loadService('lambda')) as LambdaService,
+    loadSqs: async () => (await lazy.loadService('sqs')) as SqsService,
+    loadFaults: () => lazy.loadFaults(),
     loadedServices: () => lazy.loadedServices(),
     close: () => lazy.close(),
   };

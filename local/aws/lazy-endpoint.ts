@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { closeServer } from '../listen.js';
+import type { FaultInjector } from './faults/index.js';
 import type { LocalIamService } from './iam/index.js';
+import type { LocalFaults } from './index.js';
 import type { LazyService } from './lazy-service.js';
 import type { Endpoint } from './server.js';
 import type { ServiceName } from './service.js';
@@ -28,11 +30,18 @@ export interface LazyEndpointSettings {
 export interface LazyEndpoint {
   /** Loads the local IAM (once). */
   loadIam(): Promise<LocalIamService>;
+  /** Loads the fault layer (once): off until configured. */
+  loadFaults(): Promise<LocalFaults>;
   /** Loads a service (and the endpoint's request handling, the first time). */
   loadService(name: ServiceName): Promise<unknown>;
   /** The services loaded so far. */
   loadedServices(): ServiceName[];
   close(): Promise<void>;
+}
+
+interface LoadedFaults {
+  injector: FaultInjector;
+  local: LocalFaults;
 }
 
 interface Started {
@@ -51,6 +60,7 @@ export function createLazyEndpoint(settings: LazyEndpointSettings): LazyEndpoint
   const { server, dataDir } = settings;
   let iam: Promise<LocalIamService> | undefined;
   let iamLoaded: LocalIamService | undefined;
+  let faults: Promise<LoadedFaults> | undefined;
   let started: Promise<Started> | undefined;
   let closing: Promise<void> | undefined;
   let servicesByName: Map<ServiceName, LazyService> | undefined;
@@ -59,6 +69,20 @@ export function createLazyEndpoint(settings: LazyEndpointSettings): LazyEndpoint
   const loadIam = (): Promise<LocalIamService> => {
     iam ??= import('./iam/index.js').then(({ createLocalIam }) => (iamLoaded = createLocalIam({ dataDir: join(dataDir, 'iam') })));
     return iam;
+  };
+
+  const loadFaults = (): Promise<LoadedFaults> => {
+    faults ??= import('./faults/index.js').then(({ FaultInjector, NO_FAULTS, parseFaultConfig }) => {
+      const injector = new FaultInjector(NO_FAULTS);
+      const local: LocalFaults = {
+        set: (config) => injector.set(parseFaultConfig(config, 'the fault configuration')),
+        get: () => injector.get(),
+        clear: () => injector.set(NO_FAULTS),
+        stats: () => injector.stats(),
+      };
+      return { injector, local };
+    });
+    return faults;
   };
 
   const onFirstRequests = (req: IncomingMessage, res: ServerResponse) => {
@@ -82,10 +106,11 @@ export function createLazyEndpoint(settings: LazyEndpointSettings): LazyEndpoint
   };
 
   async function loadEndpoint(): Promise<Started> {
-    const [{ startEndpoint }, { SERVICE_ENTRIES }, { createLazyService }] = await Promise.all([
+    const [{ startEndpoint }, { SERVICE_ENTRIES }, { createLazyService }, { injector }] = await Promise.all([
       import('./server.js'),
       import('./services.js'),
       import('./lazy-service.js'),
+      loadFaults(),
     ]);
     // Sessions an earlier run issued (to functions) are kept in iam/sessions.json: load IAM to know them.
     if (existsSync(join(dataDir, 'iam', 'sessions.json'))) await loadIam();
@@ -95,6 +120,11 @@ export function createLazyEndpoint(settings: LazyEndpointSettings): LazyEndpoint
       credentials: settings.credentials,
       endpointUrl: () => `http://${settings.host}:${settings.port}`,
       loadIam,
+      loadService: (name) => {
+        const service = services.get(name);
+        if (!service) return Promise.reject(new Error(`Expected a service of the local endpoint, got ${name}`));
+        return service.load();
+      },
       ...(settings.accountConcurrency !== undefined ? { accountConcurrency: settings.accountConcurrency } : {}),
       logError: settings.logError,
     };
@@ -109,6 +139,7 @@ export function createLazyEndpoint(settings: LazyEndpointSettings): LazyEndpoint
       // A temporary key is only ever issued by a loaded IAM (or persisted, and then loaded above).
       sessions: { findSession: (accessKeyId) => iamLoaded?.findSession(accessKeyId) },
       services: [...services.values()],
+      faults: injector,
       logError: settings.logError,
       server,
     });
@@ -118,6 +149,7 @@ export function createLazyEndpoint(settings: LazyEndpointSettings): LazyEndpoint
 
   return {
     loadIam,
+    loadFaults: async () => (await loadFaults()).local,
     async loadService(name) {
       const service = (await start()).services.get(name);
       if (!service) throw new Error(`Expected a service of the local endpoint, got ${name}`);

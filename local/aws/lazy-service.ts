@@ -1,12 +1,21 @@
 import type { ServerResponse } from 'node:http';
 import type { AwsError, LocalService, ServiceRequest, ServiceTraits } from './service.js';
 
+const LAZY = Symbol('lazy service');
+
 /** A service the endpoint loads on its first request (or when asked), behind its traits. */
 export interface LazyService extends LocalService {
+  /** Marks a lazy service (isLazyService). */
+  readonly [LAZY]: true;
   /** The service once loaded (undefined before). */
   loaded(): LocalService | undefined;
   /** Loads the service (once; every caller gets the same one). */
   load(): Promise<LocalService>;
+}
+
+/** Whether a service of the endpoint is a lazy one (made by createLazyService). */
+export function isLazyService(service: LocalService): service is LazyService {
+  return LAZY in service;
 }
 
 /**
@@ -31,7 +40,9 @@ export function createLazyService(traits: ServiceTraits, loader: () => Promise<L
   };
   return {
     ...traits,
+    [LAZY]: true,
     loaded: () => service,
+    operationOf: (request) => service?.operationOf(request) ?? 'Unknown',
     load,
     handle(request: ServiceRequest, res: ServerResponse): Promise<void> {
       if (service) return service.handle(request, res);

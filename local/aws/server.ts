@@ -15,8 +15,11 @@ import {
 import type { IssuedSession } from './iam/index.js';
 import type { Principal } from './iam/principal.js';
 import { AwsError, type LocalService, type ServiceName, type ServiceRequest } from './service.js';
+import { FAULTS_PATH, MAX_FAULTS_BODY_BYTES, sendAdminJson, serveFaultAdmin, serveWithFaults, type FaultInjector } from './faults/index.js';
+import { readHostBucket } from './s3/target.js';
 import { closeServer, listenOn } from '../listen.js';
 import { createEndpointServer } from './http-server.js';
+import { isLazyService } from './lazy-service.js';
 
 export interface EndpointOptions {
   host: string;
@@ -32,6 +35,10 @@ export interface EndpointOptions {
   logError?: (message: string, error: unknown) => void;
   /** A server already listening (made with createEndpointServer) to serve on, instead of making one and listening. */
   server?: Server;
+  /** The fault layer (`faults/`): off unless configured; its admin route is served at FAULTS_PATH. */
+  faults?: FaultInjector;
+  /** How long an idle kept-alive connection stays open (default 65 s; only when no `server` is given). */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface Endpoint {
@@ -55,8 +62,9 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   if (!fallback) throw new Error('Expected at least one service for the local AWS endpoint');
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const faults = options.faults;
 
-  const server = options.server ?? createEndpointServer();
+  const server = options.server ?? createEndpointServer(options.keepAliveTimeoutMs);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void serveRequest(req, res).catch((error: unknown) => {
       logError('local aws: request failed outside its service', error);
@@ -67,13 +75,6 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         res.destroy();
       }
     });
-  });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 70_000;
-  server.requestTimeout = 0;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
   });
 
   function pickUnsignedService(req: IncomingMessage): LocalService {
@@ -97,6 +98,10 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       body: undefined,
       caller: null,
     };
+    if (faults && rawPath === FAULTS_PATH && readHostBucket(request.host) === undefined) {
+      await serveAdminRequest(faults, request, res);
+      return;
+    }
     let service = pickUnsignedService(req);
     try {
       const query = parseQuery(rawQuery);
@@ -144,7 +149,13 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       }
       const signingKey = await verifySignature(claim, request, payloadHash, credentials);
       request.caller = { claim, credentials, signingKey, payloadHash, principal };
-      await service.handle(request, res);
+      if (faults?.active) {
+        // The fault layer asks the service which operation a request is: a lazy one must be loaded for that.
+        const chosen = isLazyService(service) ? await service.load() : service;
+        await serveWithFaults(faults, chosen, request, res, () => chosen.handle(request, res));
+      } else {
+        await service.handle(request, res);
+      }
     } catch (error) {
       const awsError = toAwsError(service, error);
       if (awsError.status >= 500 && awsError.status !== 501) logError(`local aws ${service.name}: ${request.method} ${rawPath} failed`, error);
@@ -161,6 +172,32 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         res.once('finish', () => req.destroy());
       }
       service.sendError(request, res, awsError);
+    }
+  }
+
+  /**
+   * The fault layer's admin route: signed (header or presigned) with the account root's own
+   * key pair, over the whole body; role sessions are refused, whatever their policies say.
+   */
+  async function serveAdminRequest(injector: FaultInjector, request: ServiceRequest, res: ServerResponse): Promise<void> {
+    const req = request.incoming;
+    try {
+      request.query = parseQuery(request.rawQuery);
+      const body = await readBody(req, MAX_FAULTS_BODY_BYTES);
+      const claim = readClaim(req.headers, request.query);
+      if (claim === null) throw new AuthError('missing', `Expected ${FAULTS_PATH} to be SigV4-signed with the account root's key pair (local.json)`);
+      const credentials = keys.get(claim.accessKeyId);
+      if (!credentials) {
+        sendAdminJson(res, 403, { message: `Expected the account root's key pair (local.json) to sign ${FAULTS_PATH}, got \`${claim.accessKeyId}\`` });
+        return;
+      }
+      checkClaimTime(claim, Date.now(), maxSkewMs);
+      await verifySignature(claim, request, adminPayloadHash(claim.kind, request, body), credentials);
+      serveFaultAdmin(injector, request.method, body, res);
+    } catch (error) {
+      if (error instanceof AuthError) sendAdminJson(res, 403, { message: error.message });
+      else if (error instanceof AwsError && error.status < 500) sendAdminJson(res, error.status, { message: error.message });
+      else throw error;
     }
   }
 
@@ -191,6 +228,22 @@ function checkSessionToken(session: IssuedSession, token: string | undefined): v
   if (Date.now() >= session.expiresAtMs) {
     throw new AuthError('expired-token', `The session of \`${id}\` ended at ${new Date(session.expiresAtMs).toISOString()}`, token);
   }
+}
+
+/**
+ * The payload hash an admin request was signed over: the body's own SHA-256 (what a signer
+ * computes; curl --aws-sigv4 and the SDK's signer both do), or UNSIGNED-PAYLOAD when declared so.
+ * A declared hash that is not the body's is refused.
+ */
+function adminPayloadHash(kind: 'header' | 'query', request: ServiceRequest, body: Buffer): string {
+  if (kind === 'query') return queryValue(request.query, 'X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD;
+  const declared = headerText(request.headers['x-amz-content-sha256']);
+  if (declared === UNSIGNED_PAYLOAD) return declared;
+  const actual = sha256Hex(body);
+  if (declared !== undefined && declared !== actual) {
+    throw new AwsError(400, 'XAmzContentSHA256Mismatch', `Expected x-amz-content-sha256 to be the body's SHA-256 ${actual}, got ${declared.slice(0, 80)}`);
+  }
+  return actual;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

@@ -4,7 +4,7 @@ import type { Principal } from './iam/principal.js';
 import type { AuthError, Credentials, SigV4Claim } from './sigv4.js';
 
 /** The name of a service the local endpoint speaks, as it appears in a SigV4 credential scope. */
-export type ServiceName = 's3' | 'dynamodb' | 'lambda';
+export type ServiceName = 's3' | 'dynamodb' | 'lambda' | 'sqs';
 
 /** A verified caller: the claim that was checked and the key material behind it. */
 export interface Caller {
@@ -70,6 +70,11 @@ export interface LocalService {
   allowsAnonymous(req: IncomingMessage): boolean;
   /** Turns a failed authentication into this service's own error. */
   authError(error: AuthError): AwsError;
+  /**
+   * The AWS API name of the operation a verified request asks for (`PutObject`, `UpdateItem`,
+   * `Invoke`), or `Unknown`; never throws. The fault layer matches its rules on it.
+   */
+  operationOf(request: ServiceRequest): string;
   /** Serves one request. Throwing an AwsError renders it with `sendError`. */
   handle(request: ServiceRequest, res: ServerResponse): Promise<void>;
   /** Writes an error in this service's wire format (XML for S3, JSON for the others). */

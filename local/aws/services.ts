@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { LocalIamService } from './iam/index.js';
-import type { LocalService, ServiceTraits } from './service.js';
+import type { LocalService, ServiceName, ServiceTraits } from './service.js';
 import type { Credentials } from './sigv4.js';
 import { DYNAMODB_TRAITS } from './dynamodb/traits.js';
 import { LAMBDA_TRAITS } from './lambda/traits.js';
 import { S3_TRAITS } from './s3/traits.js';
+import { SQS_TRAITS } from './sqs/traits.js';
 
 /** What a service's loader is given: where its data lives (`dataDir/<name>`) and what it may need of the endpoint. */
 export interface ServiceContext {
@@ -17,6 +18,8 @@ export interface ServiceContext {
   endpointUrl(): string;
   /** Loads the local IAM (once). */
   loadIam(): Promise<LocalIamService>;
+  /** Loads another service of the endpoint (once), for a service that hands work to it (SNS to SQS). */
+  loadService(name: ServiceName): Promise<LocalService>;
   /** The account's Lambda concurrency quota, when not AWS's default. */
   accountConcurrency?: number;
   logError?: (message: string, error: unknown) => void;
@@ -35,7 +38,11 @@ export interface ServiceEntry {
 
 const logErrorOf = (context: ServiceContext) => (context.logError ? { logError: context.logError } : {});
 
-/** Every service the endpoint speaks. To add one: its traits, and a loader that imports it. */
+/**
+ * Every service the endpoint speaks. To add one: its name in ServiceName (./service.ts), its
+ * traits (a small `traits.ts`), and an entry here whose loader imports it; the fault layer
+ * lists its operations in faults/operations.ts.
+ */
 export const SERVICE_ENTRIES: readonly ServiceEntry[] = [
   {
     traits: S3_TRAITS,
@@ -63,6 +70,14 @@ export const SERVICE_ENTRIES: readonly ServiceEntry[] = [
         ...(context.accountConcurrency !== undefined ? { accountConcurrency: context.accountConcurrency } : {}),
         ...logErrorOf(context),
       });
+    },
+  },
+  {
+    traits: SQS_TRAITS,
+    // Queues and messages in DATA_DIR/sqs/sqs.sqlite; queue URLs on this endpoint's address.
+    load: async (context) => {
+      const { createSqsService } = await import('./sqs/index.js');
+      return createSqsService({ dataDir: join(context.dataDir, 'sqs'), region: context.region, endpointUrl: context.endpointUrl, ...logErrorOf(context) });
     },
   },
 ];

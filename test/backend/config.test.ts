@@ -48,6 +48,26 @@ describe('loadConfig', () => {
       'Expected LOG_SHIP_MAX_INTERVAL_MS (50) to be at least LOG_SHIP_MIN_INTERVAL_MS (100)',
     );
   });
+
+  it('sweeps orphans of jobs only on AWS Lambda by default, or as JOB_ORPHAN_SWEEP says', () => {
+    expect(loadConfig(base).sweepOrphans).toBe(false);
+    expect(loadConfig({ ...base, AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' }).sweepOrphans).toBe(true);
+    expect(loadConfig({ ...base, AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', JOB_ORPHAN_SWEEP: 'off' }).sweepOrphans).toBe(false);
+    expect(loadConfig({ ...base, JOB_ORPHAN_SWEEP: 'on' }).sweepOrphans).toBe(true);
+    expect(() => loadConfig({ ...base, JOB_ORPHAN_SWEEP: 'yes' })).toThrow('Expected environment variable JOB_ORPHAN_SWEEP to be auto, on or off, got `yes`');
+  });
+});
+
+describe('loadConfig: liveness', () => {
+  it('beats every 10 s with a 30 s lease and gives the final writes 20 s by default', () => {
+    expect(loadConfig(base)).toMatchObject({ heartbeatMs: 10_000, leaseMs: 30_000, finalWriteWindowMs: 20_000 });
+  });
+
+  it('refuses a lease shorter than two heartbeats, saying both', () => {
+    expect(() => loadConfig({ ...base, HEARTBEAT_MS: '10000', HEARTBEAT_LEASE_MS: '15000' })).toThrow(
+      'Expected HEARTBEAT_LEASE_MS (15000) to be at least twice HEARTBEAT_MS (10000)',
+    );
+  });
 });
 
 describe('readPackageVersion', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../backend/config.js';
+import { JOBS_BY_AUTH_NAME_INDEX } from '../../backend/jobs/record.js';
 import { InfraError, loadInfra, resolveInfraVariables, type InfraSet, type Lambda } from '../../local/infra/index.js';
 import { REPO } from '../helpers/runtime.js';
 
@@ -77,6 +78,19 @@ describe('infra.yaml', () => {
     expect(infra.s3[0]).toMatchObject({ name: variables.PROJECT_BUCKET, acl: 'private', cors: true, ttlDays: Number(variables.JOB_TTL_DAYS) });
   });
 
+  it('declares the index GET /api/jobs queries: auth-name (S) partition, started-at (N) sort, every attribute projected', () => {
+    expect(infra.dynamodb[0]?.globalIndexes).toEqual([
+      expect.objectContaining({
+        name: JOBS_BY_AUTH_NAME_INDEX,
+        keys: [
+          { attributeName: 'auth-name', attributeType: 'S', keyType: 'HASH' },
+          { attributeName: 'started-at', attributeType: 'N', keyType: 'RANGE' },
+        ],
+        projection: { type: 'ALL', nonKeyAttributes: [] },
+      }),
+    ]);
+  });
+
   it('runs the API unreserved and the jobs in their own function with a reservation, so jobs cannot starve the API (bug 3)', () => {
     expect(infra.lambda.map((lambda) => lambda.name).sort()).toEqual([api.name, jobs.name].sort());
     expect(api).toMatchObject({ concurrency: 0, timeoutSeconds: 900 });
@@ -106,6 +120,7 @@ describe('infra.yaml', () => {
       [
         `dynamodb:GetItem ${table}`,
         `dynamodb:PutItem ${table}`,
+        `dynamodb:Query ${table}/index/${JOBS_BY_AUTH_NAME_INDEX}`,
         `dynamodb:Scan ${table}`,
         `dynamodb:UpdateItem ${table}`,
         `lambda:InvokeFunction arn:aws:lambda:*:*:function:${jobs.name}`,

@@ -10,6 +10,33 @@
 export interface GoClientOptions {
   url: string;
   auth: string;
+  /**
+   * Attempts per call of start, status and the log read, as the Go client's
+   * `lib.RetryAttempts(ctx, 7, ...)` makes them (exec/exec.go: POST retried on network
+   * errors and 5xx, GET /api/exec on any non-200, the log GET on any status but
+   * 200/206/403/416). Default 1: no retries, so that tests of error answers see them at once.
+   */
+  attempts?: number;
+  /** The fetch to use (default: the global one), e.g. to count requests. */
+  fetch?: typeof fetch;
+}
+
+/** The Go client's attempts per call: lib.RetryAttempts(ctx, 7, ...) in exec/exec.go. */
+export const GO_ATTEMPTS = 7;
+
+/**
+ * Runs `attempt` up to `attempts` times, pausing as libaws's RetryAttempts does (avast/retry-go
+ * with Delay 150 ms: exponential backoff plus up to 100 ms of random jitter, lib/lib.go).
+ */
+async function retryAttempts<T>(attempts: number, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n + 1 >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 150 * 2 ** n + Math.random() * 100));
+    }
+  }
 }
 
 /** A raw answer: the status, the headers and the body as text. */
@@ -60,6 +87,8 @@ export interface GoClient {
 
 /** Builds a Go-style client. */
 export function createGoClient(options: GoClientOptions): GoClient {
+  const attempts = options.attempts ?? 1;
+  const fetchFn = options.fetch ?? fetch;
   const request: GoClient['request'] = async (method, path, init = {}) => {
     // As Go's net/http sends it: its user agent, and no content-type (a string body given
     // to fetch would get `text/plain`; bytes get none).
@@ -67,21 +96,36 @@ export function createGoClient(options: GoClientOptions): GoClient {
     const auth = init.auth === undefined ? options.auth : init.auth;
     if (auth !== null) headers.auth = auth;
     const body = init.body === undefined ? {} : { body: new TextEncoder().encode(init.body) };
-    const response = await fetch(`${options.url}${path}`, { method, headers, ...body });
+    const response = await fetchFn(`${options.url}${path}`, { method, headers, ...body });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
 
-  const status: GoClient['status'] = async (uid, rangeStart) => {
-    const answer = await request('GET', `/api/exec?uid=${encodeURIComponent(uid)}&range-start=${rangeStart}`);
-    if (answer.status !== 200) throw new Error(`GET /api/exec answered ${answer.status}: ${answer.text}`);
-    return JSON.parse(answer.text) as { url?: string; exit?: number };
-  };
+  const status: GoClient['status'] = (uid, rangeStart) =>
+    retryAttempts(attempts, async () => {
+      const answer = await request('GET', `/api/exec?uid=${encodeURIComponent(uid)}&range-start=${rangeStart}`);
+      if (answer.status !== 200) throw new Error(`GET /api/exec answered ${answer.status}: ${answer.text}`);
+      return JSON.parse(answer.text) as { url?: string; exit?: number };
+    });
+
+  /** One read of the log from `offset`, as the Go client makes it: the bytes, or none for 403/416. */
+  const readFrom = (url: string, offset: number) =>
+    retryAttempts(attempts, async () => {
+      const log = await fetchFn(url, { headers: { range: `bytes=${offset}-` } });
+      const bytes = Buffer.from(await log.arrayBuffer());
+      if (log.status === 200 || log.status === 206) return bytes;
+      if (log.status === 403 || log.status === 416) return undefined;
+      throw new Error(`GET of the log answered ${log.status}: ${bytes.toString()}`);
+    });
 
   return {
     request,
     status,
     async start(fields) {
-      const answer = await request('POST', '/api/exec', { body: JSON.stringify(goExecBody(fields)) });
+      const answer = await retryAttempts(attempts, async () => {
+        const got = await request('POST', '/api/exec', { body: JSON.stringify(goExecBody(fields)) });
+        if (got.status >= 500) throw new Error(`POST /api/exec answered ${got.status}: ${got.text}`);
+        return got;
+      });
       if (answer.status !== 200) throw new Error(`POST /api/exec answered ${answer.status}: ${answer.text}`);
       const uid = (JSON.parse(answer.text) as { uid?: unknown }).uid;
       if (typeof uid !== 'string') throw new Error(`POST /api/exec answered without a uid: ${answer.text}`);
@@ -99,9 +143,8 @@ export function createGoClient(options: GoClientOptions): GoClient {
         const answer = await status(uid, offset);
         if (answer.exit !== undefined) return { log: Buffer.concat(chunks), exit: answer.exit, polls };
         if (answer.url === undefined) throw new Error(`GET /api/exec answered neither url nor exit: ${JSON.stringify(answer)}`);
-        const log = await fetch(answer.url, { headers: { range: `bytes=${offset}-` } });
-        const bytes = Buffer.from(await log.arrayBuffer());
-        if (log.status === 200 || log.status === 206) {
+        const bytes = await readFrom(answer.url, offset);
+        if (bytes !== undefined) {
           // As the Go client: whatever a 200/206 carries is the next bytes of the log.
           chunks.push(bytes);
           offset += bytes.length;
@@ -110,8 +153,6 @@ export function createGoClient(options: GoClientOptions): GoClient {
             idleMs = 20;
             continue;
           }
-        } else if (log.status !== 403 && log.status !== 416) {
-          throw new Error(`GET of the log answered ${log.status}: ${bytes.toString()}`);
         }
         await new Promise((resolve) => setTimeout(resolve, idleMs));
         idleMs = Math.min(idleMs * 1.5, 250);
@@ -121,7 +162,7 @@ export function createGoClient(options: GoClientOptions): GoClient {
     async readLog(uid) {
       const answer = await status(uid, 0);
       if (answer.url === undefined) throw new Error(`Expected a log url for ${uid}, got ${JSON.stringify(answer)}`);
-      const log = await fetch(answer.url);
+      const log = await fetchFn(answer.url);
       const bytes = Buffer.from(await log.arrayBuffer());
       if (log.status !== 200) throw new Error(`GET of the log answered ${log.status}: ${bytes.toString()}`);
       return bytes;

@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway, type GatewayInvokeResult } from '../../local/gateway.js';
 import type { ProxyEventV1 } from '../../local/gateway-event.js';
@@ -82,6 +83,28 @@ describe('local API gateway', () => {
     expect((await fetch(url)).status).toBe(200);
   });
 
+  it('answers TRACE with 405 and TRACK with 501 without invoking the function or logging an error', async () => {
+    let invoked = 0;
+    const logged: string[] = [];
+    const url = await start(
+      () => {
+        invoked += 1;
+        return ok({ statusCode: 200 });
+      },
+      { logError: (message: string) => logged.push(message) },
+    );
+    const trace = await rawRequest(url, 'TRACE', '/api/jobs');
+    expect(trace.status).toBe(405);
+    expect(trace.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT');
+    expect(JSON.parse(trace.body)).toEqual({ message: 'Method Not Allowed' });
+    const track = await rawRequest(url, 'TRACK', '/');
+    expect(track.status).toBe(501);
+    expect(track.body).toBe('');
+    expect(invoked).toBe(0);
+    expect(logged).toEqual([]);
+    expect((await fetch(url)).status).toBe(200);
+  });
+
   it('answers 504 when the function takes longer than the integration timeout', async () => {
     const url = await start(() => new Promise<GatewayInvokeResult>(() => {}), { timeoutMs: 100 });
     const res = await fetch(url);
@@ -101,3 +124,17 @@ describe('local API gateway on a port in use', () => {
     }
   });
 });
+
+/** A request with any method (fetch refuses TRACE and TRACK), read to its end. */
+function rawRequest(url: string, method: string, path: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(`${url}${path}`, { method, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}

@@ -16,8 +16,17 @@ import { hasRecordlessObjects, readRecordlessStatus } from '../../jobs/recordles
 import { startJob } from '../../jobs/start.js';
 import { createUid } from '../../jobs/uid.js';
 import { checkExecRequest } from '../../jobs/validate.js';
+import { finishIfLost } from '../../sweep/close-lost.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { parseInput, readJsonObject } from '../input.js';
+
+/**
+ * How long the URLs of a job not yet ended stay valid. Followers come back through
+ * `GET /api/exec` shortly before their URLs expire (our client renews them a quarter of
+ * their lifetime early: every 15 s), and that call closes a job whose runner died, so a
+ * follower sees such a job end within the runner's lease (30 s) plus 15 s of its death.
+ */
+export const FOLLOW_URL_SECONDS = 20;
 
 /** `POST`, `GET` and `DELETE /api/exec`: start a job, follow it, cancel it. */
 export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
@@ -31,7 +40,7 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     c.set('uid', uid);
     // The answer carries the URLs GET /api/exec would give (clients that do not know them
     // ignore them), saving the follower a round trip; presigning runs while the job starts.
-    const presigned = job.pushUrls ? undefined : presignJobUrls(jobKeys(authName, uid));
+    const presigned = job.pushUrls ? undefined : presignJobUrls(jobKeys(authName, uid), FOLLOW_URL_SECONDS);
     presigned?.catch(() => undefined);
     await startJob(deps, authName, job, uid);
     return c.json({ uid, ...(presigned ? await presigned : {}) } satisfies ExecResponse);
@@ -41,21 +50,25 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const query = parseInput(ExecStatusQuery, c.req.query(), 'query');
     c.set('uid', query.uid);
     const authName = c.get('authName');
+    const keys = jobKeys(authName, query.uid);
     // Presigning is local CPU work: start it while the record is read, use it if allowed.
-    const presigned = presignJobUrls(jobKeys(authName, query.uid));
+    // Most calls follow a running job, so the URLs for one are made first.
+    const presigned = presignJobUrls(keys, FOLLOW_URL_SECONDS);
     presigned.catch(() => undefined);
-    const record = await deps.jobs.getJob(query.uid);
+    const found = await deps.jobs.getJob(query.uid);
     const rangeStart = query['range-start'];
-    if (!record || record['auth-name'] !== authName) {
+    if (!found || found['auth-name'] !== authName) {
       // No record of the caller's: a job the Go backend started before the switch (it kept
       // none) is found by its objects under the caller's own auth-name. Another name's job
       // takes the same path and, having no objects there, answers exactly as a uid that
       // never existed.
-      const found = await readRecordlessStatus(deps.objects, jobKeys(authName, query.uid), rangeStart);
-      if (found.kind === 'missing') throw new NotFoundError(`No job with uid \`${query.uid}\``);
-      if (found.kind === 'exited') return c.json({ exit: found.exit } satisfies ExecStatusResponse);
+      const recordless = await readRecordlessStatus(deps.objects, keys, rangeStart);
+      if (recordless.kind === 'missing') throw new NotFoundError(`No job with uid \`${query.uid}\``);
+      if (recordless.kind === 'exited') return c.json({ exit: recordless.exit } satisfies ExecStatusResponse);
       return c.json((await presigned) satisfies ExecStatusResponse);
     }
+    // A follower's call is what ends a job whose runner died, within a lease of its death.
+    const record = await finishIfLost(deps, found);
     if (record.status === 'exited' && record.size !== undefined) {
       if (rangeStart === record.size) return c.json({ exit: record.exit ?? 0 } satisfies ExecStatusResponse);
       if (rangeStart > record.size) {
@@ -65,15 +78,17 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     if (record['push-urls']) {
       throw new BadRequestError(`Expected a job that logs to the bucket, but job \`${query.uid}\` pushes its log to your push-urls: read them there`);
     }
-    return c.json((await presigned) satisfies ExecStatusResponse);
+    // A job that ended whole will not change: its readers may keep their URLs as long as S3 allows.
+    const settled = record.status === 'exited' && !record['log-incomplete'];
+    return c.json((await (settled ? presignJobUrls(keys, PRESIGN_TTL_SECONDS) : presigned)) satisfies ExecStatusResponse);
   });
 
-  async function presignJobUrls(keys: JobKeys) {
-    const expiresAt = now() + PRESIGN_TTL_SECONDS * 1000;
+  async function presignJobUrls(keys: JobKeys, seconds: number) {
+    const expiresAt = now() + seconds * 1000;
     const [url, sizeUrl, exitUrl] = await Promise.all([
-      deps.objects.presignGet(keys.log, PRESIGN_TTL_SECONDS),
-      deps.objects.presignGet(keys.size, PRESIGN_TTL_SECONDS),
-      deps.objects.presignGet(keys.exit, PRESIGN_TTL_SECONDS),
+      deps.objects.presignGet(keys.log, seconds),
+      deps.objects.presignGet(keys.size, seconds),
+      deps.objects.presignGet(keys.exit, seconds),
     ]);
     return { url, 'size-url': sizeUrl, 'exit-url': exitUrl, 'expires-at': expiresAt };
   }

@@ -15,7 +15,11 @@
  */
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { closeIteratorsOfStreams } from './level-streams.js';
 import { cacheStoreReads } from './read-cache.js';
+import { ENGINE_OPERATIONS, type EngineOperation } from './operations.js';
+
+export { ENGINE_OPERATIONS, type EngineOperation } from './operations.js';
 
 const require = createRequire(import.meta.url);
 
@@ -107,7 +111,7 @@ interface DynaliteDb {
     existingItem: Item | null | undefined,
     item: Item | null | undefined,
     table: TableDescription,
-  ): { puts: { index: string; key: string }[]; deletes: { index: string; key: string }[] };
+  ): { puts: { index: string; key: string; item: Item }[]; deletes: { index: string; key: string }[] };
   updateIndexes(
     store: Store,
     table: TableDescription,
@@ -139,26 +143,6 @@ type Action = (store: Store, data: Record<string, unknown>, callback: Callback<R
 export const dynaliteDb = require('dynalite/db') as DynaliteDb;
 const validations = require('dynalite/validations') as DynaliteValidations;
 
-/** Operations dynalite implements; UpdateTimeToLive and DescribeTimeToLive are ours (ttl-actions.ts). */
-export const ENGINE_OPERATIONS = [
-  'BatchGetItem',
-  'BatchWriteItem',
-  'CreateTable',
-  'DeleteItem',
-  'DeleteTable',
-  'DescribeTable',
-  'GetItem',
-  'ListTables',
-  'PutItem',
-  'Query',
-  'Scan',
-  'TagResource',
-  'UntagResource',
-  'ListTagsOfResource',
-  'UpdateItem',
-  'UpdateTable',
-] as const;
-export type EngineOperation = (typeof ENGINE_OPERATIONS)[number];
 
 const actions = new Map<EngineOperation, { run: Action; validation: ActionValidation }>(
   ENGINE_OPERATIONS.map((operation) => {
@@ -196,6 +180,7 @@ export async function openStore(path: string, region: string): Promise<Store> {
   // Set here rather than read by dynalite from AWS_REGION / AWS_ACCOUNT_ID: config comes from our options.
   store.tableDb.awsRegion = region;
   store.tableDb.awsAccountId = '000000000000';
+  closeIteratorsOfStreams(store.db);
   cacheStoreReads(store);
   try {
     await store.db.open();
@@ -227,8 +212,7 @@ export function runEngineOperation(
   if (!action) return Promise.reject(new Error(`Expected an engine operation, got \`${operation}\``));
   let data: Record<string, unknown>;
   try {
-    data = validations.checkTypes(body, action.validation.types);
-    validations.checkValidations(data, action.validation.types, action.validation.custom, store);
+    data = validateEngineRequest(store, operation, body);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -239,6 +223,15 @@ export function runEngineOperation(
       reject(error);
     }
   });
+}
+
+/** Validates a request body for an engine operation the way DynamoDB does (types, then constraints); throws an EngineError. */
+export function validateEngineRequest(store: Store, operation: EngineOperation, body: Record<string, unknown>): Record<string, unknown> {
+  const action = actions.get(operation);
+  if (!action) throw new Error(`Expected an engine operation, got \`${operation}\``);
+  const data = validations.checkTypes(body, action.validation.types);
+  validations.checkValidations(data, action.validation.types, action.validation.custom, store);
+  return data;
 }
 
 /** Runs one of the engine's own validations (used for our operations, which the engine lacks). */

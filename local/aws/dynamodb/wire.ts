@@ -20,6 +20,13 @@ export function hasDynamoDbTarget(headers: IncomingHttpHeaders): boolean {
   return typeof target === 'string' && target.startsWith('DynamoDB_');
 }
 
+/** The operation an X-Amz-Target header names (`DynamoDB_20120810.PutItem` → PutItem), or `Unknown`. */
+export function operationOfTarget(target: string | string[] | undefined): string {
+  return typeof target === 'string' && target.startsWith(TARGET_PREFIX) && target.length > TARGET_PREFIX.length
+    ? target.slice(TARGET_PREFIX.length)
+    : 'Unknown';
+}
+
 /**
  * Reads the operation from X-Amz-Target and the JSON body, refusing what DynamoDB's
  * request layer refuses: a non-POST or non-JSON request, an unknown target

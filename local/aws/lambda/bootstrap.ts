@@ -17,6 +17,10 @@ import { killProcessTree, SANDBOX_MARKER_VARIABLE } from './process-tree.js';
 import { readBootstrapArgs, readInvokeMessage } from './worker-guards.js';
 
 const marker = process.env[SANDBOX_MARKER_VARIABLE];
+/** Invocations running now. */
+let running = 0;
+/** Set by SIGTERM: the service is shutting the environment down. */
+let shuttingDown = false;
 
 function send(message: WorkerMessage, then?: () => void): void {
   if (!process.connected || !process.send) {
@@ -79,6 +83,14 @@ async function main(): Promise<void> {
   }
   const { modulePath, exportName } = args;
   process.on('disconnect', exitWithDescendants);
+  // The service's shutdown, as Lambda's Shutdown phase: SIGTERM, then SIGKILL after a grace
+  // period (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html,
+  // "Shutdown phase"). The handler's own SIGTERM listeners run too (the backend stops its
+  // jobs there); the environment exits once its invocations have answered.
+  process.on('SIGTERM', () => {
+    shuttingDown = true;
+    if (running === 0) exitWithDescendants();
+  });
   process.on('uncaughtException', (error) => reportFatal(describeError(error)));
   process.on('unhandledRejection', (reason) => {
     const described = describeError(reason);
@@ -110,16 +122,22 @@ async function main(): Promise<void> {
 }
 
 async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
+  running += 1;
+  const answer = (reply: WorkerMessage) =>
+    send(reply, () => {
+      running -= 1;
+      if (shuttingDown && running === 0) exitWithDescendants();
+    });
   let event: unknown;
   try {
     event = JSON.parse(message.payload);
   } catch (error) {
-    send({ type: 'error', requestId: message.requestId, error: describeError(error) });
+    answer({ type: 'error', requestId: message.requestId, error: describeError(error) });
     return;
   }
   const outcome = await runHandler(handler, event, { message, env: process.env, idleResourceCount: countActiveResources() });
-  if (outcome.ok) send({ type: 'result', requestId: message.requestId, payload: outcome.payload });
-  else send({ type: 'error', requestId: message.requestId, error: outcome.error });
+  if (outcome.ok) answer({ type: 'result', requestId: message.requestId, payload: outcome.payload });
+  else answer({ type: 'error', requestId: message.requestId, error: outcome.error });
 }
 
 void main();

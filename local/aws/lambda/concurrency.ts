@@ -22,8 +22,12 @@ export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 /** The unreserved pool AWS keeps for the functions without a reservation. */
 export const MINIMUM_UNRESERVED_CONCURRENCY = 100;
 
-/** Why a synchronous invocation was throttled, as Lambda's `Reason` field says it. */
-export type ThrottleReason = 'ReservedFunctionConcurrentInvocationLimitExceeded' | 'ConcurrentInvocationLimitExceeded';
+/**
+ * Why an invocation was throttled, as Lambda's `Reason` field says it
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html, TooManyRequestsException);
+ * CallerRateLimitExceeded is only injected by the fault layer (`../faults/`).
+ */
+export type ThrottleReason = 'ReservedFunctionConcurrentInvocationLimitExceeded' | 'ConcurrentInvocationLimitExceeded' | 'CallerRateLimitExceeded';
 
 /** 429 TooManyRequestsException: no concurrency left for a synchronous invocation. */
 export class ThrottledError extends AwsError {

@@ -78,6 +78,13 @@ export const FunctionConfigSchema = z.strictObject({
    */
   environmentConcurrency: z.number().int().min(1).max(1000).default(1),
   /**
+   * Most execution environments of the function at once (default: no limit but its
+   * concurrency). Once that many run, an invocation joins the least loaded one even past
+   * `environmentConcurrency`: a local machine gains nothing from more worker processes than
+   * it has cores, and each costs about 100 MB.
+   */
+  maxEnvironments: z.number().int().min(1).max(10_000).optional(),
+  /**
    * The name of the execution role (put with the local IAM's putRole): each execution
    * environment gets temporary credentials of a session of it, named after the function, and
    * every call it makes is evaluated against the role's policies. Without one, environments
@@ -119,6 +126,12 @@ export function resolveFunctionConfig(input: unknown): ResolvedFunctionConfig {
 export const ServiceTimingsSchema = z.strictObject({
   /** How long an idle execution environment is kept warm before it is stopped. */
   idleTimeoutMs: z.number().int().min(1).default(10 * 60 * 1000),
+  /**
+   * How long an idle environment stays warm while another of its function is alive
+   * (default 30 s): a burst's extra environments go soon after it, the last one waits
+   * `idleTimeoutMs`.
+   */
+  surplusIdleTimeoutMs: z.number().int().min(1).default(30_000),
   /** How long loading the handler module may take (AWS: 10 s). */
   initTimeoutMs: z.number().int().min(1).default(10_000),
   /** Delay before each retry of a failed Event invocation (AWS: about 1 then 2 minutes). */

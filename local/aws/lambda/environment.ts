@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedFunctionConfig } from './config.js';
 import { WorkerMessage, type FunctionErrorBody, type InvokeMessage } from './ipc.js';
 import { createLinePrefixer, type InvocationLog, type LinePrefixer, type OutputSink } from './output.js';
-import { killProcessTree } from './process-tree.js';
+import { destroyEnvironmentCgroup, killProcessTree, placeInEnvironmentCgroup } from './process-tree.js';
 import { buildWorkerEnv } from './worker-env.js';
 
 /** Everything needed to start an execution environment. */
@@ -78,6 +78,8 @@ export class ExecutionEnvironment {
   /** Inherited by every process the environment starts, so that all of them can be found and killed. */
   readonly marker = randomUUID();
   readonly child: ChildProcess;
+  /** The worker's own cgroup, which holds everything it starts (undefined where cgroups are not available). */
+  readonly cgroup: string | undefined;
   /** Called once when the worker process exits, for whatever reason. */
   onExit: (() => void) | undefined;
   private readonly pending = new Map<string, Pending>();
@@ -106,6 +108,8 @@ export class ExecutionEnvironment {
       // Its own process group: a terminal's Ctrl-C goes to the runtime, which stops its environments itself.
       detached: true,
     });
+    // Placed before it is sent any invocation, hence before it can start anything.
+    this.cgroup = this.child.pid === undefined ? undefined : placeInEnvironmentCgroup(this.child.pid);
     const prefix = `[${config.name}] `;
     this.prefixers = {
       stdout: createLinePrefixer(prefix, (text) => spec.output('stdout', text)),
@@ -113,7 +117,12 @@ export class ExecutionEnvironment {
     };
     this.child.stdout?.on('data', (chunk: Buffer) => this.capture('stdout', chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.capture('stderr', chunk));
-    const streamsClosed = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
+    // Output pipes closed, and the IPC channel read to its end (an answer sent just before the
+    // exit must still settle its invocation).
+    const streamsClosed = Promise.all([
+      new Promise<void>((resolve) => this.child.once('close', () => resolve())),
+      new Promise<void>((resolve) => (this.child.connected ? this.child.once('disconnect', () => resolve()) : resolve())),
+    ]);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitDescription = signal ? `signal: ${signal}` : `exit status ${code ?? 0}`;
@@ -126,9 +135,12 @@ export class ExecutionEnvironment {
           clearTimeout(timer);
           this.prefixers.stdout.flush();
           this.prefixers.stderr.flush();
-          this.failPending();
-          resolve();
-          this.onExit?.();
+          // After the answers that came just before the exit (each settles on the next turn, see receive).
+          setImmediate(() => {
+            this.failPending();
+            resolve();
+            this.onExit?.();
+          });
         };
         const timer = setTimeout(finish, OUTPUT_DRAIN_MS);
         void streamsClosed.then(finish);
@@ -239,16 +251,39 @@ export class ExecutionEnvironment {
     });
   }
 
-  /** SIGKILLs the worker and every process it started; resolves once the worker has exited. */
+  /**
+   * Asks the worker to shut down (SIGTERM, as Lambda's Shutdown phase): its handler may
+   * stop its work, and it exits once its invocations have answered. Resolves once it has
+   * exited, or after `graceMs` (then `kill` ends it).
+   */
+  async terminate(graceMs: number): Promise<void> {
+    if (this.child.pid === undefined || this.exitDescription !== undefined) return;
+    this.setKeepAlive(true);
+    try {
+      process.kill(this.child.pid, 'SIGTERM');
+    } catch {
+      return; // already gone
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * SIGKILLs the worker and every process it started (its cgroup at once, then what /proc
+   * still links to it); resolves once the worker has exited and its cgroup is gone.
+   */
   async kill(): Promise<void> {
     this.killed = true;
     // Waiting for the exit below must keep the event loop alive, or a process that is only
     // closing the runtime ends early (an unsettled top-level await, exit code 13).
     this.setKeepAlive(true);
+    const cgroupGone = this.cgroup === undefined ? undefined : destroyEnvironmentCgroup(this.cgroup);
     // Once the worker has exited its pid may be reused: then only its marker finds what it left behind.
     const running = this.child.pid !== undefined && this.exitDescription === undefined;
     killProcessTree(running ? this.child.pid : undefined, this.marker);
     if (this.child.pid !== undefined) await this.exited;
+    await cgroupGone;
   }
 
   private receive(raw: unknown): void {

@@ -20,7 +20,8 @@ import { createCredentialSource } from './role-credentials.js';
 import { formatFunctionArn, LATEST, parseFunctionReference } from './names.js';
 import { writeToProcessOutput } from './output.js';
 import { FunctionPool, PoolClosedError, type InvocationRequest } from './pool.js';
-import { serveLambdaRequest, type LambdaApi } from './routes.js';
+import { sweepLeftoverCgroups } from './process-tree.js';
+import { operationOfLambdaRequest, serveLambdaRequest, type LambdaApi } from './routes.js';
 import { LAMBDA_TRAITS } from './traits.js';
 import type { InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions } from './types.js';
 
@@ -39,6 +40,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   const { region } = options;
   const timings = resolveServiceTimings({
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(options.surplusIdleTimeoutMs !== undefined ? { surplusIdleTimeoutMs: options.surplusIdleTimeoutMs } : {}),
     ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),
     ...(options.retryDelaysMs !== undefined ? { retryDelaysMs: options.retryDelaysMs } : {}),
     ...(options.roleSessionSeconds !== undefined ? { roleSessionSeconds: options.roleSessionSeconds } : {}),
@@ -50,6 +52,8 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   const functions = new Map<string, FunctionEntry>();
   const concurrency = new AccountConcurrency(options.accountConcurrency);
   let closed = false;
+  // What environments of a runtime that died with `kill -9` left running, if their watchdogs could not end it.
+  void sweepLeftoverCgroups().catch((error: unknown) => logError('could not sweep leftover execution environment cgroups', error));
 
   /** Runs an invocation holding a slot of the function's share of the account's concurrency. */
   async function runHolding(release: () => void, entry: FunctionEntry, request: InvocationRequest, wantLogTail: boolean) {
@@ -144,6 +148,15 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     return result;
   }
 
+  /** No new invocation, no retry, no waiting for a slot from now on. */
+  function stopAccepting(): void {
+    if (closed) return;
+    closed = true;
+    events.close();
+    concurrency.close(new PoolClosedError('every function'));
+    credentialSource.close();
+  }
+
   const api: LambdaApi = {
     region,
     invoke,
@@ -163,6 +176,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
 
   return {
     ...LAMBDA_TRAITS,
+    operationOf: operationOfLambdaRequest,
     handle: (request, res) => serveLambdaRequest(api, request, res),
     sendError: (_request, res, error) => sendLambdaError(res, error),
     registerFunction(input) {
@@ -177,17 +191,22 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
         existing.facts = facts;
         return;
       }
-      functions.set(config.name, { pool: new FunctionPool(config, { startEnvironment, idleTimeoutMs: timings.idleTimeoutMs }), facts });
+      functions.set(config.name, { pool: new FunctionPool(config, { startEnvironment, idleTimeoutMs: timings.idleTimeoutMs, surplusIdleTimeoutMs: timings.surplusIdleTimeoutMs }), facts });
     },
     invoke,
     getFunction: (name) => functions.get(name)?.pool.currentConfig,
     concurrencyOf: (name) => concurrency.loadOf(name),
     whenEventsIdle: () => events.whenIdle(),
+    async shutdown(graceMs) {
+      stopAccepting();
+      await Promise.all([...functions.values()].map((entry) => entry.pool.drain(graceMs)));
+    },
+    killNow() {
+      stopAccepting();
+      for (const entry of functions.values()) entry.pool.killNow();
+    },
     async close() {
-      closed = true;
-      events.close();
-      concurrency.close(new PoolClosedError('every function'));
-      credentialSource.close();
+      stopAccepting();
       await Promise.all([...functions.values()].map((entry) => entry.pool.close()));
     },
   };

@@ -14,7 +14,10 @@ export interface InvocationRequest {
 /** What a pool needs from the service. */
 export interface PoolDeps {
   startEnvironment(config: ResolvedFunctionConfig, log: InvocationLog): Promise<ExecutionEnvironment>;
+  /** How long the function's last idle environment stays warm. */
   idleTimeoutMs: number;
+  /** How long an idle environment stays warm while another of the function is alive (default: idleTimeoutMs). */
+  surplusIdleTimeoutMs?: number;
 }
 
 /** The pool (or the whole service) was closed before an invocation could run. */
@@ -36,8 +39,10 @@ interface Starting {
  * The execution environments of one function. Each invocation runs in an environment with room
  * for it — one invocation per environment as on classic Lambda, or up to
  * `environmentConcurrency` — the least loaded first (the most recently used among equals,
- * as on AWS), else in a new one; an environment left without work stays warm for the next
- * invocation until it has idled too long.
+ * as on AWS), else in a new one — unless `maxEnvironments` run already: then it waits for
+ * room in one of those (it holds its concurrency slot meanwhile). An environment left without work stays warm for the next invocation until
+ * it has idled too long: `surplusIdleTimeoutMs` while another environment of the function is
+ * alive, `idleTimeoutMs` for the last one.
  */
 export class FunctionPool {
   private generation = 0;
@@ -50,6 +55,8 @@ export class FunctionPool {
   private readonly starting: Starting[] = [];
   /** Invocations promised a place in an environment that have not reached it yet. */
   private readonly reserved = new Map<ExecutionEnvironment, number>();
+  /** Invocations waiting for room once `maxEnvironments` run (oldest first). */
+  private readonly roomWaiters: (() => void)[] = [];
   private running = 0;
   private closed = false;
 
@@ -76,6 +83,7 @@ export class FunctionPool {
     for (const environment of this.warm.splice(0)) {
       if (environment.load === 0) void this.discard(environment);
     }
+    this.wakeWaiters(true);
   }
 
   /**
@@ -86,8 +94,14 @@ export class FunctionPool {
     if (this.closed) throw new PoolClosedError(this.config.name);
     this.running += 1;
     try {
-      const config = this.config;
+      let config = this.config;
       let environment = this.pickWarm(config.environmentConcurrency);
+      while (!environment && this.isFull(config)) {
+        await this.waitForRoom();
+        if (this.closed) throw new PoolClosedError(config.name);
+        config = this.config;
+        environment = this.pickWarm(config.environmentConcurrency);
+      }
       if (!environment) {
         try {
           environment = await this.joinStarting(config, log);
@@ -107,6 +121,7 @@ export class FunctionPool {
       return outcome;
     } finally {
       this.running -= 1;
+      this.wakeWaiters(false);
     }
   }
 
@@ -114,7 +129,30 @@ export class FunctionPool {
   async close(): Promise<void> {
     this.closed = true;
     this.warm.splice(0);
+    this.wakeWaiters(true);
     await Promise.all([...this.environments].map((environment) => this.discard(environment)));
+  }
+
+  /**
+   * Shuts the pool down gently: refuses new invocations, stops idle environments at once,
+   * sends SIGTERM to busy ones so that their handlers can end their work and answer, and
+   * kills whatever is still running after `graceMs`.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.closed = true;
+    this.warm.splice(0);
+    await Promise.all(
+      [...this.environments].map(async (environment) => {
+        if (environment.load > 0) await environment.terminate(graceMs);
+        await this.discard(environment);
+      }),
+    );
+  }
+
+  /** Kills every environment now, without waiting for anything (the runtime is exiting). */
+  killNow(): void {
+    this.closed = true;
+    for (const environment of this.environments) void environment.kill();
   }
 
   /** The least loaded live environment with room for one more invocation (most recently used among equals). */
@@ -135,6 +173,29 @@ export class FunctionPool {
   }
 
   /**
+   * Whether an invocation that found no warm environment with room must wait: `maxEnvironments`
+   * environments of the current configuration are live or starting, and none of those
+   * starting has room left.
+   */
+  private isFull(config: ResolvedFunctionConfig): boolean {
+    const starting = this.starting.filter((entry) => entry.generation === this.generation);
+    if (starting.some((entry) => entry.waiting < config.environmentConcurrency)) return false;
+    const live = this.warm.filter((environment) => environment.alive).length;
+    return live + starting.length >= (config.maxEnvironments ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Resolves when an invocation ends or the environments change (then look again). */
+  private waitForRoom(): Promise<void> {
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** Wakes the invocation waiting longest (one place freed), or all of them (`all`: the environments changed). */
+  private wakeWaiters(all: boolean): void {
+    const woken = all ? this.roomWaiters.splice(0) : this.roomWaiters.splice(0, 1);
+    for (const resolve of woken) resolve();
+  }
+
+  /**
    * Waits for an environment being started that has room left, or starts one: a burst of
    * invocations shares the new environments instead of each starting its own.
    */
@@ -148,6 +209,8 @@ export class FunctionPool {
           this.starting.splice(this.starting.indexOf(created), 1);
           this.track(environment, created.generation);
           this.reserved.set(environment, created.waiting);
+          // Started while the pool was closing: it runs nothing more.
+          if (this.closed) void this.discard(environment);
         },
         () => this.starting.splice(this.starting.indexOf(created), 1),
       );
@@ -182,15 +245,24 @@ export class FunctionPool {
     if (environment.load === 0) this.startIdleTimer(environment);
   }
 
-  private startIdleTimer(environment: ExecutionEnvironment): void {
+  /** Stops the environment once idle long enough: soon while others are alive, `idleTimeoutMs` when it is the last. */
+  private startIdleTimer(environment: ExecutionEnvironment, idleSinceMs = Date.now()): void {
     this.clearIdleTimer(environment);
+    const surplus = Math.min(this.deps.surplusIdleTimeoutMs ?? this.deps.idleTimeoutMs, this.deps.idleTimeoutMs);
+    const others = () => this.warm.some((other) => other !== environment && other.alive);
+    const limitMs = others() ? surplus : this.deps.idleTimeoutMs;
     const timer = setTimeout(() => {
       this.idleTimers.delete(environment);
       if (environment.load > 0) return;
+      // The others went meanwhile: this one is the last, and stays for the full idle timeout.
+      if (limitMs < this.deps.idleTimeoutMs && !others()) {
+        this.startIdleTimer(environment, idleSinceMs);
+        return;
+      }
       const index = this.warm.indexOf(environment);
       if (index !== -1) this.warm.splice(index, 1);
       void this.discard(environment);
-    }, this.deps.idleTimeoutMs);
+    }, Math.max(0, idleSinceMs + limitMs - Date.now()));
     timer.unref();
     this.idleTimers.set(environment, timer);
   }
@@ -215,6 +287,7 @@ export class FunctionPool {
     await environment.kill();
     this.environments.delete(environment);
     this.generations.delete(environment);
+    this.wakeWaiters(true);
   }
 
   private clearIdleTimer(environment: ExecutionEnvironment): void {

@@ -1,57 +1,33 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { createCgroup, destroyCgroup, findCgroupDir, killCgroup, moveIntoCgroup, sweepStaleCgroups } from '../../../backend/runner/cgroup.js';
+import { environmentIncludes, readProcessEntry, readProcessTable, sendSignal, type ProcessEntry } from '../../../backend/runner/proc-table.js';
 
 /*
  * Finding and killing every process an execution environment started.
  *
- * Hand-written rather than taken from npm: tree-kill / ps-tree / pidtree shell out to
- * `ps` (slow, and a process that forks meanwhile is missed) and follow only parent
- * links, so they lose a daemonized grandchild whose parent already exited (it is
- * re-parented to init). Here we read /proc directly and also match every process whose
- * initial environment carries the environment's marker variable, which catches those
- * orphans as long as they inherited the environment. Where /proc is missing (macOS),
- * killing the worker's process group is the fallback.
+ * Where the runtime may create cgroups (root, or a delegated cgroup v2 subtree), each
+ * environment's worker runs in a cgroup of its own (`aws-exec-env-…`, a child of the
+ * runtime's cgroup), and the jobs it runs get cgroups inside it (backend/runner/
+ * containment.ts); writing `cgroup.kill` there ends the worker and everything it ever
+ * started, however it detached (setsid, a double fork, `env -i`). That is the model of a
+ * Lambda execution environment, whose processes all die with its micro-VM.
+ *
+ * Besides (and where cgroups are not available) we read /proc: the worker's descendants
+ * by parent links, plus every process whose initial environment carries the environment's
+ * marker variable, which catches daemonized grandchildren re-parented to init as long as
+ * they kept the environment. Hand-written rather than taken from npm: tree-kill / ps-tree /
+ * pidtree shell out to `ps` (slow, and a process that forks meanwhile is missed) and follow
+ * only parent links. Where /proc is missing (macOS), the worker's process group is the fallback.
  */
 
 /** The variable, set in every execution environment, that marks the processes it starts. */
 export const SANDBOX_MARKER_VARIABLE = 'AWS_EXEC_LOCAL_SANDBOX_ID';
 
-interface ProcessInfo {
-  pid: number;
-  ppid: number;
-  zombie: boolean;
-}
-
-/** Reads every process's parent and state from /proc; empty where /proc is missing. */
-export function readProcessTable(): ProcessInfo[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const table: ProcessInfo[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const info = readProcessInfo(Number(entry));
-    if (info) table.push(info);
-  }
-  return table;
-}
-
-function readProcessInfo(pid: number): ProcessInfo | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { pid, ppid: Number(fields[1]), zombie: fields[0] === 'Z' || fields[0] === 'X' };
-}
+/** What `cgroup.kill` waits for before giving up on removing an environment's cgroup. */
+const CGROUP_EMPTY_WAIT_MS = 2_000;
 
 /** Lists the live descendants of a process by following parent links. */
-export function listDescendants(rootPid: number, table: readonly ProcessInfo[] = readProcessTable()): number[] {
+export function listDescendants(rootPid: number, table: readonly ProcessEntry[] = readProcessTable()): number[] {
   const children = new Map<number, number[]>();
   for (const info of table) {
     if (info.zombie) continue;
@@ -72,19 +48,9 @@ export function listDescendants(rootPid: number, table: readonly ProcessInfo[] =
 }
 
 /** Lists live processes whose initial environment carries `SANDBOX_MARKER_VARIABLE=marker`. */
-export function listMarkedProcesses(marker: string, table: readonly ProcessInfo[] = readProcessTable()): number[] {
+export function listMarkedProcesses(marker: string, table: readonly ProcessEntry[] = readProcessTable()): number[] {
   const needle = Buffer.from(`${SANDBOX_MARKER_VARIABLE}=${marker}\0`);
-  const found: number[] = [];
-  for (const info of table) {
-    if (info.zombie || info.pid === process.pid) continue;
-    try {
-      const environ = readFileSync(`/proc/${info.pid}/environ`);
-      if (environ.includes(needle)) found.push(info.pid);
-    } catch {
-      // Gone meanwhile, or another user's process.
-    }
-  }
-  return found;
+  return table.filter((info) => !info.zombie && info.pid !== process.pid && environmentIncludes(info.pid, needle)).map((info) => info.pid);
 }
 
 /**
@@ -104,13 +70,14 @@ export function killProcessTree(rootPid: number | undefined, marker: string | un
     if (rootPid !== undefined && rootPid !== self && isAlive(rootPid)) targets.add(rootPid);
     targets.delete(self);
     if (targets.size === 0) break;
-    for (const pid of targets) signal(pid, 'SIGKILL');
+    for (const pid of targets) sendSignal(pid, 'SIGKILL');
   }
   if (rootPid === undefined) return;
   // Execution environments lead their own process group: without /proc, that group is what we can reach.
-  if (!haveProc && rootPid !== self) signal(-rootPid, 'SIGKILL');
+  if (!haveProc && rootPid !== self) sendSignal(-rootPid, 'SIGKILL');
   if (rootPid === self) {
-    if (!haveProc) signal(-self, 'SIGKILL');
+    killOwnEnvironmentCgroup();
+    if (!haveProc) sendSignal(-self, 'SIGKILL');
     process.kill(self, 'SIGKILL');
   }
 }
@@ -122,14 +89,49 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  const info = readProcessInfo(pid);
+  const info = readProcessEntry(pid);
   return info === undefined ? true : !info.zombie;
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // Already gone.
+/** The runtime's own cgroup, below which environments get theirs; null where that is impossible. */
+let runtimeCgroup: string | null | undefined;
+
+/**
+ * Moves a freshly forked worker into a cgroup of its own (before it runs any invocation, so
+ * before it can start anything); returns the cgroup, or undefined where cgroups are not available.
+ */
+export function placeInEnvironmentCgroup(pid: number): string | undefined {
+  if (runtimeCgroup === undefined) {
+    runtimeCgroup = findCgroupDir() ?? null;
+    if (runtimeCgroup !== null) void sweepStaleCgroups(runtimeCgroup).catch(() => undefined);
   }
+  const dir = runtimeCgroup === null ? undefined : createCgroup(runtimeCgroup, 'env');
+  if (dir === undefined) {
+    runtimeCgroup = null;
+    return undefined;
+  }
+  if (moveIntoCgroup(dir, pid)) return dir;
+  void destroyCgroup(dir, 0);
+  runtimeCgroup = null;
+  return undefined;
+}
+
+/**
+ * Kills and removes environment and job cgroups left behind by runtimes and workers that
+ * died (kill -9, OOM) before they could clean up; returns how many it found.
+ */
+export async function sweepLeftoverCgroups(): Promise<number> {
+  const dir = findCgroupDir();
+  return dir === undefined ? 0 : sweepStaleCgroups(dir);
+}
+
+/** Kills an environment's cgroup and everything in it, waits until it is empty and removes it. */
+export function destroyEnvironmentCgroup(dir: string): Promise<boolean> {
+  return destroyCgroup(dir, CGROUP_EMPTY_WAIT_MS);
+}
+
+/** Inside a worker: SIGKILLs its environment's cgroup (itself included) when it runs in one. */
+export function killOwnEnvironmentCgroup(): void {
+  const dir = findCgroupDir();
+  if (dir !== undefined && basename(dir).startsWith('aws-exec-env-')) killCgroup(dir);
 }

@@ -35,30 +35,47 @@ export function isLambdaPath(url: string): boolean {
 export async function serveLambdaRequest(api: LambdaApi, request: ServiceRequest, res: ServerResponse): Promise<void> {
   const segments = splitPath(request.rawPath);
   const qualifier = queryValue(request.query, 'Qualifier');
-  const [name, action, extra] = segments;
-  if (request.method === 'GET' && (name === undefined || name === '') && action === undefined) {
-    authorize(request, 'lambda:ListFunctions', '*');
-    sendJson(res, 200, listFunctions(api, request));
-    return;
-  }
-  if (name !== undefined && name !== '' && extra === undefined) {
-    if (request.method === 'POST' && action === 'invocations') {
+  const name = segments[0] ?? '';
+  switch (classifyRequest(request.method, segments)) {
+    case 'ListFunctions':
+      authorize(request, 'lambda:ListFunctions', '*');
+      sendJson(res, 200, listFunctions(api, request));
+      return;
+    case 'Invoke':
       authorize(request, 'lambda:InvokeFunction', functionArnOf(api, name, qualifier));
       await serveInvoke(api, request, res, name, qualifier);
       return;
-    }
-    if (request.method === 'GET' && action === undefined) {
+    case 'GetFunction':
       authorize(request, 'lambda:GetFunction', functionArnOf(api, name, qualifier));
       sendJson(res, 200, api.describeFunction(name, qualifier));
       return;
-    }
-    if (request.method === 'GET' && action === 'configuration') {
+    case 'GetFunctionConfiguration':
       authorize(request, 'lambda:GetFunctionConfiguration', functionArnOf(api, name, qualifier));
       sendJson(res, 200, api.describeConfiguration(name, qualifier));
       return;
-    }
+    case undefined:
+      throw new AwsError(404, 'UnknownOperationException', `Expected Invoke, GetFunction or ListFunctions, got ${request.method} ${request.rawPath}`);
   }
-  throw new AwsError(404, 'UnknownOperationException', `Expected Invoke, GetFunction or ListFunctions, got ${request.method} ${request.rawPath}`);
+}
+
+/** The Lambda API operation a request asks for (the fault layer matches on it), or `Unknown`. */
+export function operationOfLambdaRequest(request: Pick<ServiceRequest, 'method' | 'rawPath'>): string {
+  try {
+    return classifyRequest(request.method, splitPath(request.rawPath)) ?? 'Unknown';
+  } catch {
+    return 'Unknown';
+  }
+}
+
+type LambdaOperation = 'ListFunctions' | 'Invoke' | 'GetFunction' | 'GetFunctionConfiguration';
+
+function classifyRequest(method: string, [name, action, extra]: readonly string[]): LambdaOperation | undefined {
+  if (method === 'GET' && (name === undefined || name === '') && action === undefined) return 'ListFunctions';
+  if (name === undefined || name === '' || extra !== undefined) return undefined;
+  if (method === 'POST' && action === 'invocations') return 'Invoke';
+  if (method === 'GET' && action === undefined) return 'GetFunction';
+  if (method === 'GET' && action === 'configuration') return 'GetFunctionConfiguration';
+  return undefined;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface LambdaServiceOptions {
   writeOutput?: OutputSink;
   /** How long an idle execution environment stays warm (default 10 minutes). */
   idleTimeoutMs?: number;
+  /** How long an idle environment stays warm while another of its function is alive (default 30 s). */
+  surplusIdleTimeoutMs?: number;
   /** How long loading a handler module may take (default 10 s, as on AWS). */
   initTimeoutMs?: number;
   /** Delays before the retries of a failed Event invocation (default 1 and 2 minutes, as on AWS). */
@@ -73,4 +75,12 @@ export interface LambdaService extends LocalService {
   concurrencyOf(name: string): { running: number; waiting: number; limit: number };
   /** Resolves once no Event invocation is running, queued or waiting for a retry. */
   whenEventsIdle(): Promise<void>;
+  /**
+   * Stops the service gently: no new invocations or retries; idle environments stop now;
+   * busy ones get SIGTERM (Lambda's Shutdown phase) so their handlers can end their work,
+   * and are killed with everything they started after `graceMs`. `close` then finishes.
+   */
+  shutdown(graceMs: number): Promise<void>;
+  /** Kills every environment and what it started, at once (synchronously): the runtime is exiting. */
+  killNow(): void;
 }

@@ -64,6 +64,14 @@ export async function createS3Service(options: S3ServiceOptions): Promise<S3Serv
 
   return {
     ...S3_TRAITS,
+    operationOf(request) {
+      try {
+        const target = readTarget(request.host, request.rawPath);
+        return selectRoute(request.method, target, request.query, request.headers['x-amz-copy-source'] !== undefined).name;
+      } catch {
+        return 'Unknown';
+      }
+    },
     async handle(request: ServiceRequest, res: ServerResponse) {
       const requestId = createRequestId();
       res.setHeader(REQUEST_ID, requestId);

@@ -2,7 +2,7 @@ import { loadConfig, type Config } from '../../../backend/config.js';
 import type { JobInvoker } from '../../../backend/jobs/invoker.js';
 import type { LogObjects } from '../../../backend/jobs/objects.js';
 import { jobRecordId, type JobRecord } from '../../../backend/jobs/record.js';
-import type { JobStore } from '../../../backend/jobs/store.js';
+import type { JobClaim, JobStore } from '../../../backend/jobs/store.js';
 import type { JobEvent } from '../../../protocol/index.js';
 
 /** A config as loadConfig builds it from a minimal environment, with overrides. */
@@ -25,8 +25,15 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
     async claimJob(uid, authName, claim) {
       const record = get(uid);
       if (!record || record.status !== 'queued' || record['auth-name'] !== authName) return undefined;
-      Object.assign(record, { status: 'running', 'claimed-at': claim.claimedAt, deadline: claim.deadline });
+      setClaim(record, claim);
       return { ...record };
+    },
+    async renewLease(uid, claimedAt, aliveUntil, pendingExit) {
+      const record = get(uid);
+      if (!record || record.status !== 'running' || record['claimed-at'] !== claimedAt) return 'lost';
+      record['alive-until'] = aliveUntil;
+      if (pendingExit !== undefined) record['pending-exit'] = pendingExit;
+      return 'renewed';
     },
     readCancelRequested: async (uid) => get(uid)?.['cancel-requested'] === true,
     async requestCancel(uid, authName, at) {
@@ -36,28 +43,45 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
       Object.assign(record, { 'cancel-requested': true, 'cancel-requested-at': at });
       return 'cancelling';
     },
-    async finishJob(uid, end) {
+    async finishJob(uid, end, claimedAt) {
       const record = get(uid);
-      if (!record) return;
+      if (!record) throw new Error('ConditionalCheckFailedException');
+      if (claimedAt !== undefined && record['claimed-at'] !== claimedAt) return false;
       Object.assign(record, { status: 'exited', exit: end.exit, 'ended-at': end.endedAt });
+      delete record['pending-exit'];
       if (end.size !== undefined) record.size = end.size;
       if (end.uploadedBytes !== undefined) record['uploaded-bytes'] = end.uploadedBytes;
       if (end.uploads !== undefined) record.uploads = end.uploads;
+      if (end.logIncomplete) record['log-incomplete'] = true;
+      return true;
     },
-    async listJobs(authName, limit) {
-      return [...records.values()]
-        .filter((record) => record['auth-name'] === authName)
-        .sort((a, b) => b['started-at'] - a['started-at'])
-        .slice(0, limit);
+    async listJobs(authName, { limit, statuses, after }) {
+      // Newest first, as the jobs-by-auth-name index; ties by id (the index's own tie order differs, stably).
+      const isAfter = (record: JobRecord) =>
+        !after || record['started-at'] < after.startedAt || (record['started-at'] === after.startedAt && record.id < after.id);
+      const matching = [...records.values()]
+        .filter((record) => record['auth-name'] === authName && isAfter(record) && (!statuses || statuses.includes(record.status)))
+        .sort((a, b) => b['started-at'] - a['started-at'] || (a.id < b.id ? 1 : -1))
+        .map((record) => ({ ...record }));
+      const page = matching.slice(0, limit);
+      const last = page[page.length - 1];
+      return matching.length > limit && last ? { records: page, next: { startedAt: last['started-at'], id: last.id } } : { records: page };
     },
     listUnfinishedJobs: async () => [...records.values()].filter((record) => record.status !== 'exited').map((r) => ({ ...r })),
     async takeOverJob(seen, claim) {
       const record = get(seen.uid);
-      if (!record || record.status !== seen.status || record['claimed-at'] !== seen['claimed-at']) return false;
-      Object.assign(record, { status: 'running', 'claimed-at': claim.claimedAt, deadline: claim.deadline });
+      if (!record || record.status !== seen.status || record['claimed-at'] !== seen['claimed-at'] || record['alive-until'] !== seen['alive-until']) {
+        return false;
+      }
+      setClaim(record, claim);
       return true;
     },
   };
+}
+
+function setClaim(record: JobRecord, claim: JobClaim): void {
+  Object.assign(record, { status: 'running', 'claimed-at': claim.claimedAt, deadline: claim.deadline });
+  if (claim.aliveUntil !== undefined) record['alive-until'] = claim.aliveUntil;
 }
 
 /** In-memory objects that remember every write in order. */

@@ -5,6 +5,8 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createAwsClients, type AwsClients } from '../../../backend/aws/clients.js';
 import { startLocalAws, type LambdaService, type LocalAws } from '../../../local/aws/index.js';
+import { defaultInfraFiles } from '../../../local/deploy/files.js';
+import { loadDeploymentPlan } from '../../../local/deploy/plan.js';
 
 /** The local AWS endpoint on a free port, with the project's bucket and table created. */
 export interface TestAws {
@@ -17,7 +19,14 @@ export interface TestAws {
   close(): Promise<void>;
 }
 
-/** Starts the real local endpoint (S3, DynamoDB, Lambda) in a fresh data directory. */
+/** The project table's shape as infra.yaml declares it (keys and global indexes). */
+function declaredTable() {
+  const spec = loadDeploymentPlan({ ...defaultInfraFiles(), env: process.env }).tables[0];
+  if (!spec) throw new Error('Expected infra.yaml to declare the project table');
+  return spec;
+}
+
+/** Starts the real local endpoint (S3, DynamoDB, Lambda) in a fresh data directory, with the table shaped as infra.yaml declares it. */
 export async function startTestAws(): Promise<TestAws> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-backend-'));
   const aws = await startLocalAws({ dataDir, port: 0 });
@@ -25,12 +34,14 @@ export async function startTestAws(): Promise<TestAws> {
   const bucket = 'test-bucket';
   const table = 'test-table';
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const declared = declaredTable();
   await clients.ddb.send(
     new CreateTableCommand({
       TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: declared.attributeDefinitions,
+      KeySchema: declared.keySchema,
       BillingMode: 'PAY_PER_REQUEST',
+      ...(declared.globalIndexes.length > 0 ? { GlobalSecondaryIndexes: declared.globalIndexes } : {}),
     }),
   );
   return {

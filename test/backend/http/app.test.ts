@@ -15,16 +15,18 @@ describe('the API app', () => {
 
   it("lists only the caller's jobs, newest first, up to the limit", async () => {
     const { call, jobs } = createTestApp();
+    // Queued a moment ago: a job queued for longer than LOST_QUEUED_AFTER_MS would be listed as closed.
     const base = { ttl: 0 };
-    await jobs.createJob({ ...base, uid: '1700000001.00000000-0000-4000-8000-000000000001', 'auth-name': 'alice', 'started-at': 1, argv: ['a'] });
-    await jobs.createJob({ ...base, uid: '1700000002.00000000-0000-4000-8000-000000000002', 'auth-name': 'alice', 'started-at': 2, 'rpc-name': 'listdir' });
-    await jobs.createJob({ ...base, uid: '1700000003.00000000-0000-4000-8000-000000000003', 'auth-name': 'bob', 'started-at': 3, argv: ['b'] });
+    const t = Date.now();
+    await jobs.createJob({ ...base, uid: '1700000001.00000000-0000-4000-8000-000000000001', 'auth-name': 'alice', 'started-at': t + 1, argv: ['a'] });
+    await jobs.createJob({ ...base, uid: '1700000002.00000000-0000-4000-8000-000000000002', 'auth-name': 'alice', 'started-at': t + 2, 'rpc-name': 'listdir' });
+    await jobs.createJob({ ...base, uid: '1700000003.00000000-0000-4000-8000-000000000003', 'auth-name': 'bob', 'started-at': t + 3, argv: ['b'] });
     const all = (await (await call('GET', '/api/jobs')).json()) as { jobs: { uid: string; status: string }[] };
     expect(all.jobs.map((job) => job.uid)).toEqual([
       '1700000002.00000000-0000-4000-8000-000000000002',
       '1700000001.00000000-0000-4000-8000-000000000001',
     ]);
-    expect(all.jobs[0]).toEqual({ uid: '1700000002.00000000-0000-4000-8000-000000000002', status: 'queued', 'rpc-name': 'listdir', 'started-at': 2 });
+    expect(all.jobs[0]).toEqual({ uid: '1700000002.00000000-0000-4000-8000-000000000002', status: 'queued', 'rpc-name': 'listdir', 'started-at': t + 2 });
     const limited = (await (await call('GET', '/api/jobs?limit=1')).json()) as { jobs: unknown[] };
     expect(limited.jobs).toHaveLength(1);
     const bobs = (await (await call('GET', '/api/jobs', { key: KEYS.bob })).json()) as { jobs: { uid: string }[] };

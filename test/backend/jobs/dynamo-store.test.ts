@@ -56,8 +56,8 @@ describe.each([
     const older = await create('zed', 1_700_000_000_000);
     const newer = await create('zed', 1_700_000_100_000);
     await store.finishJob(older, { exit: 0, size: 0, endedAt: 1 });
-    expect((await store.listJobs('zed', 10)).map((job) => job.uid)).toEqual([newer, older]);
-    expect((await store.listJobs('zed', 1)).map((job) => job.uid)).toEqual([newer]);
+    expect((await store.listJobs('zed', { limit: 10 })).records.map((job) => job.uid)).toEqual([newer, older]);
+    expect((await store.listJobs('zed', { limit: 1 })).records.map((job) => job.uid)).toEqual([newer]);
     const unfinished = (await store.listUnfinishedJobs()).map((job) => job.uid);
     expect(unfinished).toContain(newer);
     expect(unfinished).not.toContain(older);

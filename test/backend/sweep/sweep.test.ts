@@ -10,7 +10,7 @@ const NOW = 1_800_000_000_000;
 function setup() {
   const jobs = createMemoryJobStore();
   const objects = createMemoryObjects();
-  const deps: SweepDeps = { config: { lostQueuedAfterMs: 300_000 }, jobs, objects, logger: silentLogger, now: () => NOW };
+  const deps: SweepDeps = { config: { lostQueuedAfterMs: 300_000, leaseMs: 30_000 }, jobs, objects, logger: silentLogger, now: () => NOW };
   const add = async (n: number, fields: { status: 'queued' | 'running' | 'exited'; startedAt: number; claimedAt?: number; deadline?: number; log?: string }) => {
     await jobs.createJob({ uid: uid(n), 'auth-name': 'alice', 'started-at': fields.startedAt, ttl: 0, argv: ['x'] });
     const record = jobs.records.get(`job.${uid(n)}`);

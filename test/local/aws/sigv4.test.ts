@@ -19,6 +19,7 @@ function echoService(name: ServiceName, bufferBody: boolean): LocalService & { s
     claimsUnsigned: (req) => (name === 'dynamodb' ? req.headers['x-amz-target'] !== undefined : name === 's3'),
     allowsAnonymous: (req) => name === 's3' && req.method === 'OPTIONS',
     authError: (error) => new AwsError(403, `${name}:${error.kind}`, error.message),
+    operationOf: () => 'Echo',
     async handle(request, res: ServerResponse) {
       seen.push(request);
       if (!bufferBody) for await (const _chunk of request.incoming) void _chunk;

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, openSync, readdirSync, unlinkSync } from 
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { diskFullGuard } from '../../faults/disk.js';
 
 /**
  * Object bodies as plain files named by generated ids (never by key, so no key can reach the
@@ -20,12 +21,18 @@ export class BodyFiles {
     mkdirSync(this.tmpDir, { recursive: true });
   }
 
-  /** Writes a body from a stream of chunks; on any failure the partial file is removed and the error rethrown. */
+  /**
+   * Writes a body from a stream of chunks; on any failure the partial file is removed and the
+   * error rethrown. Under an injected full disk (`../../faults/disk.ts`) the write fails with
+   * ENOSPC on this same path.
+   */
   async write(source: AsyncIterable<Buffer>): Promise<string> {
     const id = randomUUID();
     const tmp = join(this.tmpDir, id);
     try {
-      await pipeline(source, createWriteStream(tmp, { flags: 'wx' }));
+      const guard = diskFullGuard();
+      if (guard) await pipeline(source, guard, createWriteStream(tmp, { flags: 'wx' }));
+      else await pipeline(source, createWriteStream(tmp, { flags: 'wx' }));
       await rename(tmp, join(this.bodiesDir, id));
     } catch (error) {
       await unlink(tmp).catch(() => undefined);

@@ -27,7 +27,7 @@ export interface LambdaHarness {
 
 /** Starts the endpoint with a Lambda service whose timings the test may shorten. */
 export async function startLambdaHarness(
-  options: Partial<Pick<LambdaServiceOptions, 'idleTimeoutMs' | 'initTimeoutMs' | 'retryDelaysMs'>> = {},
+  options: Partial<Pick<LambdaServiceOptions, 'idleTimeoutMs' | 'surplusIdleTimeoutMs' | 'initTimeoutMs' | 'retryDelaysMs'>> = {},
 ): Promise<LambdaHarness> {
   const credentials = generateCredentials();
   const region = 'us-east-1';

@@ -22,7 +22,7 @@ export interface AwsCli {
 }
 
 /** Prepares awscli against an endpoint with a temp HOME and config, and only the endpoint's key in its environment. */
-export function prepareAwsCli(endpoint: S3TestEndpoint): AwsCli {
+export function prepareAwsCli(endpoint: Pick<S3TestEndpoint, 'url' | 'credentials'>): AwsCli {
   const home = mkdtempSync(join(tmpdir(), 'aws-exec-awscli-'));
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',

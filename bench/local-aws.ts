@@ -351,8 +351,9 @@ function printStartupMemory(startup: StartupMemory): void {
     rss('  then after its first S3 request (loads request handling, SigV4 and S3)', startup.awsOnlyAfter.s3),
     rss('  then after its first DynamoDB request', startup.awsOnlyAfter.dynamodb),
     rss('  then after its first Lambda request', startup.awsOnlyAfter.lambda),
+    rss('  then after its first SQS request', startup.awsOnlyAfter.sqs),
     rss(`full runtime (aws-exec serve), main process: RSS idle (${SETTLE_MS / 1000} s after start)`, startup.runtimeIdle, 60),
-    ...(['s3', 'dynamodb', 'lambda'] as const).map((service) => {
+    ...(['s3', 'dynamodb', 'lambda', 'sqs'] as const).map((service) => {
       const { first, warm } = startup.firstRequestMs[service];
       return [`first ${service} request / warm one (median of runs)`, `${first.toFixed(1)} / ${warm.toFixed(1)} ms`, '', ''];
     }),

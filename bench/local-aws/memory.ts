@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startBenchRuntime } from '../jobs/runtime.js';
 import { readStatusBytes } from './proc.js';
 import { median } from './report.js';
@@ -20,7 +21,7 @@ const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const REPO = new URL('../../', import.meta.url).pathname;
 
 /** The services of the endpoint, each with a cheap read-only request, in the order they are first asked. */
-const FIRST_REQUESTS = ['s3', 'dynamodb', 'lambda'] as const;
+const FIRST_REQUESTS = ['s3', 'dynamodb', 'lambda', 'sqs'] as const;
 type Service = (typeof FIRST_REQUESTS)[number];
 
 /** What one measurement found. */
@@ -73,20 +74,22 @@ async function startAwsOnly(): Promise<AwsOnlyProcess> {
 }
 
 /** Sends one cheap request to a service of the endpoint and resolves with its latency in ms. */
-function timeRequest(clients: { s3: S3Client; ddb: DynamoDBClient; lambda: LambdaClient }, service: Service): Promise<number> {
+function timeRequest(clients: ReturnType<typeof createClients>, service: Service): Promise<number> {
   const started = performance.now();
   const sent =
     service === 's3'
       ? clients.s3.send(new ListBucketsCommand({}))
       : service === 'dynamodb'
         ? clients.ddb.send(new ListTablesCommand({}))
-        : clients.lambda.send(new ListFunctionsCommand({}));
+        : service === 'lambda'
+          ? clients.lambda.send(new ListFunctionsCommand({}))
+          : clients.sqs.send(new ListQueuesCommand({}));
   return sent.then(() => performance.now() - started);
 }
 
 function createClients(url: string, credentials: AwsOnlyProcess['credentials']) {
   const common = { endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 };
-  return { s3: new S3Client({ ...common, forcePathStyle: true }), ddb: new DynamoDBClient(common), lambda: new LambdaClient(common) };
+  return { s3: new S3Client({ ...common, forcePathStyle: true }), ddb: new DynamoDBClient(common), lambda: new LambdaClient(common), sqs: new SQSClient(common) };
 }
 
 /**
@@ -96,10 +99,10 @@ function createClients(url: string, credentials: AwsOnlyProcess['credentials']) 
  * first-request figures are the server's loading, not the SDK's.
  */
 export async function measureStartupMemory(settleMs: number, runs = 3): Promise<StartupMemory> {
-  const firsts: Record<Service, number[]> = { s3: [], dynamodb: [], lambda: [] };
-  const warms: Record<Service, number[]> = { s3: [], dynamodb: [], lambda: [] };
+  const firsts: Record<Service, number[]> = { s3: [], dynamodb: [], lambda: [], sqs: [] };
+  const warms: Record<Service, number[]> = { s3: [], dynamodb: [], lambda: [], sqs: [] };
   let awsOnlyIdle = 0;
-  const awsOnlyAfter: Record<Service, number> = { s3: 0, dynamodb: 0, lambda: 0 };
+  const awsOnlyAfter: Record<Service, number> = { s3: 0, dynamodb: 0, lambda: 0, sqs: 0 };
   for (let run = 0; run <= runs; run++) {
     const endpoint = await startAwsOnly();
     const clients = createClients(endpoint.url, endpoint.credentials);

@@ -3,6 +3,7 @@ import { resolveDataDir } from '../config.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
+import { serveAwsOnly } from '../serve-aws-only.js';
 import { parseNonNegativeInteger } from './exec.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
@@ -20,14 +21,19 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     .option('--schedule-every <duration>', 'fire every schedule trigger this often instead of at its declared rate, e.g. 2s or 500ms', parseDurationMs)
     .option('--account-concurrency <n>', "the account's Lambda concurrency quota (default 1000, as on AWS; at least 100)", parseNonNegativeInteger)
     .option('--verbose', 'also print a log line per HTTP request (job start and end lines are printed either way)')
+    .option('--aws-only', 'run the local AWS endpoint alone (no gateway, no functions, nothing provisioned); each service loads on its first request')
     .option('--faults <file>', 'inject faults into the local AWS endpoint from this JSON file (or AWS_EXEC_FAULTS); see local/aws/faults/README.md')
     .addHelpText(
       'after',
-      '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s',
+      '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s\n  $ aws-exec serve --aws-only --aws-port 4566    # the endpoint alone, for your own AWS clients',
     )
     .action(async (options: ServeOptions, self: Command) => {
       await run(async () => {
         const dataDir = resolveDataDir({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir });
+        if (options.awsOnly) {
+          refuseRuntimeOptions(options);
+          return serveAwsOnly(context, { dataDir, ...(options.awsPort !== undefined ? { awsPort: options.awsPort } : {}) });
+        }
         // Loaded on demand: the runtime pulls in the AWS SDK and the local endpoint.
         const { startRuntime } = await import('../../local/runtime.js');
         // Local only, not in infra.yaml: jobs run where serve was started (on Lambda, /tmp), and
@@ -64,12 +70,21 @@ interface ServeOptions {
   accountConcurrency?: number;
   verbose?: boolean;
   faults?: string;
+  awsOnly?: boolean;
+}
+
+/** `--aws-only` starts no gateway and no functions: the options of those would be ignored, so they are refused. */
+function refuseRuntimeOptions(options: ServeOptions): void {
+  const given = (['port', 'infra', 'envTemplate', 'scheduleEvery', 'accountConcurrency', 'verbose', 'faults'] as const).filter((name) => options[name] !== undefined);
+  if (given.length === 0) return;
+  const flags = given.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  throw new UsageError(`Expected no gateway or function options with --aws-only (it runs the AWS endpoint alone), got ${flags.join(', ')}`);
 }
 
 /** Reads `--faults FILE` (or AWS_EXEC_FAULTS); a missing or invalid file is a usage error. */
 async function readFaults(file: string | undefined) {
   if (file === undefined || file === '') return undefined;
-  const { FaultConfigError, loadFaultConfigFile } = await import('../../local/aws/index.js');
+  const { FaultConfigError, loadFaultConfigFile } = await import('../../local/aws/faults/index.js');
   try {
     return loadFaultConfigFile(file);
   } catch (error) {

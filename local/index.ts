@@ -14,5 +14,11 @@ export {
   type FaultState,
   type FaultStats,
   type LocalFaults,
+  type LocalLatency,
+  AWS_LATENCY_PROFILE,
+  LATENCY_PROFILES,
+  LatencyProfileError,
+  LatencyProfileName,
+  type LatencyProfile,
 } from './aws/index.js';
 export { readLocalJson, LocalJson, LOCAL_JSON } from './local-json.js';

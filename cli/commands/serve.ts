@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { parseNonNegativeInteger } from './exec.js';
+import type { LatencyProfileName } from '../../local/aws/latency/profile.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
 export function addServeCommand(program: Command, context: CliContext, run: (work: () => Promise<number>) => Promise<void>): void {
@@ -21,6 +22,11 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     .option('--account-concurrency <n>', "the account's Lambda concurrency quota (default 1000, as on AWS; at least 100)", parseNonNegativeInteger)
     .option('--verbose', 'also print a log line per HTTP request (job start and end lines are printed either way)')
     .option('--faults <file>', 'inject faults into the local AWS endpoint from this JSON file (or AWS_EXEC_FAULTS); see local/aws/faults/README.md')
+    .option(
+      '--latency-profile <name>',
+      "give each hop the latency it has on AWS (S3, DynamoDB, Lambda, API Gateway): `aws`; see local/aws/latency/README.md",
+      parseLatencyProfile,
+    )
     .addHelpText(
       'after',
       '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s',
@@ -45,6 +51,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
           ...(options.scheduleEvery !== undefined ? { scheduleEveryMs: options.scheduleEvery } : {}),
           ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
           ...(faults !== undefined ? { faults } : {}),
+          ...(options.latencyProfile !== undefined ? { latencyProfile: options.latencyProfile } : {}),
         }).catch((error: unknown) => {
           throw describePortInUse(error);
         });
@@ -64,6 +71,17 @@ interface ServeOptions {
   accountConcurrency?: number;
   verbose?: boolean;
   faults?: string;
+  latencyProfile?: LatencyProfileName;
+}
+
+/** The names of local/aws/latency's profiles, known here without loading the runtime (the type keeps them in step). */
+const LATENCY_PROFILE_NAMES: readonly LatencyProfileName[] = ['aws'];
+
+/** `--latency-profile NAME`: one of the profiles of local/aws/latency. */
+function parseLatencyProfile(value: string): LatencyProfileName {
+  const found = LATENCY_PROFILE_NAMES.find((name) => name === value);
+  if (found !== undefined) return found;
+  throw new InvalidArgumentError(`Expected a latency profile of ${LATENCY_PROFILE_NAMES.join(', ')}, got \`${value}\`.`);
 }
 
 /** Reads `--faults FILE` (or AWS_EXEC_FAULTS); a missing or invalid file is a usage error. */

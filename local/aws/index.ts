@@ -6,6 +6,7 @@ import { createLocalIam, LOCAL_ACCOUNT_ID, type LocalIam } from './iam/index.js'
 import { createLambdaService, type LambdaService } from './lambda/index.js';
 import { createS3Service } from './s3/index.js';
 import { FaultInjector, NO_FAULTS, parseFaultConfig, type FaultConfig, type FaultStats } from './faults/index.js';
+import { createProfileSamplers, endpointRulesOf, resolveLatencyProfile, type LatencyProfile, type LatencyProfileName, type ProfileSamplers } from './latency/index.js';
 import { createSqsService, type SqsService } from './sqs/index.js';
 import { startEndpoint } from './server.js';
 import type { Credentials } from './sigv4.js';
@@ -26,6 +27,14 @@ export {
   type FaultRule,
   type FaultStats,
 } from './faults/index.js';
+export {
+  AWS_LATENCY_PROFILE,
+  LATENCY_PROFILES,
+  LatencyProfileError,
+  LatencyProfileName,
+  resolveLatencyProfile,
+  type LatencyProfile,
+} from './latency/index.js';
 export type { LambdaService, FunctionConfig, InvokeResult } from './lambda/index.js';
 export type { SqsService, Delivery, Delivered } from './sqs/index.js';
 export {
@@ -54,6 +63,18 @@ export interface LocalAwsOptions {
   faults?: FaultConfig;
   /** How long an idle kept-alive connection stays open (default 65 s; tests shorten it). */
   keepAliveTimeoutMs?: number;
+  /** A latency profile in force from the start (`aws`: AWS's latencies per hop; see local/aws/latency/). */
+  latencyProfile?: LatencyProfileName;
+}
+
+/** The latency profile of a running endpoint: AWS's latencies added to each hop (see local/aws/latency/). */
+export interface LocalLatency {
+  /** Puts a profile in force (an unknown name throws LatencyProfileError), or none with undefined. */
+  set(name: LatencyProfileName | undefined): void;
+  /** The profile in force, if any. */
+  get(): LatencyProfile | undefined;
+  /** Draws the API gateway's added latency for one request (0 without a profile). */
+  drawGatewayMs(): number;
 }
 
 /** The fault layer of a running endpoint (also reachable over HTTP at FAULTS_PATH, signed with the root key pair). */
@@ -83,6 +104,7 @@ export interface LocalAws {
   faults: LocalFaults;
   /** The local SQS; `sqs.deliver(queueArn, …)` stores a message for other local services (SNS). */
   sqs: SqsService;
+  latency: LocalLatency;
   close(): Promise<void>;
 }
 
@@ -95,6 +117,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const region = options.region ?? DEFAULT_REGION;
   const injector = new FaultInjector(options.faults === undefined ? NO_FAULTS : parseFaultConfig(options.faults, 'the faults option'));
+  const latency = createLocalLatency(injector);
+  if (options.latencyProfile !== undefined) latency.set(options.latencyProfile);
   const credentials = loadOrCreateCredentials(dataDir);
   const iam = createLocalIam({ dataDir: join(dataDir, 'iam') });
   let endpointUrl = '';
@@ -111,6 +135,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     endpointUrl: () => endpointUrl,
     ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
+    eventStartDelayMs: () => latency.drawEventStartMs(),
   });
   // SQS: queues and messages in DATA_DIR/sqs/sqs.sqlite; queue URLs on this endpoint's address.
   const sqs = createSqsService({
@@ -145,6 +170,24 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       stats: () => injector.stats(),
     },
     sqs,
+    latency: { set: latency.set, get: latency.get, drawGatewayMs: latency.drawGatewayMs },
     close: () => endpoint.close(),
+  };
+}
+
+/** The profile in force: its endpoint rules as the fault layer's baseline, and the samplers of the other hops. */
+function createLocalLatency(injector: FaultInjector): LocalLatency & { drawEventStartMs(): number } {
+  let profile: LatencyProfile | undefined;
+  let samplers: ProfileSamplers | undefined;
+  return {
+    set(name) {
+      const next = name === undefined ? undefined : resolveLatencyProfile(name);
+      injector.setBaseline(endpointRulesOf(next));
+      profile = next;
+      samplers = next === undefined ? undefined : createProfileSamplers(next);
+    },
+    get: () => profile,
+    drawGatewayMs: () => samplers?.gatewayMs() ?? 0,
+    drawEventStartMs: () => samplers?.eventStartMs() ?? 0,
   };
 }

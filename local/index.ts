@@ -14,4 +14,6 @@ export {
   type FaultState,
   type FaultStats,
 } from './aws/faults/index.js';
+export { AWS_LATENCY_PROFILE, LATENCY_PROFILES, LatencyProfileError, LatencyProfileName, type LatencyProfile } from './aws/latency/index.js';
+export type { LocalLatency } from './aws/latency/local.js';
 export { readLocalJson, LocalJson, LOCAL_JSON } from './local-json.js';

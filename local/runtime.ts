@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { startLocalAws, LOCAL_HOST, type FaultConfig, type LambdaService, type LocalAws, type LocalIam } from './aws/index.js';
+import { startLocalAws, LOCAL_HOST, type FaultConfig, type LambdaService, type LatencyProfileName, type LocalAws, type LocalIam } from './aws/index.js';
 import { loadDeploymentPlan, type DeploymentPlan } from './deploy/plan.js';
 import { defaultInfraFiles } from './deploy/files.js';
 import { startGateway, type Gateway, type GatewayInvokeResult } from './gateway.js';
@@ -47,6 +47,12 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
   /** Faults for the local AWS endpoint (`serve --faults`), in force once the runtime is provisioned. */
   faults?: FaultConfig;
+  /**
+   * A latency profile (`serve --latency-profile aws`): each hop (S3, DynamoDB, Lambda's invoke
+   * and queue, API Gateway) takes what it takes on AWS; in force once the runtime is provisioned.
+   * See local/aws/latency/.
+   */
+  latencyProfile?: LatencyProfileName;
 }
 
 export interface Runtime {
@@ -116,14 +122,20 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     for (const line of provisioned.log) log(`infra: ${line}`);
     await sweepLostJobs(lambda, plan, startedAt, log);
-        if (options.faults !== undefined) {
+    if (options.faults !== undefined) {
       (await aws.loadFaults()).set(options.faults);
       log(`faults: ${options.faults.rules.length} rule(s) in force on the local AWS endpoint (see local/aws/faults/README.md)`);
+    }
+    const latency = options.latencyProfile === undefined ? undefined : await aws.loadLatency();
+    if (latency && options.latencyProfile !== undefined) {
+      latency.set(options.latencyProfile);
+      log(`latency profile: ${options.latencyProfile} (${latency.get()?.describe ?? ''}; see local/aws/latency/)`);
     }
     gateway = await startGateway({
       host: LOCAL_HOST,
       port: options.port ?? DEFAULT_PORT,
       invoke: (event) => invokeApi(lambda, plan, event),
+      ...(latency ? { addedLatencyMs: () => latency.drawGatewayMs() } : {}),
     });
     scheduler = startScheduler({
       schedules: plan.schedules,

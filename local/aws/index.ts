@@ -7,6 +7,8 @@ import type { FaultConfig, FaultStats } from './faults/index.js';
 import { createEndpointServer } from './http-server.js';
 import type { LocalIam } from './iam/index.js';
 import type { LambdaService } from './lambda/index.js';
+import type { LocalLatency } from './latency/local.js';
+import type { LatencyProfileName } from './latency/profile.js';
 import { createLazyEndpoint } from './lazy-endpoint.js';
 import type { ServiceName } from './service.js';
 import type { Credentials } from './sigv4.js';
@@ -22,6 +24,8 @@ import { listMarkedServices } from './start-marker.js';
 
 export type { Credentials } from './sigv4.js';
 export type { FaultClient, FaultState, FaultConfig, FaultCounts, FaultRule, FaultStats } from './faults/index.js';
+export type { LatencyProfile, LatencyProfileName } from './latency/profile.js';
+export type { LocalLatency } from './latency/local.js';
 export type { LambdaService, FunctionConfig, InvokeResult } from './lambda/index.js';
 export type { SqsService, Delivery, Delivered } from './sqs/index.js';
 export type { SnsService } from './sns/index.js';
@@ -44,6 +48,8 @@ export interface LocalAwsOptions {
   faults?: FaultConfig;
   /** How long an idle kept-alive connection stays open (default 65 s; tests shorten it). */
   keepAliveTimeoutMs?: number;
+  /** A latency profile in force from the start (`aws`: AWS's latencies per hop; see local/aws/latency/). */
+  latencyProfile?: LatencyProfileName;
 }
 
 /** The fault layer of a running endpoint (also reachable over HTTP at FAULTS_PATH, signed with the root key pair). */
@@ -77,6 +83,8 @@ export interface LocalAws {
   loadSns(): Promise<SnsService>;
   /** Loads (once) the fault layer (loaded at start when `faults` is given). */
   loadFaults(): Promise<LocalFaults>;
+  /** Loads (once, with the fault layer it rides on) the latency profiles: AWS's latencies added to each hop. */
+  loadLatency(): Promise<LocalLatency>;
   /** The services loaded so far; the others load on their first request. */
   loadedServices(): ServiceName[];
   close(): Promise<void>;
@@ -107,9 +115,16 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     extraCredentials: options.extraCredentials ?? [],
     ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
     logError: options.logError ?? ((message, error) => console.error(message, error)),
+    // Until a profile is loaded, an async invoke starts its handler at once.
+    eventStartDelayMs: () => latency?.drawEventStartMs() ?? 0,
   });
+  let latency: LocalLatency | undefined;
+  let latencyLoading: Promise<LocalLatency> | undefined;
+  const loadLatency = (): Promise<LocalLatency> =>
+    (latencyLoading ??= Promise.all([import('./latency/local.js'), lazy.loadFaultInjector()]).then(([{ createLocalLatency }, injector]) => (latency = createLocalLatency(injector))));
   try {
     if (options.faults !== undefined) (await lazy.loadFaults()).set(options.faults);
+    if (options.latencyProfile !== undefined) (await loadLatency()).set(options.latencyProfile);
     for (const name of listMarkedServices(dataDir)) await lazy.loadService(name as ServiceName);
   } catch (error) {
     await lazy.close().catch(() => closeServer(server));
@@ -126,6 +141,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     loadSqs: async () => (await lazy.loadService('sqs')) as SqsService,
     loadSns: async () => (await lazy.loadService('sns')) as SnsService,
     loadFaults: () => lazy.loadFaults(),
+    loadLatency,
     loadedServices: () => lazy.loadedServices(),
     close: () => lazy.close(),
   };

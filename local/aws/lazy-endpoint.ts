@@ -24,6 +24,8 @@ export interface LazyEndpointSettings {
   extraCredentials: readonly Credentials[];
   accountConcurrency?: number;
   logError: (message: string, error: unknown) => void;
+  /** The wait before an async invoke's handler starts (the latency profile's; 0 without one). */
+  eventStartDelayMs?: () => number;
 }
 
 /** The endpoint behind a listening server, loaded in parts as requests need them. */
@@ -32,6 +34,8 @@ export interface LazyEndpoint {
   loadIam(): Promise<LocalIamService>;
   /** Loads the fault layer (once): off until configured. */
   loadFaults(): Promise<LocalFaults>;
+  /** The fault layer's injector itself (loading it once), for the latency profile's baseline. */
+  loadFaultInjector(): Promise<FaultInjector>;
   /** Loads a service (and the endpoint's request handling, the first time). */
   loadService(name: ServiceName): Promise<unknown>;
   /** The services loaded so far. */
@@ -126,6 +130,7 @@ export function createLazyEndpoint(settings: LazyEndpointSettings): LazyEndpoint
         return service.load();
       },
       ...(settings.accountConcurrency !== undefined ? { accountConcurrency: settings.accountConcurrency } : {}),
+      ...(settings.eventStartDelayMs !== undefined ? { eventStartDelayMs: settings.eventStartDelayMs } : {}),
       logError: settings.logError,
     };
     const services = new Map(SERVICE_ENTRIES.map((entry) => [entry.traits.name, createLazyService(entry.traits, () => entry.load(context))] as const));
@@ -150,6 +155,7 @@ export function createLazyEndpoint(settings: LazyEndpointSettings): LazyEndpoint
   return {
     loadIam,
     loadFaults: async () => (await loadFaults()).local,
+    loadFaultInjector: async () => (await loadFaults()).injector,
     async loadService(name) {
       const service = (await start()).services.get(name);
       if (!service) throw new Error(`Expected a service of the local endpoint, got ${name}`);

@@ -26,6 +26,8 @@ export interface ServiceContext {
   loadService(name: ServiceName): Promise<LocalService>;
   /** The account's Lambda concurrency quota, when not AWS's default. */
   accountConcurrency?: number;
+  /** The wait before an async invoke's handler starts (the latency profile's). */
+  eventStartDelayMs?: () => number;
   logError?: (message: string, error: unknown) => void;
 }
 
@@ -72,6 +74,7 @@ export const SERVICE_ENTRIES: readonly ServiceEntry[] = [
         iam,
         endpointUrl: context.endpointUrl,
         ...(context.accountConcurrency !== undefined ? { accountConcurrency: context.accountConcurrency } : {}),
+        ...(context.eventStartDelayMs !== undefined ? { eventStartDelayMs: context.eventStartDelayMs } : {}),
         ...logErrorOf(context),
       });
     },

@@ -109,6 +109,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     retryDelaysMs: timings.retryDelaysMs,
     report: (name, line) => output('stderr', `[${name}] ${line}\n`),
     logError,
+    ...(options.eventStartDelayMs ? { startDelayMs: options.eventStartDelayMs } : {}),
   });
 
   async function invoke(name: string, payload: Buffer, type: InvocationType, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {

@@ -23,8 +23,9 @@ describe('loadInfra', () => {
     // Assess: only what stays true while infra.yaml evolves.
     expect(InfraSet.safeParse(set).success).toBe(true);
     expect(set.name).toBe(variables.PROJECT_NAME);
-    expect(set.dynamodb).toHaveLength(1);
-    expect(set.dynamodb[0]?.keys).toEqual([{ attributeName: 'id', attributeType: 'S', keyType: 'HASH' }]);
+    // The keys table and the jobs table, both keyed as the Go aws-exec keys its one table.
+    expect(set.dynamodb.map((table) => table.name)).toEqual([variables.PROJECT_TABLE, variables.PROJECT_JOBS_TABLE]);
+    for (const table of set.dynamodb) expect(table.keys).toEqual([{ attributeName: 'id', attributeType: 'S', keyType: 'HASH' }]);
     expect(set.s3).toHaveLength(1);
     const lambda = set.lambda.find((fn) => fn.triggers.some((trigger) => trigger.type === 'api'));
     expect(lambda?.entrypoint).toMatchObject({ kind: 'image', account: '000000000000', region: 'us-east-1', digest: DIGEST });

@@ -1,5 +1,6 @@
 import { createAwsClients } from '../../../backend/aws/clients.js';
 import { createBackendDeps } from '../../../backend/deps.js';
+import { createDynamoJobStore } from '../../../backend/jobs/dynamo-store.js';
 import { generateCredentials } from '../../../local/aws/credentials.js';
 import { createMemoryJobStore, testConfig } from '../helpers/fakes.js';
 import { createDeclaredJobsTable, startTestAws } from '../helpers/local-aws.js';
@@ -15,6 +16,11 @@ describeJobStoreContract('the local endpoint', async () => {
   const aws = await startTestAws();
   const deps = createBackendDeps(testConfig({ jobsTable: aws.table }), aws.clients);
   return { store: deps.jobs, close: () => aws.close() };
+});
+
+describeJobStoreContract('the local endpoint through the SDK alone (no signed calls)', async () => {
+  const aws = await startTestAws();
+  return { store: createDynamoJobStore({ ddb: aws.clients.ddb, table: aws.table }), close: () => aws.close() };
 });
 
 describeJobStoreContract('plain dynalite (the jobs table as infra.yaml declares it)', async () => {

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { RunningJobs } from '../../../backend/auth/running-jobs.js';
 import { generateShareToken, shareIdOf, type ShareRecord, type ShareStore } from '../../../backend/auth/shares.js';
 import { loadConfig, type Config } from '../../../backend/config.js';
 import type { JobInvoker } from '../../../backend/jobs/invoker.js';
 import type { LogObjects } from '../../../backend/jobs/objects.js';
 import { jobRecordId, type JobRecord } from '../../../backend/jobs/record.js';
-import type { JobClaim, JobStore } from '../../../backend/jobs/store.js';
+import { JobExistsError, JobNotFoundError, type JobClaim, type JobStore } from '../../../backend/jobs/store.js';
 import type { JobEvent } from '../../../protocol/index.js';
 
 /** A config as loadConfig builds it from a minimal environment, with overrides. */
@@ -13,22 +14,31 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...base, authFailDelayMs: 0, cancelCheckMs: 50, killGraceMs: 500, ...overrides };
 }
 
-/** An in-memory job store with the same conditional semantics as the DynamoDB one. */
+/**
+ * An in-memory job store with the same conditional semantics as the DynamoDB one: held to it
+ * by the JobStore contract suite (test/backend/contract/job-store.ts). Records go in and come
+ * out as copies, as they would over the wire.
+ */
 export function createMemoryJobStore(): JobStore & { records: Map<string, JobRecord> } {
   const records = new Map<string, JobRecord>();
   const get = (uid: string) => records.get(jobRecordId(uid));
+  const copy = (record: JobRecord): JobRecord => structuredClone(record);
   return {
     records,
     async createJob(record) {
-      if (records.has(jobRecordId(record.uid))) throw new Error('ConditionalCheckFailedException');
-      records.set(jobRecordId(record.uid), { ...record, id: jobRecordId(record.uid), status: 'queued' });
+      if (records.has(jobRecordId(record.uid))) throw new JobExistsError(record.uid);
+      records.set(jobRecordId(record.uid), structuredClone({ ...record, id: jobRecordId(record.uid), status: 'queued' as const }));
     },
-    getJob: async (uid) => (get(uid) ? { ...get(uid)! } : undefined),
+    getJob: async (uid) => {
+      const record = get(uid);
+      return record ? copy(record) : undefined;
+    },
     async claimJob(uid, authName, claim) {
       const record = get(uid);
       if (!record || record.status !== 'queued' || record['auth-name'] !== authName) return undefined;
       setClaim(record, claim);
-      return { ...record };
+      record['claim-token'] = randomUUID();
+      return copy(record);
     },
     async renewLease(uid, claimedAt, aliveUntil, pendingExit) {
       const record = get(uid);
@@ -47,8 +57,8 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
     },
     async finishJob(uid, end, claimedAt) {
       const record = get(uid);
-      if (!record) throw new Error('ConditionalCheckFailedException');
-      if (claimedAt !== undefined && record['claimed-at'] !== claimedAt) return false;
+      if (claimedAt !== undefined && record?.['claimed-at'] !== claimedAt) return false;
+      if (!record) throw new JobNotFoundError(uid);
       Object.assign(record, { status: 'exited', exit: end.exit, 'ended-at': end.endedAt });
       delete record['pending-exit'];
       if (end.size !== undefined) record.size = end.size;
@@ -64,12 +74,12 @@ export function createMemoryJobStore(): JobStore & { records: Map<string, JobRec
       const matching = [...records.values()]
         .filter((record) => record['auth-name'] === authName && isAfter(record) && (!statuses || statuses.includes(record.status)))
         .sort((a, b) => b['started-at'] - a['started-at'] || (a.id < b.id ? 1 : -1))
-        .map((record) => ({ ...record }));
+        .map(copy);
       const page = matching.slice(0, limit);
       const last = page[page.length - 1];
       return matching.length > limit && last ? { records: page, next: { startedAt: last['started-at'], id: last.id } } : { records: page };
     },
-    listUnfinishedJobs: async () => [...records.values()].filter((record) => record.status !== 'exited').map((r) => ({ ...r })),
+    listUnfinishedJobs: async () => [...records.values()].filter((record) => record.status !== 'exited').map(copy),
     async takeOverJob(seen, claim) {
       const record = get(seen.uid);
       if (!record || record.status !== seen.status || record['claimed-at'] !== seen['claimed-at'] || record['alive-until'] !== seen['alive-until']) {

@@ -205,7 +205,7 @@ export function describeJobStoreContract(name: string, open: () => Promise<JobSt
     describe('listing', () => {
       it('pages through a name’s jobs newest first, with no next after the last page', async () => {
         const base = 1_700_000_000_000;
-        const uids = [];
+        const uids: string[] = [];
         for (let i = 0; i < 12; i++) uids.push(await create('pager', base + i * 1000));
         await create('someone-else', base + 5500);
         const pages = await readAll('pager', { limit: 5 });
@@ -223,7 +223,7 @@ export function describeJobStoreContract(name: string, open: () => Promise<JobSt
 
       it('orders jobs of the same start time the same way on every call and page size, so pages never repeat or skip one', async () => {
         const at = 1_700_000_500_000;
-        const uids = [];
+        const uids: string[] = [];
         for (let i = 0; i < 7; i++) uids.push(await create('ties', at));
         await create('ties', at + 1);
         await create('ties', at - 1);
@@ -250,7 +250,7 @@ export function describeJobStoreContract(name: string, open: () => Promise<JobSt
       it('lists only the statuses asked for, across pages', async () => {
         const base = 1_700_001_000_000;
         const statuses: JobStatus[] = ['queued', 'running', 'exited', 'exited', 'running', 'queued', 'exited'];
-        const uids = [];
+        const uids: string[] = [];
         for (const [i, status] of statuses.entries()) uids.push(await createIn('filtered', base + i * 1000, status));
         const pick = (wanted: JobStatus[]) => uids.filter((_, i) => wanted.includes(statuses[i] as JobStatus)).reverse();
         const running = (await readAll('filtered', { limit: 1, statuses: ['running'] })).flatMap((page) => page.records);

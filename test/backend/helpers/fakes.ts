@@ -96,32 +96,79 @@ function setClaim(record: JobRecord, claim: JobClaim): void {
   if (claim.aliveUntil !== undefined) record['alive-until'] = claim.aliveUntil;
 }
 
-/** In-memory objects that remember every write in order. */
-export function createMemoryObjects(): LogObjects & {
+/** The host of the fake's presigned URLs (served by its `fetch`). */
+const FAKE_OBJECTS_ORIGIN = 'https://objects.test';
+
+/** A presigned URL's date as SigV4 writes it (`20240101T000000Z`). */
+function formatAmzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+function parseAmzDate(value: string | null): number {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value ?? '');
+  return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])) : Number.NaN;
+}
+
+/**
+ * In-memory objects that remember every write in order; held to the LogObjects contract
+ * (test/backend/contract/log-objects.ts). Its presigned GETs are served by its own `fetch`
+ * as S3 serves them (`Range: bytes=N-` → 206, past the end → 416, missing → 404, expired →
+ * 403). `refused` makes every call fail as a 403 AccessDenied does; `failNext` fails that many writes.
+ */
+export function createMemoryObjects(options: { refused?: boolean } = {}): LogObjects & {
   objects: Map<string, Uint8Array>;
   writes: { key: string; bytes: number }[];
   failNext: number;
+  fetch: typeof fetch;
 } {
   const objects = new Map<string, Uint8Array>();
+  const refuse = () => {
+    if (options.refused) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+  };
   const state = {
     objects,
     writes: [] as { key: string; bytes: number }[],
     failNext: 0,
     async putObject(key: string, body: Uint8Array | string) {
+      refuse();
       if (state.failNext > 0) {
         state.failNext -= 1;
         throw new Error('injected failure');
       }
-      const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
       objects.set(key, bytes);
       state.writes.push({ key, bytes: bytes.byteLength });
     },
-    readObject: async (key: string) => objects.get(key),
-    hasObject: async (key: string) => objects.has(key),
-    presignGet: async (key: string, expiresIn: number) => `https://objects.test/${key}?X-Amz-Expires=${expiresIn}`,
+    async readObject(key: string) {
+      refuse();
+      const bytes = objects.get(key);
+      return bytes ? new Uint8Array(bytes) : undefined;
+    },
+    async hasObject(key: string) {
+      refuse();
+      return objects.has(key);
+    },
+    presignGet: async (key: string, expiresIn: number) =>
+      `${FAKE_OBJECTS_ORIGIN}/${key.split('/').map(encodeURIComponent).join('/')}?X-Amz-Date=${formatAmzDate(Date.now())}&X-Amz-Expires=${expiresIn}`,
     openWriter: async (key: string) => (body: Uint8Array | string) => state.putObject(key, body),
+    fetch: async (input: string | URL | Request, init?: RequestInit) => serveObject(objects, new Request(input, init)),
   };
   return state;
+}
+
+/** Answers a GET of one of the fake's presigned URLs as S3 would. */
+function serveObject(objects: Map<string, Uint8Array>, request: Request): Response {
+  const url = new URL(request.url);
+  if (url.origin !== FAKE_OBJECTS_ORIGIN) throw new TypeError(`Expected a URL of ${FAKE_OBJECTS_ORIGIN}, got ${request.url}`);
+  const expiresAt = parseAmzDate(url.searchParams.get('X-Amz-Date')) + Number(url.searchParams.get('X-Amz-Expires')) * 1000;
+  if (!(Date.now() <= expiresAt)) return new Response('AccessDenied: Request has expired', { status: 403 });
+  const body = objects.get(decodeURIComponent(url.pathname.slice(1)));
+  if (!body) return new Response('NoSuchKey', { status: 404 });
+  const range = /^bytes=(\d+)-$/.exec(request.headers.get('range') ?? '');
+  if (!range) return new Response(new Uint8Array(body), { status: 200 });
+  const start = Number(range[1]);
+  if (start >= body.byteLength) return new Response('InvalidRange', { status: 416, headers: { 'content-range': `bytes */${body.byteLength}` } });
+  return new Response(body.slice(start), { status: 206, headers: { 'content-range': `bytes ${start}-${body.byteLength - 1}/${body.byteLength}` } });
 }
 
 /** An invoker that records the events it was asked to send. */

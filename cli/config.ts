@@ -5,9 +5,8 @@ import { z } from 'zod';
 import { LOCAL_JSON, readLocalJson } from '../local/local-json.js';
 import type { LocalJson } from '../local/local-json.js';
 import { ConfigError } from './errors.js';
+import { LOCAL_DEFAULTS } from '../protocol/index.js';
 
-/** Where the local runtime keeps its state when nothing else says (relative to the working directory). */
-export const DEFAULT_DATA_DIR = '.aws-exec';
 
 /** The environment variables the CLI reads. */
 export interface CliEnv {
@@ -51,7 +50,7 @@ const START_HINT = 'or start the local runtime with `npm start` (`aws-exec serve
 
 /** The data directory to use: `--data-dir`, else AWS_EXEC_DATA_DIR, else ./.aws-exec. */
 export function resolveDataDir(inputs: ConfigInputs): string {
-  return resolve(inputs.cwd, inputs.dataDir ?? nonEmpty(inputs.env.AWS_EXEC_DATA_DIR) ?? DEFAULT_DATA_DIR);
+  return resolve(inputs.cwd, inputs.dataDir ?? nonEmpty(inputs.env.AWS_EXEC_DATA_DIR) ?? LOCAL_DEFAULTS.dataDir);
 }
 
 /**

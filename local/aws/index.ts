@@ -40,6 +40,7 @@ export {
   type RoleSpec,
   type TemporaryCredentials,
 } from './iam/index.js';
+import { LOCAL_DEFAULTS } from '../../protocol/index.js';
 
 export interface LocalAwsOptions {
   /** Where every object, item and key lives; created when missing. */
@@ -134,7 +135,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   });
   const endpoint = await startEndpoint({
     host: LOCAL_HOST,
-    port: options.port ?? 4566,
+    port: options.port ?? LOCAL_DEFAULTS.awsPort,
     credentials: [credentials, ...(options.extraCredentials ?? [])],
     sessions: iam,
     services: [s3, dynamodb, lambda, sqs, sns],

@@ -48,25 +48,29 @@ export interface JobPage {
   next?: JobPosition;
 }
 
-/** `createJob` found a record of that uid already (DynamoDB's condition `attribute_not_exists(id)` failed). */
-export class JobExistsError extends Error {
+/** A job store's refusal about one uid's record (a failed DynamoDB condition, told apart by class). */
+export class JobRecordError extends Error {
   constructor(
     readonly uid: string,
+    message: string,
     options?: { cause?: unknown },
   ) {
-    super(`Expected no job record of uid ${uid}, found one`, options);
+    super(message, options);
     this.name = new.target.name;
   }
 }
 
+/** `createJob` found a record of that uid already (DynamoDB's condition `attribute_not_exists(id)` failed). */
+export class JobExistsError extends JobRecordError {
+  constructor(uid: string, options?: { cause?: unknown }) {
+    super(uid, `Expected no job record of uid ${uid}, found one`, options);
+  }
+}
+
 /** `finishJob` without a claim found no record of that uid (DynamoDB's condition `attribute_exists(id)` failed). */
-export class JobNotFoundError extends Error {
-  constructor(
-    readonly uid: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Expected a job record of uid ${uid}, found none`, options);
-    this.name = new.target.name;
+export class JobNotFoundError extends JobRecordError {
+  constructor(uid: string, options?: { cause?: unknown }) {
+    super(uid, `Expected a job record of uid ${uid}, found none`, options);
   }
 }
 

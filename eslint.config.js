@@ -1,6 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+import { importTableConfig } from './import-table.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.aws-exec/**', 'coverage/**', '.scratch/**', 'test-artifacts/**'] },
@@ -13,6 +15,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  importTableConfig(boundaries),
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', Buffer: 'readonly' } },

@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { AUTH_HEADER, ErrorResponse } from '../protocol/index.js';
+import { AUTH_HEADER, ErrorResponse, LOCAL_DEFAULTS } from '../protocol/index.js';
 import { abortReason } from './abort.js';
 import { ApiError, ProtocolError, createApiError } from './errors.js';
 import type { ResolvedClientOptions } from './options.js';
@@ -65,7 +65,7 @@ export function buildApiUrl(base: string, path: string, query?: Record<string, s
 export function describeAwsAnswer(text: string, base: string): string | undefined {
   if (!/^\s*(<\?xml[^>]*>\s*)?<(Error|ErrorResponse)\b/.test(text)) return undefined;
   const code = /<Code>([^<]{1,80})<\/Code>/.exec(text)?.[1];
-  return `Expected the aws-exec API at ${base}, got an AWS service's XML error${code ? ` (${code})` : ''}: that URL is an AWS endpoint, not the API. Use the API's URL: for the local runtime the \`url\` of .aws-exec/local.json (port 8080 by default), not its \`awsEndpoint\` (4566)`;
+  return `Expected the aws-exec API at ${base}, got an AWS service's XML error${code ? ` (${code})` : ''}: that URL is an AWS endpoint, not the API. Use the API's URL: for the local runtime the \`url\` of ${LOCAL_DEFAULTS.dataDir}/local.json (port ${LOCAL_DEFAULTS.apiPort} by default), not its \`awsEndpoint\` (${LOCAL_DEFAULTS.awsPort})`;
 }
 
 /** The server's `{error}` message, or the status and the start of whatever body came. */

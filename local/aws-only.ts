@@ -1,3 +1,4 @@
+import { LOCAL_DEFAULTS } from '../protocol/constants.js';
 import { join } from 'node:path';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 
@@ -18,7 +19,7 @@ export interface AwsOnlyOptions {
  */
 export async function startAwsOnly(options: AwsOnlyOptions): Promise<LocalAws> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const aws = await startLocalAws({ dataDir: options.dataDir, port: options.awsPort ?? 4566 });
+  const aws = await startLocalAws({ dataDir: options.dataDir, port: options.awsPort ?? LOCAL_DEFAULTS.awsPort });
   log('the local AWS endpoint is running (S3, DynamoDB, Lambda; each loads on its first request)');
   log(`  endpoint:  ${aws.endpoint} (region ${aws.region}, account ${aws.accountId})`);
   log(`  key:       AWS_ACCESS_KEY_ID=${aws.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${aws.credentials.secretAccessKey}`);

@@ -7,6 +7,7 @@ import { startGateway, type Gateway, type GatewayInvokeResult } from './gateway.
 import { readLocalJson, writeLocalJson, type LocalJson } from './local-json.js';
 import { provisionInChild } from './provision-child.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
+import { LOCAL_DEFAULTS } from '../protocol/constants.js';
 
 export interface RuntimeOptions {
   /** Where all state lives (default `.aws-exec` in the working directory). */
@@ -73,9 +74,6 @@ export interface Runtime {
   abort(): void;
 }
 
-export const DEFAULT_PORT = 8080;
-export const DEFAULT_AWS_PORT = 4566;
-export const DEFAULT_DATA_DIR = '.aws-exec';
 const DEFAULT_ENVIRONMENT_CONCURRENCY = 16;
 /**
  * How long running invocations get to end after SIGTERM before they are killed: the jobs'
@@ -95,13 +93,13 @@ const DEFAULT_MAX_ENVIRONMENTS = Math.max(4, availableParallelism());
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const startedAt = Date.now();
-  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const dataDir = resolve(options.dataDir ?? LOCAL_DEFAULTS.dataDir);
   const log = options.log ?? ((line: string) => console.log(line));
   const files = defaultInfraFiles(options.infraFile, options.envTemplate);
   const plan = loadDeploymentPlan({ ...files, env: options.env ?? process.env });
   const aws = await startLocalAws({
     dataDir,
-    port: options.awsPort ?? DEFAULT_AWS_PORT,
+    port: options.awsPort ?? LOCAL_DEFAULTS.awsPort,
     region: plan.region,
     ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
   });
@@ -133,7 +131,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     }
     gateway = await startGateway({
       host: LOCAL_HOST,
-      port: options.port ?? DEFAULT_PORT,
+      port: options.port ?? LOCAL_DEFAULTS.apiPort,
       invoke: (event) => invokeApi(lambda, plan, event),
       ...(latency ? { addedLatencyMs: () => latency.drawGatewayMs() } : {}),
     });

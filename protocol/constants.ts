@@ -42,3 +42,13 @@ export const MAX_FUNCTION_TIMEOUT_SECONDS = 900;
 export function truncationMarker(droppedBytes: number): string {
   return `\n[... ${droppedBytes} bytes truncated ...]\n`;
 }
+
+/** The local runtime's defaults (`aws-exec serve`), where clients look for it when nothing else says. */
+export const LOCAL_DEFAULTS = {
+  /** The API (the local gateway) on 127.0.0.1. */
+  apiPort: 8080,
+  /** The local AWS endpoint (S3, DynamoDB, Lambda, SQS, SNS) on 127.0.0.1: LocalStack's port, which AWS tools expect. */
+  awsPort: 4566,
+  /** Where the runtime keeps its state and `local.json`, relative to the working directory. */
+  dataDir: '.aws-exec',
+} as const;

@@ -12,7 +12,7 @@ import { scanItems } from '../aws/scan.js';
 import { awsErrorName } from '../errors.js';
 import { queryJobPage } from './list-query.js';
 import { JOB_ID_PREFIX, jobRecordId, parseJobRecord, type JobRecord } from './record.js';
-import type { CancelResult, JobClaim, JobStore } from './store.js';
+import { JobExistsError, JobNotFoundError, type CancelResult, type JobClaim, type JobStore } from './store.js';
 
 const NAMES = {
   '#status': 'status',
@@ -78,11 +78,16 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
 
   return {
     async createJob(record) {
-      await put({
-        TableName,
-        Item: { ...record, id: jobRecordId(record.uid), status: 'queued' },
-        ConditionExpression: 'attribute_not_exists(id)',
-      });
+      try {
+        await put({
+          TableName,
+          Item: { ...record, id: jobRecordId(record.uid), status: 'queued' },
+          ConditionExpression: 'attribute_not_exists(id)',
+        });
+      } catch (error) {
+        if (isConditionFailure(error)) throw new JobExistsError(record.uid, { cause: error });
+        throw error;
+      }
     },
 
     getJob,
@@ -195,8 +200,9 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
         });
         return true;
       } catch (error) {
-        if (owned && isConditionFailure(error)) return false;
-        throw error;
+        if (!isConditionFailure(error)) throw error;
+        if (owned) return false;
+        throw new JobNotFoundError(uid, { cause: error });
       }
     },
 

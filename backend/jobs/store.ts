@@ -48,15 +48,42 @@ export interface JobPage {
   next?: JobPosition;
 }
 
+/** A job store's refusal about one uid's record (a failed DynamoDB condition, told apart by class). */
+export class JobRecordError extends Error {
+  constructor(
+    readonly uid: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** `createJob` found a record of that uid already (DynamoDB's condition `attribute_not_exists(id)` failed). */
+export class JobExistsError extends JobRecordError {
+  constructor(uid: string, options?: { cause?: unknown }) {
+    super(uid, `Expected no job record of uid ${uid}, found one`, options);
+  }
+}
+
+/** `finishJob` without a claim found no record of that uid (DynamoDB's condition `attribute_exists(id)` failed). */
+export class JobNotFoundError extends JobRecordError {
+  constructor(uid: string, options?: { cause?: unknown }) {
+    super(uid, `Expected a job record of uid ${uid}, found none`, options);
+  }
+}
+
 /** Job records: the one place that knows how jobs are stored (DynamoDB, or a fake in tests). */
 export interface JobStore {
-  /** Writes a new queued record; fails if the uid exists. */
+  /** Writes a new queued record; rejects with JobExistsError if the uid has one. */
   createJob(record: NewJobRecord): Promise<void>;
   /** The record of a uid, or undefined. */
   getJob(uid: string): Promise<JobRecord | undefined>;
   /**
-   * Claims a queued job for one runner (queued → running) and returns its record; undefined
-   * when it was claimed before (a retried or duplicated event) or does not exist.
+   * Claims a queued job for one runner (queued → running) and returns its record, which
+   * carries a `claim-token` of this claim alone; undefined when it was claimed before (a
+   * retried or duplicated event, even one with the same times) or does not exist.
    */
   claimJob(uid: string, authName: string, claim: JobClaim): Promise<JobRecord | undefined>;
   /**
@@ -71,7 +98,8 @@ export interface JobStore {
   requestCancel(uid: string, authName: string, at: number): Promise<CancelResult>;
   /**
    * Marks the job exited with its exit code and log size. With `claimedAt`, only while the
-   * job is still held under that claim: false when someone took it over meanwhile.
+   * job is still held under that claim: false when someone took it over meanwhile (or the
+   * record is gone). Without it, rejects with JobNotFoundError when there is no record.
    */
   finishJob(uid: string, end: JobEnd, claimedAt?: number): Promise<boolean>;
   /**

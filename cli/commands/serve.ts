@@ -6,6 +6,7 @@ import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { serveAwsOnly } from '../serve-aws-only.js';
 import { parseNonNegativeInteger } from './exec.js';
 import type { LatencyProfileName } from '../../local/aws/latency/profile.js';
+import { LOCAL_DEFAULTS } from '../../protocol/constants.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
 export function addServeCommand(program: Command, context: CliContext, run: (work: () => Promise<number>) => Promise<void>): void {
@@ -15,8 +16,8 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     .description(
       'Starts the local runtime: an AWS-compatible endpoint (S3, DynamoDB, Lambda), the backend as a Lambda function and the API gateway. State lives in the data directory (default ./.aws-exec, or AWS_EXEC_DATA_DIR); it writes DIR/local.json, which the CLI reads.',
     )
-    .option('--port <n>', 'the API port (0 picks a free one; default 8080)', parseNonNegativeInteger)
-    .option('--aws-port <n>', 'the local AWS endpoint port (0 picks a free one; default 4566)', parseNonNegativeInteger)
+    .option('--port <n>', `the API port (0 picks a free one; default ${LOCAL_DEFAULTS.apiPort})`, parseNonNegativeInteger)
+    .option('--aws-port <n>', `the local AWS endpoint port (0 picks a free one; default ${LOCAL_DEFAULTS.awsPort})`, parseNonNegativeInteger)
     .option('--infra <file>', "the libaws infrastructure file to run (default: the package's infra.yaml)")
     .option('--env-template <file>', "the file of infra.yaml's ${VAR} values (default: env.sh.template beside the infra file)")
     .option('--schedule-every <duration>', 'fire every schedule trigger this often instead of at its declared rate, e.g. 2s or 500ms', parseDurationMs)

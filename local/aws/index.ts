@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { closeServer, listenOn } from '../listen.js';
 import { LOCAL_ACCOUNT_ID } from './account.js';
+import { LOCAL_DEFAULTS } from '../../protocol/constants.js';
 import { loadOrCreateCredentials } from './credentials.js';
 import type { FaultConfig, FaultStats } from './faults/index.js';
 import { createEndpointServer } from './http-server.js';
@@ -104,7 +105,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const region = options.region ?? DEFAULT_REGION;
   const credentials = loadOrCreateCredentials(dataDir);
   const server = createEndpointServer(options.keepAliveTimeoutMs);
-  const port = await listenOn(server, LOCAL_HOST, options.port ?? 4566, 'the local AWS endpoint (--aws-port)');
+  const port = await listenOn(server, LOCAL_HOST, options.port ?? LOCAL_DEFAULTS.awsPort, 'the local AWS endpoint (--aws-port)');
   const lazy = createLazyEndpoint({
     server,
     host: LOCAL_HOST,

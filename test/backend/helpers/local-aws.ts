@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, type AwsClients } from '../../../backend/aws/clients.js';
 import { startLocalAws, type LambdaService, type LocalAws } from '../../../local/aws/index.js';
 import { defaultInfraFiles } from '../../../local/deploy/files.js';
@@ -31,16 +32,10 @@ function declaredTable() {
   return spec;
 }
 
-/** Starts the real local endpoint (S3, DynamoDB, Lambda) in a fresh data directory, with the table shaped as infra.yaml declares it. */
-export async function startTestAws(): Promise<TestAws> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-backend-'));
-  const aws = await startLocalAws({ dataDir, port: 0 });
-  const clients = createAwsClients({}, { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
-  const bucket = 'test-bucket';
-  const table = 'test-table';
-  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+/** Creates `table` with the keys and global indexes infra.yaml declares for the jobs table (on any DynamoDB: ours, dynalite). */
+export async function createDeclaredJobsTable(ddb: DynamoDBDocumentClient, table: string): Promise<void> {
   const declared = declaredTable();
-  await clients.ddb.send(
+  await ddb.send(
     new CreateTableCommand({
       TableName: table,
       AttributeDefinitions: declared.attributeDefinitions,
@@ -49,6 +44,17 @@ export async function startTestAws(): Promise<TestAws> {
       ...(declared.globalIndexes.length > 0 ? { GlobalSecondaryIndexes: declared.globalIndexes } : {}),
     }),
   );
+}
+
+/** Starts the real local endpoint (S3, DynamoDB, Lambda) in a fresh data directory, with the table shaped as infra.yaml declares it. */
+export async function startTestAws(): Promise<TestAws> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-backend-'));
+  const aws = await startLocalAws({ dataDir, port: 0 });
+  const clients = createAwsClients({}, { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
+  const bucket = 'test-bucket';
+  const table = 'test-table';
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await createDeclaredJobsTable(clients.ddb, table);
   return {
     aws,
     lambda: await aws.loadLambda(),

@@ -4,6 +4,9 @@ import type { VersionResponse } from '../protocol/index.js';
 import { createAuthLookup } from './auth/lookup.js';
 import type { AwsClients } from './aws/clients.js';
 import type { Config } from './config.js';
+import { createEventDeliverer } from './events/deliver.js';
+import { createSqsEventQueue } from './events/queue.js';
+import { createDynamoEventStore } from './events/store.js';
 import type { AppDeps } from './http/env.js';
 import { createDynamoJobStore } from './jobs/dynamo-store.js';
 import { createLambdaInvoker } from './jobs/invoker.js';
@@ -25,6 +28,16 @@ export interface BackendDepsOptions {
 
 /** Wires the AWS-backed parts (job store, objects, invoker, auth lookup) over the injected clients. */
 export function createBackendDeps(config: Config, clients: AwsClients, options: BackendDepsOptions = {}): BackendDeps {
+  const logger = options.logger ?? createConsoleLogger();
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const queueUrl = config.events.queueUrl;
+  const events = createEventDeliverer({
+    config: config.events,
+    store: createDynamoEventStore({ ddb: clients.ddb, table: config.table }),
+    queue: queueUrl && clients.sqs ? createSqsEventQueue(clients.sqs, queueUrl) : undefined,
+    fetch: fetchFn,
+    logger,
+  });
   return {
     config,
     auth: createAuthLookup({ ddb: clients.ddb, table: config.table, cacheMs: config.authCacheMs }),
@@ -33,7 +46,8 @@ export function createBackendDeps(config: Config, clients: AwsClients, options: 
     invoker: createLambdaInvoker({ lambda: clients.lambda, functionName: config.jobFunctionName }),
     registry: options.registry ?? defaultRegistry,
     version: options.version ?? readPackageVersion(),
-    fetch: options.fetch ?? globalThis.fetch,
-    logger: options.logger ?? createConsoleLogger(),
+    fetch: fetchFn,
+    logger,
+    events,
   };
 }

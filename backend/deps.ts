@@ -5,6 +5,7 @@ import { createAuthLookup } from './auth/lookup.js';
 import type { AwsClients } from './aws/clients.js';
 import type { Config } from './config.js';
 import { createEventDeliverer } from './events/deliver.js';
+import { createKeyWebhooks } from './events/key-webhook.js';
 import { createSqsEventQueue } from './events/queue.js';
 import { createDynamoEventStore } from './events/store.js';
 import type { AppDeps } from './http/env.js';
@@ -49,5 +50,6 @@ export function createBackendDeps(config: Config, clients: AwsClients, options: 
     fetch: fetchFn,
     logger,
     events,
+    keyWebhooks: createKeyWebhooks({ ddb: clients.ddb, table: config.table, cacheMs: config.authCacheMs }),
   };
 }

@@ -4,6 +4,7 @@ import { scanItems } from '../aws/scan.js';
 import { BadRequestError, ConflictError, awsErrorName } from '../errors.js';
 import { AuthKeyItem, LegacyNameItem, authNameOfKeyItem, authNameOfLegacyKeyItem } from './items.js';
 import { authItemId, hashAuthKey } from './key-hash.js';
+import { generateWebhookSecret } from '../events/key-webhook.js';
 
 // One item per key, as the original's auth-new writes it: `auth.<blake2b hex>` → {value:
 // name} (plus our `created-at`). Names are labels, not identities: several keys may carry
@@ -22,6 +23,8 @@ export interface CreatedAuthKey {
   key: string;
   /** The auth-name its jobs are filed under: `<name>:<16 hex>`. */
   authName: string;
+  /** The secret its jobs' webhooks are signed with (`whsec_…`), shown once like the key. */
+  webhookSecret: string;
 }
 
 /** One key as `auth ls` lists it. */
@@ -50,15 +53,16 @@ export async function createAuthKey(deps: AuthAdminDeps, name: string): Promise<
   if (!checked.success) throw new BadRequestError(`${checked.error.issues[0]?.message ?? 'Invalid auth name'}, got \`${name}\``);
   const key = generateAuthKey();
   const hash = hashAuthKey(key);
+  const webhookSecret = generateWebhookSecret();
   // The condition only guards against a hash collision (the original writes unconditionally).
   await deps.ddb.send(
     new PutCommand({
       TableName: deps.table,
-      Item: { id: authItemId(hash), value: name, 'created-at': Date.now() },
+      Item: { id: authItemId(hash), value: name, 'created-at': Date.now(), 'webhook-secret': webhookSecret },
       ConditionExpression: 'attribute_not_exists(id)',
     }),
   );
-  return { name, key, authName: formatJobAuthName(name, hash) };
+  return { name, key, authName: formatJobAuthName(name, hash), webhookSecret };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import {
+  AUTH_HEADER,
   CancelQuery,
   ExecRequest,
   ExecStatusQuery,
@@ -12,6 +13,7 @@ import {
   type JobKeys,
 } from '../../../protocol/index.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js';
+import { resolveJobWebhook } from '../../events/notify.js';
 import { hasRecordlessObjects, readRecordlessStatus } from '../../jobs/recordless.js';
 import { startJob } from '../../jobs/start.js';
 import { createUid } from '../../jobs/uid.js';
@@ -36,13 +38,14 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const request = parseInput(ExecRequest, await readJsonObject(c), 'request body');
     const job = checkExecRequest(request, deps.registry, deps.config.functionTimeoutSeconds);
     const authName = c.get('authName');
+    const webhook = await resolveJobWebhook(deps, c.req.header(AUTH_HEADER) ?? '', request.notify?.url);
     const uid = createUid(now());
     c.set('uid', uid);
     // The answer carries the URLs GET /api/exec would give (clients that do not know them
     // ignore them), saving the follower a round trip; presigning runs while the job starts.
     const presigned = job.pushUrls ? undefined : presignJobUrls(jobKeys(authName, uid), FOLLOW_URL_SECONDS);
     presigned?.catch(() => undefined);
-    await startJob(deps, authName, job, uid);
+    await startJob(deps, authName, job, uid, webhook);
     return c.json({ uid, ...(presigned ? await presigned : {}) } satisfies ExecResponse);
   });
 

@@ -1,4 +1,5 @@
 import { DEFAULT_LOG_CAP_BYTES, MAX_FUNCTION_TIMEOUT_SECONDS, truncationMarker } from '../protocol/index.js';
+import { isWithheldEnvName, type ReachLimits } from '../cmd/reach.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_RETRY_SCHEDULE, MAX_RETRY_WINDOW_MS, parseRetrySchedule, parseDurationText } from './events/schedule.js';
 
@@ -32,7 +33,14 @@ export interface ShipConfig {
 export interface Config {
   projectName: string;
   bucket: string;
+  /** The auth table: keys (`auth.<hash>`), where the Go aws-exec keeps them (PROJECT_TABLE, else PROJECT_NAME). */
   table: string;
+  /**
+   * The jobs table: job records, share links and the per-key sets of running jobs
+   * (PROJECT_JOBS_TABLE, else the auth table). infra.yaml declares it apart, so that the
+   * job function's role, which must update job records, cannot write keys.
+   */
+  jobsTable: string;
   /** The function's own name (Lambda sets it). */
   functionName: string;
   /**
@@ -50,6 +58,10 @@ export interface Config {
   authFailDelayMs: number;
   /** How long a warm process trusts a key it has looked up (a removed key works that long). */
   authCacheMs: number;
+  /** At most this many jobs of one key queued or running at once (0: no cap); a key's own `max-running` wins. */
+  keyMaxRunningJobs: number;
+  /** What the registered commands of a key without `exec` may reach (RPC_READ_PATHS, RPC_ENV). */
+  confinement: ReachLimits;
   /** Job records expire (DynamoDB TTL) this long after they start. */
   jobTtlSeconds: number;
   /** How often a running job reads its record for a cancel request. */
@@ -87,10 +99,12 @@ type Env = Record<string, string | undefined>;
 /** Reads and checks the backend's configuration from the environment (once, at cold start). */
 export function loadConfig(env: Env): Config {
   const projectName = readRequired(env, 'PROJECT_NAME');
+  const table = readOptional(env, 'PROJECT_TABLE') ?? projectName;
   const config: Config = {
     projectName,
     bucket: readRequired(env, 'PROJECT_BUCKET'),
-    table: readOptional(env, 'PROJECT_TABLE') ?? projectName,
+    table,
+    jobsTable: readOptional(env, 'PROJECT_JOBS_TABLE') ?? table,
     functionName: readRequired(env, 'AWS_LAMBDA_FUNCTION_NAME'),
     jobFunctionName: readOptional(env, 'JOB_FUNCTION_NAME') ?? readRequired(env, 'AWS_LAMBDA_FUNCTION_NAME'),
     functionTimeoutSeconds: readInteger(env, 'FUNCTION_TIMEOUT_SECONDS', MAX_FUNCTION_TIMEOUT_SECONDS, 1, MAX_FUNCTION_TIMEOUT_SECONDS),
@@ -102,6 +116,8 @@ export function loadConfig(env: Env): Config {
     },
     authFailDelayMs: readInteger(env, 'AUTH_FAIL_DELAY_MS', 1_000, 0, 60_000),
     authCacheMs: readInteger(env, 'AUTH_CACHE_MS', 30_000, 0, 3_600_000),
+    keyMaxRunningJobs: readInteger(env, 'KEY_MAX_RUNNING_JOBS', 0, 0, 100_000),
+    confinement: { readPaths: readPathList(env, 'RPC_READ_PATHS'), envNames: readEnvNames(env, 'RPC_ENV') },
     jobTtlSeconds: readInteger(env, 'JOB_TTL_DAYS', 30, 1, 3650) * 86_400,
     cancelCheckMs: readInteger(env, 'CANCEL_CHECK_MS', 500, 10, 60_000),
     killGraceMs: readInteger(env, 'KILL_GRACE_MS', 2_000, 0, 60_000),
@@ -171,6 +187,26 @@ function readRequired(env: Env, name: string): string {
   const value = readOptional(env, name);
   if (value === undefined) throw new ConfigError(`Environment variable ${name} is required`);
   return value;
+}
+
+/** A colon-separated list of absolute directories (as PATH is written); empty when unset. */
+function readPathList(env: Env, name: string): string[] {
+  const paths = (readOptional(env, name) ?? '').split(':').filter((path) => path !== '');
+  const relative = paths.find((path) => !path.startsWith('/'));
+  if (relative !== undefined) throw new ConfigError(`Expected environment variable ${name} to list absolute directories separated by ':', got \`${relative}\``);
+  return paths;
+}
+
+/** A comma-separated list of environment variable names, none of the function's own (AWS_*). */
+function readEnvNames(env: Env, name: string): string[] {
+  const names = (readOptional(env, name) ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(entry)) throw new ConfigError(`Expected environment variable ${name} to list variable names separated by ',', got \`${entry}\``);
+    if (isWithheldEnvName(entry)) {
+      throw new ConfigError(`Expected environment variable ${name} to name no variable of the function's own (AWS_*: its credentials), got \`${entry}\``);
+    }
+  }
+  return names;
 }
 
 function readAbsolutePath(env: Env, name: string, fallback: string): string {

@@ -2,6 +2,8 @@ import { registry as defaultRegistry } from '../cmd/index.js';
 import type { CommandRegistry } from '../cmd/registry.js';
 import type { VersionResponse } from '../protocol/index.js';
 import { createAuthLookup } from './auth/lookup.js';
+import { createDynamoRunningJobs, hasJobEnded } from './auth/running-jobs.js';
+import { createDynamoShareStore } from './auth/shares.js';
 import type { AwsClients } from './aws/clients.js';
 import type { Config } from './config.js';
 import { createEventDeliverer } from './events/deliver.js';
@@ -29,20 +31,29 @@ export interface BackendDepsOptions {
 
 /** Wires the AWS-backed parts (job store, objects, invoker, auth lookup) over the injected clients. */
 export function createBackendDeps(config: Config, clients: AwsClients, options: BackendDepsOptions = {}): BackendDeps {
+  const shares = createDynamoShareStore({ ddb: clients.ddb, table: config.jobsTable });
+  const jobs = createDynamoJobStore({ ddb: clients.ddb, table: config.jobsTable, ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}) });
   const logger = options.logger ?? createConsoleLogger();
   const fetchFn = options.fetch ?? globalThis.fetch;
   const queueUrl = config.events.queueUrl;
   const events = createEventDeliverer({
     config: config.events,
-    store: createDynamoEventStore({ ddb: clients.ddb, table: config.table }),
+    store: createDynamoEventStore({ ddb: clients.ddb, table: config.jobsTable }),
     queue: queueUrl && clients.sqs ? createSqsEventQueue(clients.sqs, queueUrl) : undefined,
     fetch: fetchFn,
     logger,
   });
   return {
     config,
-    auth: createAuthLookup({ ddb: clients.ddb, table: config.table, cacheMs: config.authCacheMs }),
-    jobs: createDynamoJobStore({ ddb: clients.ddb, table: config.table, ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}) }),
+    auth: createAuthLookup({ ddb: clients.ddb, table: config.table, shares, cacheMs: config.authCacheMs }),
+    shares,
+    runningJobs: createDynamoRunningJobs({
+      ddb: clients.ddb,
+      table: config.jobsTable,
+      hasEnded: async (uid) => hasJobEnded(await jobs.getJob(uid), uid, Date.now()),
+      ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}),
+    }),
+    jobs,
     objects: createS3LogObjects({ s3: clients.s3, bucket: config.bucket }),
     invoker: createLambdaInvoker({ lambda: clients.lambda, functionName: config.jobFunctionName }),
     registry: options.registry ?? defaultRegistry,

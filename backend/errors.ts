@@ -4,7 +4,7 @@
 /** An error whose message may be shown to the client, with the status to answer. */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 500 | 502 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 502 | 503,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -20,10 +20,31 @@ export class BadRequestError extends HttpError {
   }
 }
 
-/** The `auth` header is missing or unknown (401); the message never says which. */
+/**
+ * The `auth` header is missing or unknown (401); the message never says which. An expired
+ * key or share link (whose holder knows it existed) is told so.
+ */
 export class UnauthorizedError extends HttpError {
-  constructor(options?: { cause?: unknown }) {
-    super(401, 'unauthorized', options);
+  constructor(options?: { cause?: unknown; message?: string }) {
+    super(401, options?.message ?? 'unauthorized', options);
+  }
+}
+
+/** The key is known but lacks the right (403); the message names the scope it lacks. */
+export class ForbiddenError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(403, message, options);
+  }
+}
+
+/** The key has as many jobs running as it may (429); `retryAfterSeconds` goes in `Retry-After`. */
+export class TooManyRequestsError extends HttpError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(429, message, options);
   }
 }
 

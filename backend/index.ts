@@ -8,7 +8,9 @@ export { sweepLostJobs, type SweepDeps, type SweepOptions, type SweepResult } fr
 export { loadConfig, type Config, type ShipConfig } from './config.js';
 export { createAwsClients, type AwsClients, type AwsClientOverrides } from './aws/clients.js';
 export { createBackendDeps, type BackendDeps, type BackendDepsOptions } from './deps.js';
-export { createAuthKey, listAuthKeys, removeAuthKeys, type AuthAdminDeps, type AuthKeyInfo, type CreatedAuthKey, type RemoveOptions } from './auth/admin.js';
+export { createAuthKey, listAuthKeys, removeAuthKeys, type AuthAdminDeps, type AuthKeyInfo, type CreatedAuthKey, type NewKeyOptions, type RemoveOptions } from './auth/admin.js';
+export { checkAccess, type Action, type JobKind } from './auth/access.js';
+export type { KeyPrincipal, Principal, SharePrincipal } from './auth/principal.js';
 export { authItemId, hashAuthKey, hashLegacyAuthKey } from './auth/key-hash.js';
 export { createConsoleLogger, silentLogger, type Logger } from './log.js';
 export * from './errors.js';

@@ -6,6 +6,7 @@ import { addLsCommand } from './commands/ls.js';
 import { addRegisteredCommands } from './commands/registered.js';
 import { addRpcCommand } from './commands/rpc.js';
 import { addServeCommand } from './commands/serve.js';
+import { addShareCommand } from './commands/share.js';
 import { addShowCommand } from './commands/show.js';
 import { addCompletionCommand } from './commands/completion.js';
 import { readCliVersion } from './version.js';
@@ -64,6 +65,7 @@ export function createProgram(context: CliContext, setStatus: (status: number) =
   addLsCommand(program, context, run);
   addShowCommand(program, context, run);
   addAuthCommand(program, context, run);
+  addShareCommand(program, context, run);
   addServeCommand(program, context, run);
   addCompletionCommand(program, context, run);
   addRegisteredCommands(program, context, run);

@@ -2,10 +2,15 @@ import {
   CancelResponse,
   ExecResponse,
   JobStatus,
+  KeyInfoResponse,
   ListCommandsResponse,
   ListCursor,
   ListJobsResponse,
+  MAX_SHARE_SECONDS,
   PATHS,
+  RevokeShareResponse,
+  ShareId,
+  ShareResponse,
   Uid,
 } from '../protocol/index.js';
 import type { CommandInfo, JobSummary } from '../protocol/index.js';
@@ -79,8 +84,14 @@ export interface AwsExecClient {
   list(options?: ListOptions): Promise<JobSummary[]>;
   /** A page of the caller's jobs, newest first, with `next` when more may follow (pass it back as `cursor`, with the same `status`). */
   listPage(options?: ListOptions): Promise<JobPage>;
-  /** The registered commands with their argument JSON Schemas. */
+  /** The registered commands the key may start, with their argument JSON Schemas. */
   commands(options?: { signal?: AbortSignal }): Promise<CommandInfo[]>;
+  /** What the key may do (its auth-name, scopes, expiry, cap), or which job a share link follows. */
+  key(options?: { signal?: AbortSignal }): Promise<KeyInfoResponse>;
+  /** A share link of one of the caller's jobs: `path` is the page's address of it; `token` follows the job as an auth value. */
+  share(uid: string, options?: { expiresInSeconds?: number; signal?: AbortSignal }): Promise<ShareResponse>;
+  /** Revokes a share link by its id: refused from then on. */
+  revokeShare(id: string, options?: { signal?: AbortSignal }): Promise<RevokeShareResponse>;
 }
 
 /** Creates a client for one API URL and auth key. */
@@ -124,6 +135,22 @@ export function createClient(clientOptions: ClientOptions): AwsExecClient {
     async commands({ signal } = {}) {
       const answer = await callApi(options, { method: 'GET', path: PATHS.commands, schema: ListCommandsResponse, signal });
       return answer.commands;
+    },
+
+    key: ({ signal } = {}) => callApi(options, { method: 'GET', path: PATHS.key, schema: KeyInfoResponse, signal }),
+
+    async share(uid, { expiresInSeconds, signal } = {}) {
+      checkUid(uid);
+      if (expiresInSeconds !== undefined && !(Number.isInteger(expiresInSeconds) && expiresInSeconds >= 60 && expiresInSeconds <= MAX_SHARE_SECONDS)) {
+        throw new ValidationError(`Expected expiresInSeconds to be an integer from 60 to ${MAX_SHARE_SECONDS}, got ${String(expiresInSeconds)}`);
+      }
+      const body = { uid, ...(expiresInSeconds !== undefined ? { 'expires-in': expiresInSeconds } : {}) };
+      return callApi(options, { method: 'POST', path: PATHS.share, body, schema: ShareResponse, signal });
+    },
+
+    async revokeShare(id, { signal } = {}) {
+      if (!ShareId.safeParse(id).success) throw new ValidationError(`Expected a share id of 64 hex characters, got \`${id.slice(0, 80)}\``);
+      return callApi(options, { method: 'DELETE', path: PATHS.share, query: { id }, schema: RevokeShareResponse, signal });
     },
   };
   return client;

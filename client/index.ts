@@ -19,4 +19,4 @@ export type { JobRequest, PushUrlsInput } from './request.js';
 export type { PushedUrls, PushedUrlsInput } from './sources.js';
 export { createLogDecoder, decodeChunksTo, decodeText } from './text.js';
 export type { LogDecoder } from './text.js';
-export type { CancelResponse, CommandInfo, JobStatus, JobSummary } from '../protocol/index.js';
+export type { CancelResponse, CommandInfo, JobStatus, JobSummary, KeyInfoResponse, RevokeShareResponse, ShareResponse } from '../protocol/index.js';

@@ -1,4 +1,24 @@
+import type { LookupFunction } from 'node:net';
 import type { z } from 'zod';
+
+/**
+ * What a command may reach on behalf of its caller. A job of a key without the `exec`
+ * scope runs its command confined: files, network destinations and environment variables
+ * only as far as these allow (README, "Security model"). A `confined: true` command reaches
+ * them through nothing else; for other callers (and the CLI) they allow everything.
+ */
+export interface Reach {
+  /** False for a confined caller. */
+  readonly unconfined: boolean;
+  /** Resolves an absolute path the command is about to read (symlinks followed); throws when the caller may not read it. */
+  checkPath(path: string): Promise<string>;
+  /** Throws unless the caller may connect to this host (an IP literal is checked here; a name by `lookup`). */
+  checkHost(host: string): void;
+  /** A DNS lookup for node:net/http/https's `lookup` option that refuses addresses the caller may not connect to. */
+  lookup: LookupFunction;
+  /** The environment variables the command may read and hand to its subprocesses. */
+  env: Readonly<Record<string, string | undefined>>;
+}
 
 /** What a running command gets besides its arguments. */
 export interface CommandContext {
@@ -12,6 +32,8 @@ export interface CommandContext {
    * command here. Resolve paths against it (`resolve(cwd, path)`) rather than process.cwd().
    */
   cwd: string;
+  /** What the command may reach for its caller (see Reach). */
+  reach: Reach;
 }
 
 /** A registered command: callable by RPC (`rpc-name`) and as a CLI subcommand. */
@@ -22,6 +44,12 @@ export interface Command<Args extends z.ZodType = z.ZodType> {
   describe: string;
   /** The arguments' schema; rpc-args is checked against it before anything starts. */
   args: Args;
+  /**
+   * True when the command reaches files, network destinations and environment variables
+   * only through `context.reach`: then keys without `exec` may be given it (`rpc:NAME`)
+   * and it runs confined for them. Without it, only keys with `exec` may run it.
+   */
+  confined?: boolean;
   /** Runs the command; the returned number is the exit code (none = 0, a throw = 1). */
   run(args: z.output<Args>, context: CommandContext): Promise<number | void> | number | void;
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineCommand } from './define.js';
+import { getStatus } from './http-status.js';
 
 /**
  * Probes a URL `count` times, printing each try's status and latency as it happens;
@@ -9,20 +10,21 @@ import { defineCommand } from './define.js';
 export const httpCheck = defineCommand({
   name: 'http-check',
   describe: 'Probe a URL several times and print status and latency per try (exit 0 if all 2xx)',
+  // Connections go through context.reach: a confined caller reaches public addresses only.
+  confined: true,
   args: z.strictObject({
     url: z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' }).describe('The URL to GET'),
     count: z.number().int().min(1).max(1000).default(5).describe('How many tries'),
     intervalMs: z.number().int().min(0).max(60_000).default(1000).describe('Pause between tries, in ms'),
     timeoutMs: z.number().int().min(1).max(60_000).default(5000).describe('Per-try timeout, in ms'),
   }),
-  async run(args, { log, signal }) {
+  async run(args, { log, signal, reach }) {
     let failures = 0;
     for (let attempt = 1; attempt <= args.count && !signal.aborted; attempt++) {
       const started = performance.now();
       const label = `try ${attempt}/${args.count}`;
       try {
-        const response = await fetch(args.url, { signal: AbortSignal.any([signal, AbortSignal.timeout(args.timeoutMs)]) });
-        await response.body?.cancel();
+        const response = await getStatus(args.url, { reach, signal: AbortSignal.any([signal, AbortSignal.timeout(args.timeoutMs)]) });
         const ms = Math.round(performance.now() - started);
         const ok = response.status >= 200 && response.status < 300;
         if (!ok) failures += 1;

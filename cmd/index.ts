@@ -3,7 +3,8 @@ import { httpCheck } from './http-check.js';
 import { listdir } from './listdir.js';
 import { CommandRegistry } from './registry.js';
 
-export { defineCommand, type Command, type CommandContext } from './define.js';
+export { defineCommand, type Command, type CommandContext, type Reach } from './define.js';
+export { ReachError, createConfinedReach, createUnconfinedReach, isPublicAddress, isWithheldEnvName, type ReachLimits } from './reach.js';
 export { CommandRegistry } from './registry.js';
 export { dbCopy } from './db-copy/index.js';
 export { httpCheck } from './http-check.js';

@@ -13,20 +13,23 @@ import { defineCommand } from './define.js';
 export const listdir = defineCommand({
   name: 'listdir',
   describe: 'List the files under a directory, recursively, one path per line (hidden entries skipped)',
+  // The directory is checked with context.reach; the walk follows no symbolic link out of it.
+  confined: true,
   args: z.strictObject({
     path: z.string().min(1, { error: 'Expected a non-empty path' }).default('.').describe('The directory to list'),
   }),
-  async run(args, { log, signal, cwd }) {
+  async run(args, { log, signal, cwd, reach }) {
+    const absolute = await reach.checkPath(resolve(cwd, args.path));
     let entries;
     try {
-      entries = await readdir(resolve(cwd, args.path), { withFileTypes: true });
+      entries = await readdir(absolute, { withFileTypes: true });
     } catch (error) {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
       const base = isAbsolute(args.path) ? '' : `; relative to the working directory ${cwd}`;
       throw new Error(`Expected a readable directory, got \`${args.path}\` (${code}${base})`, { cause: error });
     }
     // Paths are printed as given (`cmd/x.ts` for `cmd`), read from where they resolve.
-    await walk(args.path, resolve(cwd, args.path), entries, log, signal);
+    await walk(args.path, absolute, entries, log, signal);
   },
 });
 

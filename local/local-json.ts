@@ -11,7 +11,10 @@ export const LocalJson = z.object({
   accessKeyId: z.string(),
   secretAccessKey: z.string(),
   bucket: z.string(),
+  /** The auth table (keys). */
   table: z.string(),
+  /** The jobs table (job records, share links); absent in a local.json of a release before it, where jobs were in `table`. */
+  jobsTable: z.string().optional(),
   functionName: z.string().optional(),
   pid: z.number().int().optional(),
 });

@@ -142,6 +142,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       secretAccessKey: aws.credentials.secretAccessKey,
       bucket: plan.bucket,
       table: plan.table,
+      jobsTable: plan.jobsTable,
       functionName: plan.api.functionName,
       pid: process.pid,
     };

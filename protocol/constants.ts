@@ -6,6 +6,9 @@ export const PATHS = {
   exec: '/api/exec',
   jobs: '/api/jobs',
   commands: '/api/commands',
+  key: '/api/key',
+  keyRevoked: '/api/key/revoked',
+  share: '/api/share',
   version: '/_version',
 } as const;
 

@@ -323,6 +323,13 @@ export const JobEvent = z.object({
   /** Always the JSON string form once the backend has checked it. */
   'rpc-args': unsetOr(z.string()),
   timeout: unsetOr(z.number().check(z.int(), z.positive())),
+  /**
+   * Set when the key that started the job lacks the `exec` scope: its registered command
+   * then reaches files, URLs and environment variables only as far as `context.reach`
+   * allows (see README, "Security model"). Absent (every job of a full key, and the Go
+   * backend's events): the command runs with the job function's reach.
+   */
+  confined: unsetOr(z.boolean()),
 });
 export type JobEvent = z.infer<typeof JobEvent>;
 

@@ -1,8 +1,20 @@
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AUTH_ID_PREFIX, AuthName, LEGACY_AUTH_NAME_ID_PREFIX, formatJobAuthName, generateAuthKey } from '../../protocol/index.js';
+import type { CommandRegistry } from '../../cmd/registry.js';
+import {
+  AUTH_ID_PREFIX,
+  AuthName,
+  JobAuthName,
+  LEGACY_AUTH_NAME_ID_PREFIX,
+  formatJobAuthName,
+  formatScopes,
+  generateAuthKey,
+  mayStartArgv,
+  parseScopes,
+  type ScopeSet,
+} from '../../protocol/index.js';
 import { scanItems } from '../aws/scan.js';
 import { BadRequestError, ConflictError, awsErrorName } from '../errors.js';
-import { AuthKeyItem, LegacyNameItem, authNameOfKeyItem, authNameOfLegacyKeyItem } from './items.js';
+import { AuthKeyItem, LegacyNameItem, authNameOfLegacyKeyItem, readKeyItem } from './items.js';
 import { authItemId, hashAuthKey } from './key-hash.js';
 import { generateWebhookSecret } from '../events/key-webhook.js';
 
@@ -39,7 +51,31 @@ export interface AuthKeyInfo {
   createdAt: number | undefined;
   /** A key of our releases before Go-form keys (stored as SHA-256; keeps its bare name as auth-name). */
   legacy: boolean;
+  /** Its scopes; undefined: every right. */
+  scopes: string[] | undefined;
+  /** When it stops working, epoch ms. */
+  expiresAt: number | undefined;
+  /** Its own cap on jobs queued or running at once. */
+  maxRunning: number | undefined;
 }
+
+/** What a new key may be limited to; without any of them it has every right (and works on the Go backend too). */
+export interface NewKeyOptions {
+  /** `exec`, `read`, `rpc:NAME[,NAME...]` (protocol/scopes.ts). */
+  scopes?: readonly string[];
+  /** When it stops working, epoch ms. */
+  expiresAt?: number;
+  /** Another key's auth-name (as `auth ls` shows it): the new key acts on that key's jobs. */
+  authName?: string;
+  /** Its own cap on jobs queued or running at once (0: none), instead of KEY_MAX_RUNNING_JOBS. */
+  maxRunning?: number;
+  /** The registered commands, to check `rpc:` names against (each must exist, and be confined for a key without `exec`). */
+  registry?: CommandRegistry;
+  now?: () => number;
+}
+
+/** How long after its expiry an expiring key's item stays in the table (DynamoDB TTL), so `auth ls` shows it expired. */
+const EXPIRED_KEY_KEPT_SECONDS = 7 * 86_400;
 
 /** Options of removeAuthKeys. */
 export interface RemoveOptions {
@@ -47,22 +83,76 @@ export interface RemoveOptions {
   all?: boolean;
 }
 
-/** Creates a key for a name, stored as the original stores it; a name may have several keys. */
-export async function createAuthKey(deps: AuthAdminDeps, name: string): Promise<CreatedAuthKey> {
+/**
+ * Creates a key for a name; a name may have several keys. Without options it is stored as
+ * the original stores it (every right; the Go backend accepts it too). With any limit it is
+ * stored with an empty value and its name beside (see items.ts), so that the Go backend,
+ * which knows no limits, refuses it rather than granting it every right.
+ */
+export async function createAuthKey(deps: AuthAdminDeps, name: string, options: NewKeyOptions = {}): Promise<CreatedAuthKey> {
   const checked = AuthName.safeParse(name);
   if (!checked.success) throw new BadRequestError(`${checked.error.issues[0]?.message ?? 'Invalid auth name'}, got \`${name}\``);
+  const now = (options.now ?? Date.now)();
+  const limits = await checkKeyOptions(deps, options, now);
   const key = generateAuthKey();
   const hash = hashAuthKey(key);
   const webhookSecret = generateWebhookSecret();
+  // Every key gets a webhook secret (backend/events/key-webhook.ts: an attribute Go's reader ignores).
+  const base = { 'created-at': now, 'webhook-secret': webhookSecret };
+  const item = limits ? { id: authItemId(hash), value: '', name, ...limits, ...base } : { id: authItemId(hash), value: name, ...base };
   // The condition only guards against a hash collision (the original writes unconditionally).
-  await deps.ddb.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: { id: authItemId(hash), value: name, 'created-at': Date.now(), 'webhook-secret': webhookSecret },
-      ConditionExpression: 'attribute_not_exists(id)',
-    }),
-  );
-  return { name, key, authName: formatJobAuthName(name, hash), webhookSecret };
+  await deps.ddb.send(new PutCommand({ TableName: deps.table, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
+  return { name, key, authName: options.authName ?? formatJobAuthName(name, hash), webhookSecret };
+}
+
+/** The limit attributes of a new key, checked; undefined when it has none. */
+async function checkKeyOptions(deps: AuthAdminDeps, options: NewKeyOptions, now: number): Promise<Record<string, unknown> | undefined> {
+  const limits: Record<string, unknown> = {};
+  if (options.scopes !== undefined) {
+    let scopes: ScopeSet;
+    try {
+      scopes = parseScopes(options.scopes);
+    } catch (error) {
+      throw new BadRequestError((error as Error).message, { cause: error });
+    }
+    if (options.scopes.length === 0) throw new BadRequestError('Expected at least one scope (`exec`, `read` or `rpc:NAME`); a key with every right takes no --scope');
+    if (options.registry) checkRpcNames(scopes, options.registry);
+    limits.scopes = formatScopes(scopes);
+  }
+  if (options.expiresAt !== undefined) {
+    if (!Number.isSafeInteger(options.expiresAt) || options.expiresAt <= now) {
+      throw new BadRequestError(`Expected an expiry in the future, got ${new Date(options.expiresAt).toISOString()}`);
+    }
+    limits['expires-at'] = options.expiresAt;
+    limits.ttl = Math.ceil(options.expiresAt / 1000) + EXPIRED_KEY_KEPT_SECONDS;
+  }
+  if (options.maxRunning !== undefined) {
+    if (!Number.isSafeInteger(options.maxRunning) || options.maxRunning < 0) {
+      throw new BadRequestError(`Expected max-running to be a whole number of jobs (0: no cap), got ${options.maxRunning}`);
+    }
+    limits['max-running'] = options.maxRunning;
+  }
+  if (options.authName !== undefined) {
+    const keys = await listAuthKeys(deps);
+    if (!JobAuthName.safeParse(options.authName).success || !keys.some((key) => key.authName === options.authName)) {
+      throw new BadRequestError(`Expected the auth-name of an existing key (as \`auth ls\` shows it), got \`${options.authName}\``);
+    }
+    limits['auth-name'] = options.authName;
+  }
+  return Object.keys(limits).length > 0 ? limits : undefined;
+}
+
+/** Each rpc: name must be registered, and, for a key without `exec`, a command that honours confinement. */
+function checkRpcNames(scopes: ScopeSet, registry: CommandRegistry): void {
+  for (const name of scopes.rpc) {
+    const command = registry.find(name);
+    if (!command) {
+      throw new BadRequestError(`Expected rpc: to name registered commands (${registry.commands.map((entry) => entry.name).join(', ')}), got \`${name}\``);
+    }
+    if (!mayStartArgv(scopes) && command.confined !== true) {
+      throw new BadRequestError(`The command ${name} does not declare that it honours confinement (\`confined: true\`), so only a key with the scope \`exec\` may run it`);
+    }
+  }
 }
 
 /**
@@ -114,13 +204,17 @@ export async function removeAuthKeys(deps: AuthAdminDeps, target: string, option
 function describeKey(item: AuthKeyItem, legacyHashByName: Map<string, string>): AuthKeyInfo {
   const hash = item.id.slice(AUTH_ID_PREFIX.length);
   // A legacy key is the one its release's `auth-name.<name>` item points back to.
-  const legacyName = legacyHashByName.get(item.value) === hash ? authNameOfLegacyKeyItem(item) : undefined;
+  const legacyName = item.value !== '' && legacyHashByName.get(item.value) === hash ? authNameOfLegacyKeyItem(item) : undefined;
+  const grant = readKeyItem(item, hash);
   return {
-    name: item.value,
-    authName: legacyName ?? authNameOfKeyItem(item, hash),
+    name: item.value !== '' ? item.value : (item.name ?? ''),
+    authName: legacyName ?? grant?.authName,
     id: item.id,
     createdAt: item['created-at'],
     legacy: legacyName !== undefined,
+    scopes: item.scopes,
+    expiresAt: item['expires-at'],
+    maxRunning: item['max-running'],
   };
 }
 

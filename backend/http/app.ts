@@ -3,14 +3,16 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { AUTH_HEADER, MAX_REQUEST_BYTES } from '../../protocol/index.js';
-import { requireAuth } from '../auth/middleware.js';
+import { confineShareLinks, requireAuth } from '../auth/middleware.js';
 import { PayloadTooLargeError } from '../errors.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { createErrorHandler } from './errors.js';
 import { registerExecRoutes } from './routes/exec.js';
 import { registerJobsRoutes } from './routes/jobs.js';
+import { registerKeyRoutes } from './routes/key.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
+import { registerShareRoutes } from './routes/share.js';
 import { logRequests } from './request-log.js';
 import { applySecurityHeaders, preventCaching } from './security.js';
 
@@ -43,9 +45,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   // Public, so registered before the auth middleware (its handler answers first).
   registerOpenApiRoutes(app, deps);
-  app.use('/api/*', requireAuth(deps.auth, deps.config.authFailDelayMs));
+  app.use('/api/*', requireAuth(deps.auth, deps.config.authFailDelayMs, deps.now));
+  app.use('/api/*', confineShareLinks());
   registerExecRoutes(app, deps);
   registerJobsRoutes(app, deps);
+  registerKeyRoutes(app, deps);
+  registerShareRoutes(app, deps);
   registerMetaRoutes(app, deps);
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError(createErrorHandler(deps.logger));

@@ -1,6 +1,9 @@
 import type { CommandRegistry } from '../../cmd/registry.js';
 import type { VersionResponse } from '../../protocol/index.js';
 import type { AuthLookup } from '../auth/lookup.js';
+import type { Principal } from '../auth/principal.js';
+import type { RunningJobs } from '../auth/running-jobs.js';
+import type { ShareStore } from '../auth/shares.js';
 import type { Config } from '../config.js';
 import type { EventDeliverer } from '../events/deliver.js';
 import type { KeyWebhooks } from '../events/key-webhook.js';
@@ -13,6 +16,10 @@ import type { Logger } from '../log.js';
 export interface AppDeps {
   config: Config;
   auth: AuthLookup;
+  /** Share links (the jobs table). */
+  shares: ShareStore;
+  /** The per-key sets of running jobs (the cap KEY_MAX_RUNNING_JOBS). */
+  runningJobs: RunningJobs;
   jobs: JobStore;
   objects: LogObjects;
   invoker: JobInvoker;
@@ -38,6 +45,8 @@ export interface LambdaBindings {
 export type AppEnv = {
   Bindings: LambdaBindings | undefined;
   Variables: {
+    /** The key or share link of the request (set by the auth middleware). */
+    principal: Principal;
     authName: string;
     requestId: string;
     /** The job a request is about, once known (for the request log). */

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { HttpError } from '../errors.js';
+import { HttpError, TooManyRequestsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AppEnv } from './env.js';
 
@@ -15,6 +15,7 @@ export function createErrorHandler(logger: Logger) {
     const requestId = c.get('requestId');
     if (error instanceof HttpError) {
       if (error.status >= 500) logger.error('request failed', { requestId, path: c.req.path, error });
+      if (error instanceof TooManyRequestsError) c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json({ error: error.status >= 500 ? `${error.message} (request id ${requestId})` : error.message }, error.status);
     }
     if (error instanceof HTTPException && error.status < 500) {

@@ -9,10 +9,17 @@ import {
   ExecResponse,
   ExecStatusQuery,
   ExecStatusResponse,
+  KeyInfoResponse,
   ListCommandsResponse,
   ListJobsQuery,
   ListJobsResponse,
   PATHS,
+  RevokeShareQuery,
+  RevokeShareResponse,
+  RevokedKeysRequest,
+  RevokedKeysResponse,
+  ShareRequest,
+  ShareResponse,
   VersionResponse,
 } from '../../protocol/index.js';
 
@@ -32,7 +39,8 @@ const errorAnswer = (description: string) => ({
 /** The error answers every authenticated route can give. */
 const AUTH_ERRORS: ZodOpenApiResponsesObject = {
   '400': errorAnswer('Bad input: the message says what was expected and what came.'),
-  '401': errorAnswer('A missing or unknown `auth` key (after a fixed delay; the message says only "unauthorized").'),
+  '401': errorAnswer('A missing or unknown `auth` key (after a fixed delay; the message says only "unauthorized"), or an expired one (the message says when it expired).'),
+  '403': errorAnswer('The key lacks the scope this needs (the message names it), or a share link asked for more than following its job.'),
   '500': errorAnswer('An internal error; the message names the request id, nothing more.'),
 };
 
@@ -77,6 +85,7 @@ export function createOpenApiDocument(version: VersionResponse): OpenApiDocument
             ...AUTH_ERRORS,
             '404': errorAnswer('No registered command of that rpc-name.'),
             '413': errorAnswer('The body is larger than the API accepts.'),
+            '429': errorAnswer("The key has as many jobs queued or running as it may; `Retry-After` says when to try again."),
             '502': errorAnswer('The job could not be handed to its runner; it was closed with exit 1.'),
           },
         },
@@ -114,6 +123,39 @@ export function createOpenApiDocument(version: VersionResponse): OpenApiDocument
           operationId: 'listCommands',
           summary: 'The registered commands, each with the JSON Schema of its rpc-args.',
           responses: { '200': json('The commands.', ListCommandsResponse), ...AUTH_ERRORS },
+        },
+      },
+      [PATHS.key]: {
+        get: {
+          operationId: 'describeKey',
+          summary: 'What the calling key may do (its auth-name, scopes, expiry, cap on running jobs), or which job a share link follows.',
+          responses: { '200': json('The key or share link.', KeyInfoResponse), ...AUTH_ERRORS },
+        },
+      },
+      [PATHS.keyRevoked]: {
+        post: {
+          operationId: 'noticeRevokedKeys',
+          summary: 'Tells this process that keys were removed from the table (`aws-exec auth rm` sends it): each one that is gone is refused at once here.',
+          requestBody: { required: true, content: { 'application/json': { schema: RevokedKeysRequest } } },
+          responses: { '200': json('Which ids were forgotten and which the table still holds.', RevokedKeysResponse), ...AUTH_ERRORS },
+        },
+      },
+      [PATHS.share]: {
+        post: {
+          operationId: 'shareJob',
+          summary: "A share link of one of the caller's jobs: its token, sent as the `auth` header, follows that job (GET /api/exec) and nothing else, until it expires or is revoked.",
+          requestBody: { required: true, content: { 'application/json': { schema: ShareRequest } } },
+          responses: {
+            '200': json('The share: its token (shown once), id, page path and end.', ShareResponse),
+            ...AUTH_ERRORS,
+            '404': errorAnswer("No job of this uid among the caller's jobs."),
+          },
+        },
+        delete: {
+          operationId: 'revokeShare',
+          summary: 'Revokes a share link of the caller\'s: refused from then on (URLs it was given last at most 60 s more).',
+          requestParams: { query: RevokeShareQuery },
+          responses: { '200': json('Revoked.', RevokeShareResponse), ...AUTH_ERRORS, '404': errorAnswer('No share link of that id of the caller\'s.') },
         },
       },
       [OPENAPI_PATH]: {

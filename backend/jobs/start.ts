@@ -68,6 +68,7 @@ export async function startJob(deps: StartJobDeps, authName: string, job: Checke
     ...('argv' in job ? { argv: job.argv } : { 'rpc-name': job.rpcName, 'rpc-args': job.rpcArgsJson }),
     ...(job.timeout !== undefined ? { timeout: job.timeout } : {}),
     ...(job.pushUrls ? { 'push-urls': job.pushUrls } : {}),
+    ...(job.confined ? { confined: true } : {}),
   };
   try {
     await deps.invoker.invokeJob(event);

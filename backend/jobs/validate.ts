@@ -8,6 +8,8 @@ import { describeIssues } from '../issues.js';
 export type CheckedJob = {
   timeout?: number;
   pushUrls?: PushUrls;
+  /** Started by a key without the `exec` scope: its command runs confined (JobEvent `confined`). */
+  confined?: boolean;
 } & ({ argv: string[] } | { rpcName: string; rpcArgsJson: string });
 
 /**

@@ -1,4 +1,4 @@
-import type { Command } from '../../cmd/define.js';
+import type { Command, Reach } from '../../cmd/define.js';
 import { describeIssues } from '../issues.js';
 import { outcomeOfFailure, outcomeOfThrow, type Outcome } from './outcome.js';
 
@@ -7,6 +7,8 @@ export interface RpcOptions {
   argsJson: string | undefined;
   log: (chunk: string | Uint8Array) => void;
   signal: AbortSignal;
+  /** What the command may reach for the job's caller. */
+  reach: Reach;
   /** The job's working directory, the base of the command's relative paths. */
   cwd: string;
   /** After the signal fires, how long the command may take to return before the runner stops waiting. */
@@ -28,7 +30,7 @@ export async function runRpc(command: Command, options: RpcOptions): Promise<Out
   }
   const parsed = command.args.safeParse(args, { reportInput: true });
   if (!parsed.success) return outcomeOfFailure(2, describeIssues(`rpc-args for ${command.name}`, parsed.error));
-  const running = (async () => command.run(parsed.data, { log: options.log, signal: options.signal, cwd: options.cwd }))().then(
+  const running = (async () => command.run(parsed.data, { log: options.log, signal: options.signal, cwd: options.cwd, reach: options.reach }))().then(
     (result): Outcome => ({ exit: typeof result === 'number' && Number.isInteger(result) ? result : 0 }),
     (error: unknown): Outcome => outcomeOfThrow(error),
   );

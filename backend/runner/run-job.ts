@@ -1,5 +1,6 @@
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import { createConfinedReach, createUnconfinedReach } from '../../cmd/reach.js';
 import type { CommandRegistry } from '../../cmd/registry.js';
 import { jobKeys, type JobEvent } from '../../protocol/index.js';
 import type { Config } from '../config.js';
@@ -268,11 +269,14 @@ async function runNamed(deps: RunnerDeps, event: JobEvent, shipper: LogShipper, 
   const name = event['rpc-name'] ?? '';
   const command = deps.registry.find(name);
   if (!command) return { exit: 127, line: `[aws-exec] command not found: ${name}` };
+  // A confined job's command must declare it honours confinement (the API checked; a stale event is refused here too).
+  if (event.confined && command.confined !== true) return outcomeOfFailure(1, `${name} does not honour confinement; only keys with the exec scope may run it`);
   return runRpc(command, {
     argsJson: event['rpc-args'],
     log: (chunk) => shipper.append(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk),
     signal: control.signal,
     cwd: deps.config.jobWorkingDirectory,
+    reach: event.confined ? createConfinedReach(deps.config.confinement, process.env) : createUnconfinedReach(),
     graceMs: deps.config.killGraceMs,
   });
 }

@@ -113,7 +113,7 @@ async function readJobRecord(config: LocalJson, uid: string): Promise<{ 'uploade
   });
   try {
     const ddb = DynamoDBDocumentClient.from(raw);
-    const found = await ddb.send(new GetCommand({ TableName: config.table, Key: { id: `job.${uid}` }, ConsistentRead: true }));
+    const found = await ddb.send(new GetCommand({ TableName: config.jobsTable ?? config.table, Key: { id: `job.${uid}` }, ConsistentRead: true }));
     if (!found.Item) throw new Error(`Expected the job record of ${uid}`);
     return found.Item;
   } finally {

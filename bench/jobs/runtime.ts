@@ -24,7 +24,8 @@ export async function startBenchRuntime(extraNodeArgs: string[] = []): Promise<B
   const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-bench-'));
   const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--aws-port', '0'], {
     cwd: REPO,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // One key starts 50 jobs at once here, above the per-key cap env.sh.template sets (25).
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', KEY_MAX_RUNNING_JOBS: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -33,7 +33,7 @@ export async function timeScanListing(config: LocalJson, authName: string): Prom
     do {
       const page = await ddb.send(
         new ScanCommand({
-          TableName: config.table,
+          TableName: config.jobsTable ?? config.table,
           FilterExpression: 'begins_with(id, :jobPrefix) AND #authName = :authName',
           ExpressionAttributeNames: { '#authName': 'auth-name' },
           ExpressionAttributeValues: { ':jobPrefix': { S: 'job.' }, ':authName': { S: authName } },

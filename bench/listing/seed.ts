@@ -55,8 +55,8 @@ export async function writeOtherJobs(config: LocalJson, count: number): Promise<
         for (let batch = batches.shift(); batch; batch = batches.shift()) {
           let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
           while (pending.length > 0) {
-            const answer = await ddb.send(new BatchWriteCommand({ RequestItems: { [config.table]: pending } }));
-            pending = (answer.UnprocessedItems?.[config.table] ?? []) as Record<string, unknown>[];
+            const answer = await ddb.send(new BatchWriteCommand({ RequestItems: { [config.jobsTable ?? config.table]: pending } }));
+            pending = (answer.UnprocessedItems?.[config.jobsTable ?? config.table] ?? []) as Record<string, unknown>[];
           }
         }
       }),

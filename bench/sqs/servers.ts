@@ -68,7 +68,8 @@ process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
   return startProcess(dataDir ? 'fauxqs (SQLite)' : 'fauxqs (memory)', found.node, ['--no-warnings', '--input-type=module', '-e', entry]);
 }
 
-async function startProcess(label: string, node: string, args: string[]): Promise<SqsServer> {
+/** Starts a server process that prints one ready line {url, accessKeyId, secretAccessKey, pid}. */
+export async function startProcess(label: string, node: string, args: string[]): Promise<SqsServer> {
   const child: ChildProcess = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Command as CommanderCommand } from 'commander';
 import type { Command as RegisteredCommand } from '../../cmd/define.js';
+import { createUnconfinedReach } from '../../cmd/reach.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from '../errors.js';
@@ -65,7 +66,7 @@ export async function runLocally(context: CliContext, registered: RegisteredComm
     context.stdout.write(chunk);
   };
   try {
-    const ran = Promise.resolve().then(() => registered.run(args, { log, signal: controller.signal, cwd: context.cwd }));
+    const ran = Promise.resolve().then(() => registered.run(args, { log, signal: controller.signal, cwd: context.cwd, reach: createUnconfinedReach(context.env) }));
     const result = await Promise.race([ran, gaveUp]);
     if (controller.signal.aborted && result === undefined) return EXIT_INTERRUPTED;
     return typeof result === 'number' && Number.isInteger(result) ? result : 0;

@@ -14,7 +14,9 @@ export const dbCopy = defineCommand({
   name: 'db-copy',
   describe: 'Copy a PostgreSQL database: identical, masked, or a subset closed over foreign keys (parallel COPY streams, one snapshot)',
   args: DbCopyArgs,
-  run(args, { log, signal }) {
-    return runDbCopy(args, { log: (chunk) => log(chunk), signal, env: process.env });
+  // Confined callers name databases only by the environment variables context.reach lets them see.
+  confined: true,
+  run(args, { log, signal, reach }) {
+    return runDbCopy(args, { log: (chunk) => log(chunk), signal, env: reach.env, namedOnly: !reach.unconfined });
   },
 });

@@ -18,7 +18,10 @@ import { applyScript, dumpSchema } from './tools.js';
 export interface RunContext {
   log: (chunk: string) => void;
   signal: AbortSignal;
-  env: NodeJS.ProcessEnv;
+  /** The environment secrets are read from and pg_dump and psql run with. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Databases only by the name of an environment variable (confined callers): a literal URL is refused. */
+  namedOnly?: boolean;
 }
 
 /**
@@ -31,8 +34,9 @@ const TARGET_SETTINGS = `SET synchronous_commit = off; SET maintenance_work_mem 
 
 /** Copies a database as the arguments say; resolves to the exit code, or throws a redacted DbCopyError. */
 export async function runDbCopy(args: DbCopyArgs, context: RunContext): Promise<number> {
-  const source = resolveEndpoint('source', args.source, context.env);
-  const target = resolveEndpoint('target', args.target, context.env);
+  const namedOnly = context.namedOnly === true;
+  const source = resolveEndpoint('source', args.source, context.env, namedOnly);
+  const target = resolveEndpoint('target', args.target, context.env, namedOnly);
   const maskKey = context.env[args.maskKeyEnv] || undefined;
   const redact = createRedactor([source.password, target.password, maskKey]);
   const log = (line: string) => context.log(`${redact(line)}\n`);

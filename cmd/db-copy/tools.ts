@@ -19,7 +19,7 @@ export function pgDumpArgs(source: Endpoint, options: DumpOptions): string[] {
 
 /** Dumps one schema section of the source, inside the exported snapshot, to a string. */
 export async function dumpSchema(source: Endpoint, options: DumpOptions, redact: Redactor, signal: AbortSignal): Promise<string> {
-  const child = spawn('pg_dump', pgDumpArgs(source, options), { env: clientToolEnv(source, process.env), stdio: ['ignore', 'pipe', 'pipe'], signal });
+  const child = spawn('pg_dump', pgDumpArgs(source, options), { env: clientToolEnv(source), stdio: ['ignore', 'pipe', 'pipe'], signal });
   const out: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
   await waitForTool(child, 'pg_dump', redact);
@@ -29,7 +29,7 @@ export async function dumpSchema(source: Endpoint, options: DumpOptions, redact:
 /** Runs an SQL script in the target with psql, in one transaction, stopping at the first error. */
 export async function applyScript(target: Endpoint, script: string, redact: Redactor, signal: AbortSignal): Promise<void> {
   const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname', target.withoutPassword], {
-    env: clientToolEnv(target, process.env),
+    env: clientToolEnv(target),
     stdio: ['pipe', 'ignore', 'pipe'],
     signal,
   });

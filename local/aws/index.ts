@@ -6,6 +6,7 @@ import { createLocalIam, LOCAL_ACCOUNT_ID, type LocalIam } from './iam/index.js'
 import { createLambdaService, type LambdaService } from './lambda/index.js';
 import { createS3Service } from './s3/index.js';
 import { FaultInjector, NO_FAULTS, parseFaultConfig, type FaultConfig, type FaultStats } from './faults/index.js';
+import { createSnsService, type SnsService } from './sns/index.js';
 import { createSqsService, type SqsService } from './sqs/index.js';
 import { startEndpoint } from './server.js';
 import type { Credentials } from './sigv4.js';
@@ -28,6 +29,7 @@ export {
 } from './faults/index.js';
 export type { LambdaService, FunctionConfig, InvokeResult } from './lambda/index.js';
 export type { SqsService, Delivery, Delivered } from './sqs/index.js';
+export type { SnsService } from './sns/index.js';
 export {
   LOCAL_ACCOUNT_ID,
   managedPolicy,
@@ -83,13 +85,15 @@ export interface LocalAws {
   faults: LocalFaults;
   /** The local SQS; `sqs.deliver(queueArn, …)` stores a message for other local services (SNS). */
   sqs: SqsService;
+  /** The local SNS (its topics fan out to the local SQS, Lambda and HTTP/S endpoints). */
+  sns: SnsService;
   close(): Promise<void>;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
 export const LOCAL_HOST = '127.0.0.1';
 
-/** Starts the local AWS endpoint (S3, DynamoDB, Lambda, SQS) on one port, persisted in `dataDir`. */
+/** Starts the local AWS endpoint (S3, DynamoDB, Lambda, SQS, SNS) on one port, persisted in `dataDir`. */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -119,12 +123,21 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     endpointUrl: () => endpointUrl,
     ...(options.logError ? { logError: options.logError } : {}),
   });
+  // SNS: topics, subscriptions and undelivered messages in DATA_DIR/sns/sns.sqlite; delivers to the local SQS and Lambda.
+  const sns = createSnsService({
+    dataDir: join(dataDir, 'sns'),
+    region,
+    endpointUrl: () => endpointUrl,
+    sqs: () => sqs,
+    lambda: () => lambda,
+    ...(options.logError ? { logError: options.logError } : {}),
+  });
   const endpoint = await startEndpoint({
     host: LOCAL_HOST,
     port: options.port ?? 4566,
     credentials: [credentials, ...(options.extraCredentials ?? [])],
     sessions: iam,
-    services: [s3, dynamodb, lambda, sqs],
+    services: [s3, dynamodb, lambda, sqs, sns],
     faults: injector,
     ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
@@ -145,6 +158,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       stats: () => injector.stats(),
     },
     sqs,
+    sns,
     close: () => endpoint.close(),
   };
 }

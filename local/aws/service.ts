@@ -4,7 +4,7 @@ import type { Principal } from './iam/principal.js';
 import type { AuthError, Credentials, SigV4Claim } from './sigv4.js';
 
 /** The name of a service the local endpoint speaks, as it appears in a SigV4 credential scope. */
-export type ServiceName = 's3' | 'dynamodb' | 'lambda' | 'sqs';
+export type ServiceName = 's3' | 'dynamodb' | 'lambda' | 'sqs' | 'sns';
 
 /** A verified caller: the claim that was checked and the key material behind it. */
 export interface Caller {

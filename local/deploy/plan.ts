@@ -32,9 +32,11 @@ export interface DeploymentPlan {
   /** The function behind the `api` trigger, served by the local gateway. */
   api: { functionName: string };
   schedules: Schedule[];
-  /** The API function's bucket and table (its PROJECT_BUCKET and PROJECT_TABLE), for local.json. */
+  /** The API function's bucket and tables (its PROJECT_BUCKET, PROJECT_TABLE and PROJECT_JOBS_TABLE), for local.json. */
   bucket: string;
   table: string;
+  /** The jobs table (job records, share links); the auth table when the API function names none. */
+  jobsTable: string;
   /** The module every container-image function runs locally (see below). */
   backendModule: string;
   /** Local-only additions to every function's environment (not in infra.yaml; see localEnv). */
@@ -83,7 +85,11 @@ export function loadDeploymentPlan(options: InfraFiles & { env: Readonly<Record<
   if (api && !infra.dynamodb.some((declared) => declared.name === table)) {
     refuse(api.line, `the api function's PROJECT_TABLE (${table ?? 'not set'}) is not a table of this file`);
   }
-  if (problems.length > 0 || !api || bucket === undefined || table === undefined) throw new InfraError(problems);
+  const jobsTable = api?.env.PROJECT_JOBS_TABLE ?? table;
+  if (api && !infra.dynamodb.some((declared) => declared.name === jobsTable)) {
+    refuse(api.line, `the api function's PROJECT_JOBS_TABLE (${jobsTable ?? 'not set'}) is not a table of this file`);
+  }
+  if (problems.length > 0 || !api || bucket === undefined || table === undefined || jobsTable === undefined) throw new InfraError(problems);
   return {
     infraFile: infra.file,
     account: LOCAL_ACCOUNT_ID,
@@ -96,6 +102,7 @@ export function loadDeploymentPlan(options: InfraFiles & { env: Readonly<Record<
     schedules: schedulesOf(infra, region),
     bucket,
     table,
+    jobsTable,
     backendModule: resolveBackendModule(),
     // Local only, not in infra.yaml: the SDK's notice that Node 20 support ends is noise in
     // every worker (the Lambda image runs Node 22); webhook receivers on this machine are

@@ -83,7 +83,7 @@ describe('a job that fills the disk', () => {
     const aws = createLocalAwsClients(first.config);
     await vi.waitFor(
       async () => {
-        const found = await aws.ddb.send(new GetCommand({ TableName: first.config.table, Key: { id: `job.${uid}` }, ConsistentRead: true }));
+        const found = await aws.ddb.send(new GetCommand({ TableName: first.config.jobsTable ?? first.config.table, Key: { id: `job.${uid}` }, ConsistentRead: true }));
         expect(found.Item?.['pending-exit']).toBe(3);
       },
       { timeout: 60_000, interval: 200 },

@@ -65,7 +65,7 @@ describe('aws-exec against the local runtime', () => {
     const created = await cli(['auth', 'new', 'e2e-user']);
     expect(created.status).toBe(0);
     const key = created.stdout.toString().trim();
-    expect((await cli(['auth', 'ls'])).stdout.toString()).toMatch(/^e2e-user +e2e-user:[0-9a-f]{16} +\d{4}-.* blake2b$/m);
+    expect((await cli(['auth', 'ls'])).stdout.toString()).toMatch(/^e2e-user +e2e-user:[0-9a-f]{16} +all +- +\d{4}-.* blake2b$/m);
     const own = await cli(['exec', '--', 'echo', 'mine'], { AUTH: key });
     expect(own.stdout.toString()).toBe('mine\n');
     const list = await cli(['ls', '--json'], { AUTH: key });

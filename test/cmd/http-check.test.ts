@@ -2,11 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpCheck, registry } from '../../cmd/index.js';
+import { createUnconfinedReach } from '../../cmd/reach.js';
 
 async function runCheck(input: unknown, signal = new AbortController().signal) {
   const args = httpCheck.args.parse(input);
   const lines: string[] = [];
-  const exit = await httpCheck.run(args, { log: (chunk) => lines.push(String(chunk)), signal, cwd: '/' });
+  const exit = await httpCheck.run(args, { log: (chunk) => lines.push(String(chunk)), signal, cwd: '/', reach: createUnconfinedReach() });
   return { exit, lines };
 }
 

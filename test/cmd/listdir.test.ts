@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listdir, registry } from '../../cmd/index.js';
+import { createUnconfinedReach } from '../../cmd/reach.js';
 
 async function runListdir(input: unknown): Promise<{ output: string; exit: number | void }> {
   const args = listdir.args.parse(input);
   let output = '';
-  const exit = await listdir.run(args, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, cwd: '/' });
+  const exit = await listdir.run(args, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, cwd: '/', reach: createUnconfinedReach() });
   return { output, exit };
 }
 
@@ -36,7 +37,7 @@ describe('listdir', () => {
     const controller = new AbortController();
     controller.abort();
     let output = '';
-    await listdir.run({ path: dir }, { log: (chunk) => (output += String(chunk)), signal: controller.signal, cwd: '/' });
+    await listdir.run({ path: dir }, { log: (chunk) => (output += String(chunk)), signal: controller.signal, cwd: '/', reach: createUnconfinedReach() });
     expect(output).toBe('');
   });
 
@@ -54,12 +55,12 @@ describe('listdir', () => {
 
   it('reads a relative path from its working directory, printing the paths as given', async () => {
     let output = '';
-    await listdir.run({ path: 'sub' }, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, cwd: dir });
+    await listdir.run({ path: 'sub' }, { log: (chunk) => (output += String(chunk)), signal: new AbortController().signal, cwd: dir, reach: createUnconfinedReach() });
     expect(output).toBe(`${join('sub', 'c.txt')}\n${join('sub', 'deeper', 'd.txt')}\n`);
   });
 
   it('names the working directory when a relative path is not there', async () => {
-    const failed = listdir.run({ path: 'cmd' }, { log: () => undefined, signal: new AbortController().signal, cwd: dir });
+    const failed = listdir.run({ path: 'cmd' }, { log: () => undefined, signal: new AbortController().signal, cwd: dir, reach: createUnconfinedReach() });
     await expect(failed).rejects.toThrow(`Expected a readable directory, got \`cmd\` (ENOENT; relative to the working directory ${dir})`);
   });
 

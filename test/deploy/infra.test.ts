@@ -66,20 +66,18 @@ describe('a bare `libaws infra-ensure infra.yaml` (bug 4: every ${VAR} resolvabl
 });
 
 describe('infra.yaml', () => {
-  it('declares the table keyed id:s:hash with TTL on `ttl` (bug 1), and a private bucket with CORS expiring with the records', () => {
-    expect(infra.dynamodb).toHaveLength(1);
-    expect(infra.dynamodb[0]).toMatchObject({
-      name: variables.PROJECT_TABLE,
-      keys: [{ attributeName: 'id', attributeType: 'S', keyType: 'HASH' }],
-      ttlAttribute: 'ttl',
-      billing: { mode: 'PAY_PER_REQUEST' },
-    });
+  it('declares the auth table and the jobs table keyed id:s:hash with TTL on `ttl` (bug 1), and a private bucket with CORS expiring with the records', () => {
+    expect(infra.dynamodb.map((table) => table.name)).toEqual([variables.PROJECT_TABLE, variables.PROJECT_JOBS_TABLE]);
+    expect(variables.PROJECT_JOBS_TABLE).not.toBe(variables.PROJECT_TABLE);
+    for (const table of infra.dynamodb) {
+      expect(table).toMatchObject({ keys: [{ attributeName: 'id', attributeType: 'S', keyType: 'HASH' }], ttlAttribute: 'ttl', billing: { mode: 'PAY_PER_REQUEST' } });
+    }
     expect(infra.s3).toHaveLength(1);
     expect(infra.s3[0]).toMatchObject({ name: variables.PROJECT_BUCKET, acl: 'private', cors: true, ttlDays: Number(variables.JOB_TTL_DAYS) });
   });
 
   it('declares the index GET /api/jobs queries: auth-name (S) partition, started-at (N) sort, every attribute projected', () => {
-    expect(infra.dynamodb[0]?.globalIndexes).toEqual([
+    expect(infra.dynamodb.find((table) => table.name === variables.PROJECT_JOBS_TABLE)?.globalIndexes).toEqual([
       expect.objectContaining({
         name: JOBS_BY_AUTH_NAME_INDEX,
         keys: [
@@ -103,21 +101,26 @@ describe('infra.yaml', () => {
   });
 
   it("gives both functions an environment loadConfig accepts; the API sends jobs to the job function, whose timeout is the runner's", () => {
-    expect(envOf(api, api.name)).toMatchObject({ bucket: variables.PROJECT_BUCKET, table: variables.PROJECT_TABLE, jobFunctionName: jobs.name });
+    const tables = { table: variables.PROJECT_TABLE, jobsTable: variables.PROJECT_JOBS_TABLE };
+    expect(envOf(api, api.name)).toMatchObject({ bucket: variables.PROJECT_BUCKET, ...tables, jobFunctionName: jobs.name });
+    expect(envOf(api, api.name).keyMaxRunningJobs).toBe(Number(variables.KEY_MAX_RUNNING_JOBS));
     const runner = envOf(jobs, jobs.name);
-    expect(runner).toMatchObject({ bucket: variables.PROJECT_BUCKET, table: variables.PROJECT_TABLE, jobFunctionName: jobs.name });
+    expect(runner).toMatchObject({ bucket: variables.PROJECT_BUCKET, ...tables, jobFunctionName: jobs.name });
     expect(runner.functionTimeoutSeconds).toBe(jobs.timeoutSeconds);
     expect(envOf(api, api.name).functionTimeoutSeconds).toBe(jobs.timeoutSeconds);
     expect(runner.jobTtlSeconds).toBe(Number(variables.JOB_TTL_DAYS) * 86_400);
   });
 
-  it("allows each function only the calls it makes, on this project's resources, no wildcard action (bug 2: ListBucket)", () => {
-    const table = `arn:aws:dynamodb:*:*:table/${variables.PROJECT_TABLE}`;
+  it("allows each function only the calls it makes, on this project's resources, no wildcard action (bug 2: ListBucket); no function may write a key", () => {
+    const keys = `arn:aws:dynamodb:*:*:table/${variables.PROJECT_TABLE}`;
+    const table = `arn:aws:dynamodb:*:*:table/${variables.PROJECT_JOBS_TABLE}`;
     const objects = `arn:aws:s3:::${variables.PROJECT_BUCKET}/jobs/*`;
     const bucket = `arn:aws:s3:::${variables.PROJECT_BUCKET}`;
     const lines = (lambda: Lambda) => lambda.allow.map((allow) => `${allow.action} ${allow.resource}`).sort();
     expect(lines(api)).toEqual(
       [
+        `dynamodb:GetItem ${keys}`,
+        `dynamodb:DeleteItem ${table}`,
         `dynamodb:GetItem ${table}`,
         `dynamodb:PutItem ${table}`,
         `dynamodb:Query ${table}/index/${JOBS_BY_AUTH_NAME_INDEX}`,

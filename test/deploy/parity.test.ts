@@ -41,7 +41,7 @@ describe.each([
     const runtime = await start(files);
     const aws = createLocalAwsClients(runtime.config);
     try {
-      const ttl = await aws.ddbClient.send(new DescribeTimeToLiveCommand({ TableName: runtime.config.table }));
+      const ttl = await aws.ddbClient.send(new DescribeTimeToLiveCommand({ TableName: runtime.config.jobsTable ?? runtime.config.table }));
       if (buggy) expect(ttl.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
       else expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' });
     } finally {
@@ -61,7 +61,7 @@ describe.each([
       try {
         // A job whose runner died long ago: its record says running, past its deadline, and its
         // log is the empty object the API wrote at start. Made with the backend's own store.
-        const store = createDynamoJobStore({ ddb: aws.ddb, table: runtime.config.table });
+        const store = createDynamoJobStore({ ddb: aws.ddb, table: runtime.config.jobsTable ?? runtime.config.table });
         const finished = await client.start({ argv: ['true'] });
         await client.follow(finished);
         const authName = (await store.getJob(finished))!['auth-name'];
@@ -97,7 +97,7 @@ describe.each([
       const runtime = await start(files, ['--account-concurrency', '110'], { PROJECT_CONCURRENCY: '2', PROJECT_JOB_CONCURRENCY: '2' });
       const client = createGoClient({ url: runtime.config.url, auth: runtime.config.auth });
       const aws = createLocalAwsClients(runtime.config);
-      const store = createDynamoJobStore({ ddb: aws.ddb, table: runtime.config.table });
+      const store = createDynamoJobStore({ ddb: aws.ddb, table: runtime.config.jobsTable ?? runtime.config.table });
       try {
         const running = [await client.start({ argv: ['sleep', '60'] }), await client.start({ argv: ['sleep', '60'] })];
         // Read with the account's own key: the API may be the one thing that does not answer.

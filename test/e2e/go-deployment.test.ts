@@ -86,7 +86,7 @@ describe("a key written by the Go aws-exec's auth-new, through real HTTP", () =>
     expect((await goSecond.request('GET', `/api/exec?uid=${uids[0]}`)).status).toBe(404);
 
     const listed = await runCli(['auth', 'ls']);
-    for (const key of [first, second]) expect(listed.stdout).toMatch(new RegExp(`^gopher +${key.authName} +- +blake2b$`, 'm'));
+    for (const key of [first, second]) expect(listed.stdout).toMatch(new RegExp(`^gopher +${key.authName} +all +- +- +blake2b$`, 'm'));
     const ambiguous = await runCli(['auth', 'rm', 'gopher']);
     expect(ambiguous.status).toBe(1);
     expect(ambiguous.stderr).toMatch(/Expected one key named `gopher`, found 2/);
@@ -120,7 +120,7 @@ describe('a key of our earlier release (SHA-256)', () => {
     expect((await go.follow(uid)).log.toString()).toBe('still here\n');
     expect(await readText(`jobs/oldtimer/${uid}/log.txt`)).toBe('still here\n');
     expect((await go.listJobs()).map((job) => job.uid)).toEqual([uid]);
-    expect((await runCli(['auth', 'ls'])).stdout).toMatch(/^oldtimer +oldtimer +\d{4}-\S+ +sha256 \(legacy\)$/m);
+    expect((await runCli(['auth', 'ls'])).stdout).toMatch(/^oldtimer +oldtimer +all +- +\d{4}-\S+ +sha256 \(legacy\)$/m);
   });
 });
 

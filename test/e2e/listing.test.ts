@@ -17,7 +17,7 @@ let client: AwsExecClient;
 let bobKey: string;
 
 beforeAll(async () => {
-  runtime = await startTestRuntime();
+  runtime = await startTestRuntime({ env: { KEY_MAX_RUNNING_JOBS: '0' } });
   aws = createLocalAwsClients(runtime.config);
   client = createClient({ url: runtime.config.url, auth: runtime.config.auth });
   bobKey = (await createAuthKey({ ddb: aws.ddb, table: runtime.config.table }, 'bob')).key;
@@ -126,7 +126,7 @@ describe("the index and the API function's role", () => {
 
   it('lets the API role Query the jobs-by-auth-name index and nothing broader; the job role not at all', async () => {
     await client.list();
-    const table = runtime.config.table;
+    const table = runtime.config.jobsTable ?? runtime.config.table;
     const byKey = { KeyConditionExpression: '#a = :a', ExpressionAttributeNames: { '#a': 'auth-name' }, ExpressionAttributeValues: { ':a': { S: 'x' } } };
     const apiRole = sessionOf('aws-exec');
     try {
@@ -172,7 +172,7 @@ describe('a data directory from before the index', () => {
       for (const uid of uids) expect(await oldClient.tail(uid).exit()).toBe(0);
       await old.stop();
       upgraded = await startTestRuntime({ dataDir });
-      expect(upgraded.output()).toContain(`infra: created global index: ${upgraded.config.table} ${JOBS_BY_AUTH_NAME_INDEX}`);
+      expect(upgraded.output()).toContain(`infra: created global index: ${upgraded.config.jobsTable ?? upgraded.config.table} ${JOBS_BY_AUTH_NAME_INDEX}`);
       const listed = await createClient({ url: upgraded.config.url, auth: upgraded.config.auth }).list();
       expect(listed.map((job) => [job.uid, job.status, job.exit])).toEqual([...uids].reverse().map((uid) => [uid, 'exited', 0]));
     } finally {

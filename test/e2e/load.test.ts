@@ -13,7 +13,8 @@ let sdk: AwsExecClient;
 let aws: LocalAwsClients;
 
 beforeAll(async () => {
-  runtime = await startTestRuntime();
+  // One key starts 50 jobs at once below, above the per-key cap env.sh.template sets (25).
+  runtime = await startTestRuntime({ env: { KEY_MAX_RUNNING_JOBS: '0' } });
   go = createGoClient({ url: runtime.config.url, auth: runtime.config.auth });
   sdk = createClient({ url: runtime.config.url, auth: runtime.config.auth, poll: { maxDelayMs: 250 } });
   aws = createLocalAwsClients(runtime.config);

@@ -5,7 +5,8 @@ import { runCli } from '../cli/run-cli.js';
 import { ARTIFACTS } from './browser.js';
 import { PHONE, pressEnterForJob, runAtPrompt, uidOf, useWebHarness, visibleRows, waitForExit } from './harness.js';
 
-const web = useWebHarness({ strictConsole: true });
+// One key starts 52 jobs at once below, above the per-key cap env.sh.template sets (25).
+const web = useWebHarness({ strictConsole: true, runtime: { env: { KEY_MAX_RUNNING_JOBS: '0' } } });
 
 describe('jobs on the page', () => {
   it('re-runs a shell job: Re-run refills the prompt, Enter runs it again', async () => {

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { ListJobsQuery, PATHS, type ListJobsResponse } from '../../../protocol/index.js';
+import { checkAccess } from '../../auth/access.js';
 import { summarizeJob, type JobRecord } from '../../jobs/record.js';
 import { finishIfLost } from '../../sweep/close-lost.js';
 import { judgeLostJob } from '../../sweep/lost.js';
@@ -19,6 +20,7 @@ const MAX_CLOSED_PER_LISTING = 8;
 export function registerJobsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const now = deps.now ?? Date.now;
   app.get(PATHS.jobs, async (c) => {
+    checkAccess(c.get('principal'), { kind: 'list' });
     const query = parseInput(ListJobsQuery, c.req.query(), 'query');
     const authName = c.get('authName');
     const after = query.cursor === undefined ? undefined : readListCursor(query.cursor, authName, query.status);

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { FULL_ACCESS, accessOf, type PageAccess } from './access.js';
 import { createClient, type CommandInfo } from '../../../client/index.js';
 import { JobList } from '../jobs/job-list.js';
 import { JobView } from '../jobs/job-view.js';
@@ -8,6 +9,7 @@ import { clearHistory, formatHistory, loadHistory, rememberCommand } from './his
 import { rememberRpc } from './requests.js';
 import { jobHash, parseRoute } from './route.js';
 import { createSession } from './session.js';
+import { SharedJob } from './shared-job.js';
 import { SignIn } from './sign-in.js';
 
 const AUTH_KEY = 'aws-exec.auth';
@@ -23,6 +25,8 @@ export function App() {
   const [problem, setProblem] = useState<string>();
   const [revealed, setRevealed] = useState<string>();
   const [refill, setRefill] = useState<Refill>();
+  // Until the key's rights are known nothing is offered that it might not have.
+  const [access, setAccess] = useState<PageAccess>();
 
   const signOut = (message?: string) => {
     localStorage.removeItem(AUTH_KEY);
@@ -69,6 +73,13 @@ export function App() {
   useEffect(() => {
     if (!session) return;
     session.client.commands().then(setCommands, (error: unknown) => setProblem(session.describe(error)));
+    session.client.key().then(
+      (info) => setAccess(accessOf(info)),
+      (error: unknown) => {
+        setAccess(FULL_ACCESS);
+        setProblem(session.describe(error));
+      },
+    );
     // `?cmd=...` runs once on load; the address then becomes the job's own.
     const params = new URLSearchParams(location.search);
     const command = params.get('cmd');
@@ -78,6 +89,7 @@ export function App() {
     }
   }, [session]);
 
+  if (route.page === 'share') return <SharedJob key={route.token} uid={route.uid} token={route.token} />;
   if (!session) {
     return (
       <SignIn
@@ -104,7 +116,15 @@ export function App() {
         </nav>
       </header>
       <main>
-        <Composer commands={commands} busy={busy} problem={problem} onRun={run} refill={refill} />
+        {access && (access.shell || commands.length > 0) ? (
+          <Composer commands={commands} shell={access.shell} busy={busy} problem={problem} onRun={run} refill={refill} />
+        ) : (
+          access && (
+            <p class="hint" aria-label="Key rights">
+              This key may follow and list its jobs; it may not start any.
+            </p>
+          )
+        )}
         {route.page === 'job' ? (
           <JobView
             key={route.uid}
@@ -112,6 +132,7 @@ export function App() {
             uid={route.uid}
             line={route.line}
             reveal={revealed === route.uid}
+            access={access ?? { ...FULL_ACCESS, shell: false, share: false }}
             onRerun={(request) => setRefill({ request, nonce: (refill?.nonce ?? 0) + 1 })}
           />
         ) : route.page === 'not-found' ? (

@@ -18,6 +18,8 @@ export interface Refill {
 /** What the composer shows and does. */
 export interface ComposerProps {
   commands: CommandInfo[];
+  /** Whether the key may run shell commands (the `exec` scope); without it only the forms are offered. */
+  shell: boolean;
   busy: boolean;
   problem: string | undefined;
   onRun: (request: RunRequest) => void;
@@ -25,8 +27,9 @@ export interface ComposerProps {
 }
 
 /** The prompt, or a registered command's form, picked from a list beside it; Re-run refills either. */
-export function Composer({ commands, busy, problem, onRun, refill }: ComposerProps) {
-  const [picked, setPicked] = useState('');
+export function Composer({ commands, shell, busy, problem, onRun, refill }: ComposerProps) {
+  const [chosen, setPicked] = useState('');
+  const picked = shell || commands.some((candidate) => candidate.name === chosen) ? chosen : (commands[0]?.name ?? '');
   const command = commands.find((candidate) => candidate.name === picked);
   useEffect(() => {
     if (refill) setPicked(refill.request.rpc?.name ?? '');
@@ -37,7 +40,7 @@ export function Composer({ commands, busy, problem, onRun, refill }: ComposerPro
       <div class="picker">
         <label for="pick">Run</label>
         <select id="pick" value={picked} onChange={(event) => setPicked(event.currentTarget.value)}>
-          <option value="">a shell command</option>
+          {shell && <option value="">a shell command</option>}
           {commands.map((candidate) => (
             <option value={candidate.name}>{candidate.name}</option>
           ))}
@@ -46,7 +49,7 @@ export function Composer({ commands, busy, problem, onRun, refill }: ComposerPro
       {command ? (
         <CommandForm command={command} busy={busy} fill={fill && { args: fill.request.rpc?.args, nonce: fill.nonce }} onRun={(args) => onRun({ rpc: { name: command.name, args } })} />
       ) : (
-        <Prompt busy={busy} fill={fill && { text: fill.request.command ?? '', nonce: fill.nonce }} onCommand={(text) => onRun({ command: text })} />
+        shell && <Prompt busy={busy} fill={fill && { text: fill.request.command ?? '', nonce: fill.nonce }} onCommand={(text) => onRun({ command: text })} />
       )}
       {problem && (
         <p class="problem" role="alert">

@@ -1,3 +1,4 @@
+import { parseShareLink } from '../../../protocol/access.js';
 import { Uid } from '../../../protocol/schemas.js';
 
 /**
@@ -5,10 +6,16 @@ import { Uid } from '../../../protocol/schemas.js';
  * `#/job/<uid>/L123` opened at line 123), or a job address whose uid is not one
  * (`#/job/not-a-uid`), which shows the same not-found state as an unknown job.
  */
-export type Route = { page: 'home' } | { page: 'job'; uid: string; line?: number } | { page: 'not-found'; uid: string };
+export type Route =
+  | { page: 'home' }
+  | { page: 'job'; uid: string; line?: number }
+  | { page: 'not-found'; uid: string }
+  | { page: 'share'; uid: string; token: string };
 
-/** Reads a location hash; anything unknown is the home. */
+/** Reads a location hash; anything unknown is the home. A share link (`#/share/<uid>/<token>`) opens without sign-in. */
 export function parseRoute(hash: string): Route {
+  const shared = parseShareLink(hash);
+  if (shared) return { page: 'share', ...shared };
   const match = /^#\/job\/([^/?#]*)(?:\/L(\d{1,9}))?\/?$/.exec(hash);
   if (!match) return { page: 'home' };
   let uid: string;

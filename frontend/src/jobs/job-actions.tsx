@@ -8,6 +8,10 @@ export interface JobActionsProps {
   uid: string;
   title: string;
   running: boolean;
+  /** Whether the key may cancel it (a key may stop what it may start). */
+  cancellable: boolean;
+  /** Whether the key may make share links (not a share link itself). */
+  shareable: boolean;
   exit: number | undefined;
   /** Refills the prompt or the form with this job's command; absent when the command is not known. */
   onRerun: (() => void) | undefined;
@@ -21,7 +25,8 @@ export interface JobActionsProps {
  * saying what the last of them did.
  */
 export function JobActions(props: JobActionsProps) {
-  const { session, uid, running } = props;
+  const { session, uid } = props;
+  const running = props.running && props.cancellable;
   const [note, setNote] = useState('');
   const [confirming, setConfirming] = useState(false);
   const notify = useEndNotification(props, setNote);
@@ -70,7 +75,8 @@ export function JobActions(props: JobActionsProps) {
           </button>
         </span>
       )}
-      {running && notify}
+      {props.running && notify}
+      {props.shareable && <ShareButton session={session} uid={uid} setNote={setNote} />}
       {props.onRerun && (
         <button type="button" class="quiet" onClick={props.onRerun}>
           Re-run
@@ -107,5 +113,52 @@ function useEndNotification(props: JobActionsProps, setNote: (note: string) => v
     <button type="button" class="quiet" aria-pressed={wanted} disabled={wanted} onClick={ask}>
       {wanted ? 'Notifying' : 'Notify me'}
     </button>
+  );
+}
+
+/**
+ * Share: makes a link (1 hour) that opens this job's log without sign-in, shows it and
+ * copies it; Revoke ends it at once.
+ */
+function ShareButton({ session, uid, setNote }: { session: Session; uid: string; setNote: (note: string) => void }) {
+  const [link, setLink] = useState<{ url: string; id: string }>();
+  const share = async () => {
+    try {
+      const answer = await session.client.share(uid);
+      const url = `${location.origin}${location.pathname}${answer.path.slice(1)}`;
+      setLink({ url, id: answer.id });
+      const until = new Date(answer['expires-at']).toLocaleTimeString();
+      await navigator.clipboard.writeText(url).then(
+        () => setNote(`Share link copied: anyone with it can follow this job until ${until}`),
+        () => setNote(`Anyone with this link can follow this job until ${until}`),
+      );
+    } catch (error) {
+      setNote(session.describe(error));
+    }
+  };
+  const revoke = async () => {
+    if (!link) return;
+    try {
+      await session.client.revokeShare(link.id);
+      setLink(undefined);
+      setNote('The share link was revoked');
+    } catch (error) {
+      setNote(session.describe(error));
+    }
+  };
+  if (!link) {
+    return (
+      <button type="button" class="quiet" onClick={share}>
+        Share
+      </button>
+    );
+  }
+  return (
+    <span class="share" role="group" aria-label="Share link">
+      <input type="text" readOnly aria-label="Share link" value={link.url} onFocus={(event) => event.currentTarget.select()} />{' '}
+      <button type="button" class="quiet" onClick={revoke}>
+        Revoke link
+      </button>
+    </span>
   );
 }

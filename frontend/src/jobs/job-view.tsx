@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { NotFoundError, type JobSummary } from '../../../client/index.js';
+import { mayStartLike, type PageAccess } from '../app/access.js';
 import type { RunRequest } from '../app/composer.js';
 import { recallRpc } from '../app/requests.js';
 import type { Session } from '../app/session.js';
@@ -22,6 +23,8 @@ export interface JobViewProps {
   reveal: boolean;
   /** Re-run: refill the prompt or the form with this job's command. */
   onRerun: (request: RunRequest) => void;
+  /** What the key may do here: Cancel and Re-run only for a job it may start, Share for a key, the listing not for a share link. */
+  access: PageAccess;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface JobViewProps {
  * reload, or a shared link, shows the whole log and then follows it). An unknown job, or
  * another key's, is one not-found state.
  */
-export function JobView({ session, uid, line, reveal, onRerun }: JobViewProps) {
+export function JobView({ session, uid, line, reveal, onRerun, access }: JobViewProps) {
   const section = useRef<HTMLElement>(null);
   const screen = useMemo(createLogScreen, [uid]);
   const chunks = useRef<Uint8Array[]>([]);
@@ -87,9 +90,9 @@ export function JobView({ session, uid, line, reveal, onRerun }: JobViewProps) {
   }, [uid]);
 
   useEffect(() => {
-    if (missing) return;
+    if (missing || !access.list) return;
     session.client.list({ limit: 100 }).then((jobs) => setSummary(jobs.find((job) => job.uid === uid)), session.describe);
-  }, [uid, tailExit, missing]);
+  }, [uid, tailExit, missing, access.list]);
 
   const title = summary ? describeJob(summary, remembered?.args) : remembered ? describeJob({ 'rpc-name': remembered.name }, remembered.args) : uid;
   // The listing is read once: a job it saw queued that has written output is running by now.
@@ -99,7 +102,9 @@ export function JobView({ session, uid, line, reveal, onRerun }: JobViewProps) {
 
   const started = jobStartedAt(uid, summary);
   const ended = summary?.['ended-at'] ?? endedAt;
-  const rerun = findRerun(summary, remembered);
+  const known = summary ?? (remembered ? { 'rpc-name': remembered.name } : undefined);
+  const startable = access.list && mayStartLike(access, known);
+  const rerun = startable ? findRerun(summary, remembered) : undefined;
   return (
     <section class="job" aria-label="Job" ref={section} data-tail={tailExit === undefined ? 'following' : 'ended'}>
       <div class="job-head">
@@ -120,6 +125,8 @@ export function JobView({ session, uid, line, reveal, onRerun }: JobViewProps) {
           uid={uid}
           title={title}
           running={running}
+          cancellable={startable}
+          shareable={access.share}
           exit={exit}
           onRerun={rerun ? () => onRerun(rerun) : undefined}
           text={() => screen.lines.map(lineText).join('\n')}

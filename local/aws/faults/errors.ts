@@ -1,5 +1,6 @@
 import { ThrottledError } from '../lambda/concurrency.js';
 import { S3Error } from '../s3/errors.js';
+import { snsError } from '../sns/errors.js';
 import { sqsError } from '../sqs/errors.js';
 import { AwsError, type ServiceName } from '../service.js';
 
@@ -18,6 +19,9 @@ import { AwsError, type ServiceName } from '../service.js';
  *   500 ServiceException; 429 TooManyRequestsException with a Reason.
  * - SQS (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html,
  *   and the model's RequestThrottled): 500 InternalFailure; 400 RequestThrottled.
+ * - SNS (the model's error traits, botocore data/sns/2010-03-31/service-2.json): 500 InternalError
+ *   (InternalErrorException); 429 Throttled (ThrottledException, "Indicates that the rate at which
+ *   requests have been submitted for this action exceeds the limit for your Amazon Web Services account.").
  */
 
 const DYNAMODB_CONTROL_PLANE = new Set([
@@ -36,6 +40,8 @@ export function serverErrorOf(service: ServiceName): AwsError {
       return new AwsError(500, 'ServiceException', 'The AWS Lambda service encountered an internal error.');
     case 'sqs':
       return sqsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
+    case 'sns':
+      return snsError('InternalError', 'The request processing has failed because of an unknown error, exception or failure.');
   }
 }
 
@@ -56,6 +62,8 @@ export function throttlingErrorOf(service: ServiceName, operation: string): AwsE
       return new ThrottledError('CallerRateLimitExceeded');
     case 'sqs':
       return sqsError('RequestThrottled', 'The request was denied due to request throttling.');
+    case 'sns':
+      return snsError('Throttled', 'Rate exceeded');
   }
 }
 

@@ -1,4 +1,5 @@
 import { ENGINE_OPERATIONS } from '../dynamodb/engine.js';
+import { SNS_OPERATIONS } from '../sns/operations.js';
 import { SQS_OPERATIONS } from '../sqs/index.js';
 import type { ServiceName } from '../service.js';
 
@@ -18,6 +19,7 @@ export const OPERATIONS: Readonly<Record<ServiceName, readonly string[]>> = {
   dynamodb: [...ENGINE_OPERATIONS, 'DescribeTimeToLive', 'UpdateTimeToLive'].sort(),
   lambda: ['GetFunction', 'GetFunctionConfiguration', 'Invoke', 'ListFunctions'],
   sqs: SQS_OPERATIONS,
+  sns: SNS_OPERATIONS,
 };
 
 /** The DynamoDB operations that write to disk: a full disk fails them. */

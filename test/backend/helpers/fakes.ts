@@ -1,3 +1,5 @@
+import type { RunningJobs } from '../../../backend/auth/running-jobs.js';
+import { generateShareToken, shareIdOf, type ShareRecord, type ShareStore } from '../../../backend/auth/shares.js';
 import { loadConfig, type Config } from '../../../backend/config.js';
 import type { JobInvoker } from '../../../backend/jobs/invoker.js';
 import type { LogObjects } from '../../../backend/jobs/objects.js';
@@ -129,4 +131,37 @@ export function createRecordingInvoker(): JobInvoker & { events: JobEvent[]; fai
 export function contextWithRemaining(ms: number): { getRemainingTimeInMillis(): number } {
   const end = Date.now() + ms;
   return { getRemainingTimeInMillis: () => end - Date.now() };
+}
+
+/** In-memory share links, as the DynamoDB store keeps them (tokens hashed). */
+export function createMemoryShareStore(): ShareStore {
+  const shares = new Map<string, ShareRecord>();
+  return {
+    async createShare(share) {
+      const token = generateShareToken();
+      const id = shareIdOf(token);
+      shares.set(id, { ...share, id });
+      return { token, id };
+    },
+    findShare: async (token) => shares.get(shareIdOf(token)),
+    async deleteShare(id, authName) {
+      if (shares.get(id)?.authName !== authName) return false;
+      return shares.delete(id);
+    },
+  };
+}
+
+/** In-memory per-key sets of running jobs; every job counts until released. */
+export function createMemoryRunningJobs(): RunningJobs {
+  const sets = new Map<string, Set<string>>();
+  return {
+    async reserve(keyHash, uid, max) {
+      const set = sets.get(keyHash) ?? new Set<string>();
+      sets.set(keyHash, set);
+      if (set.size >= max) return false;
+      set.add(uid);
+      return true;
+    },
+    release: async (keyHash, uid) => void sets.get(keyHash)?.delete(uid),
+  };
 }

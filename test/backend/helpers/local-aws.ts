@@ -17,10 +17,15 @@ export interface TestAws {
   close(): Promise<void>;
 }
 
-/** The project table's shape as infra.yaml declares it (keys and global indexes). */
+/**
+ * The jobs table's shape as infra.yaml declares it (keys and global indexes). Backend tests keep
+ * keys and jobs in one table of that shape: the keys table's key is the same, and the index only
+ * holds job records.
+ */
 function declaredTable() {
-  const spec = loadDeploymentPlan({ ...defaultInfraFiles(), env: process.env }).tables[0];
-  if (!spec) throw new Error('Expected infra.yaml to declare the project table');
+  const plan = loadDeploymentPlan({ ...defaultInfraFiles(), env: process.env });
+  const spec = plan.tables.find((table) => table.name === plan.jobsTable);
+  if (!spec) throw new Error('Expected infra.yaml to declare the jobs table');
   return spec;
 }
 

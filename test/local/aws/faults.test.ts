@@ -176,7 +176,7 @@ describe('the fault layer of the local AWS endpoint', () => {
     expect(() => parseFaultConfig({ rules: [{ match: 's3:PutObjekt', errorRate: 0.1 }] }, 'the test config')).toThrow(
       /rules\.0\.match: Expected an operation of s3 \(one of .*PutObject.*\) or \*, got `PutObjekt`/,
     );
-    expect(() => parseFaultConfig({ rules: [{ match: 'sns:*' }] }, 'the test config')).toThrow(/Expected `\*` or `service:Operation`/);
+    expect(() => parseFaultConfig({ rules: [{ match: 'kinesis:*' }] }, 'the test config')).toThrow(/Expected `\*` or `service:Operation`/);
     expect(() => parseFaultConfig({ rules: [{ match: '*', errorRate: 0.6, throttleRate: 0.6 }] }, 'the test config')).toThrow(
       /to be at most 1/,
     );

@@ -16,9 +16,9 @@ export interface SpawnedSqs {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts endpoint-process.ts on `dataDir` and waits until it listens. */
-export async function spawnSqs(dataDir: string): Promise<SpawnedSqs> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', SCRIPT, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts endpoint-process.ts (or another script printing the same line) on `dataDir` and waits until it listens. */
+export async function spawnSqs(dataDir: string, script = SCRIPT): Promise<SpawnedSqs> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', script, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit');

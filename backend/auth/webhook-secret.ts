@@ -59,7 +59,7 @@ function findOneKey(keys: AuthKeyInfo[], target: string): AuthKeyInfo {
   const matched = byId.length > 0 ? byId : byAuthName.length > 0 ? byAuthName : byName;
   if (matched.length === 0) throw new NotFoundError(`Expected a key's auth-name, id or name (as \`auth ls\` shows them), got \`${target}\``);
   if (matched.length > 1) {
-    throw new ConflictError(`Expected one key named \`${target}\`, found ${matched.length} (${matched.map((key) => key.authName ?? key.id).join(', ')}): name one by its id (`auth ls --json` shows them)`);
+    throw new ConflictError(`Expected one key named \`${target}\`, found ${matched.length} (${matched.map((key) => key.authName ?? key.id).join(', ')}): name one by its id (as \`auth ls --json\` shows it)`);
   }
   const [key] = matched as [AuthKeyInfo];
   if (key.legacy) throw new BadRequestError(`The key ${key.authName ?? key.id} is of an earlier release (SHA-256): make a new key with \`aws-exec auth new\` to use webhooks`);

@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobEndedEvent, ListJobsResponse, type JobSummary } from '../../protocol/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { putGoAuthKey } from '../helpers/go-auth.js';
 import { createLocalAwsClients } from '../helpers/local-aws-clients.js';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { REPO, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { startReceiver, verifyStandardSignature, type Receiver } from './events/receiver.js';
 
 // Job end events through real servers: `aws-exec serve` in a child process, provisioned from
@@ -91,6 +92,31 @@ describe('job end webhooks', () => {
       expect(found.MessageAttributes?.['event-id']?.StringValue).toBe(`msg_${uid}`);
     } finally {
       sqs.destroy();
+    }
+  });
+
+  it("is consumed by the README's example consumer, as written", async () => {
+    const uid = await startJob({ argv: ['sh', '-c', 'exit 5'] });
+    // `node --import tsx scripts/consume-events.ts` beside the runtime (it finds its local.json).
+    const consumer = spawn(process.execPath, ['--import', 'tsx', 'scripts/consume-events.ts', '--json'], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', AWS_EXEC_DATA_DIR: runtime.dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    consumer.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    try {
+      const line = await vi.waitFor(
+        () => {
+          const found = out.split('\n').find((candidate) => candidate.includes(uid));
+          if (!found) throw new Error(`the consumer has not printed ${uid} yet:\n${out}`);
+          return found;
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      expect(JSON.parse(line)).toMatchObject({ uid, exit: 5, command: { kind: 'argv', program: 'sh' } });
+    } finally {
+      consumer.kill('SIGTERM');
     }
   });
 

@@ -47,8 +47,6 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
       );
     });
 
-  addWebhookSecretCommand(auth, context, run);
-
   auth
     .command('ls')
     .summary('list the keys: name, auth-name, scopes, expiry, creation time, hash')
@@ -104,6 +102,8 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
         }),
       );
     });
+
+  addWebhookSecretCommand(auth, context, run);
 }
 
 /** `aws-exec auth webhook-secret TARGET [--notify-url URL]`: a new webhook secret for one key, shown once. */

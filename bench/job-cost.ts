@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   const capture = join(bundleDir, 'capture.mjs');
   appendFileSync(capture, `import { appendFileSync } from 'node:fs';\nexport async function handler(e) { appendFileSync(${JSON.stringify(captureFile)}, JSON.stringify(e) + '\\n'); return {}; }\n`);
-  aws.aws.lambda.registerFunction({ name: FUNCTION_NAME, module: capture, timeoutSeconds: 30, memoryMb: 128, maxRetryAttempts: 0 });
+  aws.lambda.registerFunction({ name: FUNCTION_NAME, module: capture, timeoutSeconds: 30, memoryMb: 128, maxRetryAttempts: 0 });
   const key = (await createAuthKey({ ddb: aws.clients.ddb, table: aws.table }, 'bench')).key;
   const driver = await startBundleDriver(join(bundleDir, BUNDLE.file), bundleDir, {
     PATH: process.env.PATH ?? '/usr/bin:/bin',

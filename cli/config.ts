@@ -1,13 +1,13 @@
 // All configuration of the CLI is resolved here, once per run, from the environment and
 // the local runtime's local.json; commands get a typed object and never read env.
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { LOCAL_JSON, readLocalJson } from '../local/local-json.js';
 import type { LocalJson } from '../local/local-json.js';
+import { resolveDataDir } from './data-dir.js';
 import { ConfigError } from './errors.js';
 
-/** Where the local runtime keeps its state when nothing else says (relative to the working directory). */
-export const DEFAULT_DATA_DIR = '.aws-exec';
+export { DEFAULT_DATA_DIR, resolveDataDir } from './data-dir.js';
 
 /** The environment variables the CLI reads. */
 export interface CliEnv {
@@ -48,11 +48,6 @@ const HttpUrl = z.url({ protocol: /^https?$/ });
 const Domain = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/);
 
 const START_HINT = 'or start the local runtime with `npm start` (`aws-exec serve`)';
-
-/** The data directory to use: `--data-dir`, else AWS_EXEC_DATA_DIR, else ./.aws-exec. */
-export function resolveDataDir(inputs: ConfigInputs): string {
-  return resolve(inputs.cwd, inputs.dataDir ?? nonEmpty(inputs.env.AWS_EXEC_DATA_DIR) ?? DEFAULT_DATA_DIR);
-}
 
 /**
  * The API to talk to: `--data-dir`'s local.json when given; else PROJECT_URL (or

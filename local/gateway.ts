@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildProxyEvent, ProxyResultV1 } from './gateway-event.js';
 import { answerClientError, closeServer, listenOn } from './listen.js';
 
@@ -19,6 +20,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   timeoutMs?: number;
   logError?: (message: string, error?: unknown) => void;
+  /** Milliseconds added to each request before the function is invoked (a latency profile's API Gateway overhead; default none). */
+  addedLatencyMs?: () => number;
 }
 
 export interface Gateway {
@@ -80,6 +83,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       sendGatewayError(res, 413, 'Request Too Long');
       return;
     }
+    const addedMs = options.addedLatencyMs?.() ?? 0;
+    if (addedMs > 0) await sleep(addedMs);
     const event = buildProxyEvent(req, body);
     const requestId = String(event.requestContext.requestId);
     const result = await withTimeout(options.invoke(Buffer.from(JSON.stringify(event))), timeoutMs);

@@ -4,8 +4,10 @@ import {
   DeleteBucketLifecycleCommand,
   GetBucketCorsCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketVersioningCommand,
   PutBucketCorsCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
   S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -122,7 +124,7 @@ async function ensureTimeToLive(ddb: DynamoDBClient, spec: TableSpec, log: Provi
   }
 }
 
-/** Creates the bucket unless it exists, then sets its CORS and lifecycle as libaws's S3Ensure does. */
+/** Creates the bucket unless it exists, then sets its CORS, versioning and lifecycle as libaws's S3Ensure does (in that order). */
 export async function ensureBucket(s3: S3Client, spec: BucketSpec, log: ProvisionLog = () => {}): Promise<void> {
   try {
     await s3.send(new CreateBucketCommand({ Bucket: spec.name }));
@@ -131,7 +133,21 @@ export async function ensureBucket(s3: S3Client, spec: BucketSpec, log: Provisio
     if (!(error instanceof S3ServiceException && (error.name === 'BucketAlreadyOwnedByYou' || error.name === 'BucketAlreadyExists'))) throw error;
   }
   await ensureCors(s3, spec, log);
+  await ensureVersioning(s3, spec, log);
   await ensureLifecycle(s3, spec, log);
+}
+
+/**
+ * lib/s3.go S3Ensure: `versioning=true` and a status other than Enabled → Enabled;
+ * `versioning=false` and a status other than none or Suspended → Suspended (a bucket whose
+ * versioning was never set is left so); logged "updated versioning for NAME: BOOL".
+ */
+async function ensureVersioning(s3: S3Client, spec: BucketSpec, log: ProvisionLog): Promise<void> {
+  const status = (await s3.send(new GetBucketVersioningCommand({ Bucket: spec.name }))).Status;
+  const needsUpdate = spec.versioning ? status !== 'Enabled' : status !== undefined && status !== 'Suspended';
+  if (!needsUpdate) return;
+  await s3.send(new PutBucketVersioningCommand({ Bucket: spec.name, VersioningConfiguration: { Status: spec.versioning ? 'Enabled' : 'Suspended' } }));
+  log(`updated versioning for ${spec.name}: ${String(spec.versioning)}`);
 }
 
 async function ensureCors(s3: S3Client, spec: BucketSpec, log: ProvisionLog): Promise<void> {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { startLocalAws, LOCAL_HOST, type FaultConfig, type LocalAws } from './aws/index.js';
+import { startLocalAws, LOCAL_HOST, type FaultConfig, type LambdaService, type LatencyProfileName, type LocalAws, type LocalIam } from './aws/index.js';
 import { loadDeploymentPlan, type DeploymentPlan } from './deploy/plan.js';
 import { defaultInfraFiles } from './deploy/files.js';
 import { startGateway, type Gateway, type GatewayInvokeResult } from './gateway.js';
@@ -47,6 +47,12 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
   /** Faults for the local AWS endpoint (`serve --faults`), in force once the runtime is provisioned. */
   faults?: FaultConfig;
+  /**
+   * A latency profile (`serve --latency-profile aws`): each hop (S3, DynamoDB, Lambda's invoke
+   * and queue, API Gateway) takes what it takes on AWS; in force once the runtime is provisioned.
+   * See local/aws/latency/.
+   */
+  latencyProfile?: LatencyProfileName;
 }
 
 export interface Runtime {
@@ -102,7 +108,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   let gateway: Gateway | undefined;
   let scheduler: Scheduler | undefined;
   try {
-    registerFunctions(aws, plan, options);
+    const [iam, lambda] = await Promise.all([aws.loadIam(), aws.loadLambda()]);
+    registerFunctions(iam, lambda, plan, options);
     const recordedAuth = readLocalJson(dataDir)?.auth;
     const provisioned = await provisionInChild({
       endpoint: aws.endpoint,
@@ -115,21 +122,27 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...(recordedAuth !== undefined ? { recordedAuth } : {}),
     });
     for (const line of provisioned.log) log(`infra: ${line}`);
-    await sweepLostJobs(aws, plan, startedAt, log);
+    await sweepLostJobs(lambda, plan, startedAt, log);
     if (options.faults !== undefined) {
-      aws.faults.set(options.faults);
+      (await aws.loadFaults()).set(options.faults);
       log(`faults: ${options.faults.rules.length} rule(s) in force on the local AWS endpoint (see local/aws/faults/README.md)`);
+    }
+    const latency = options.latencyProfile === undefined ? undefined : await aws.loadLatency();
+    if (latency && options.latencyProfile !== undefined) {
+      latency.set(options.latencyProfile);
+      log(`latency profile: ${options.latencyProfile} (${latency.get()?.describe ?? ''}; see local/aws/latency/)`);
     }
     gateway = await startGateway({
       host: LOCAL_HOST,
       port: options.port ?? DEFAULT_PORT,
-      invoke: (event) => invokeApi(aws, plan, event),
+      invoke: (event) => invokeApi(lambda, plan, event),
+      ...(latency ? { addedLatencyMs: () => latency.drawGatewayMs() } : {}),
     });
     scheduler = startScheduler({
       schedules: plan.schedules,
       account: plan.account,
       region: plan.region,
-      invoke: async (name, payload) => void (await aws.lambda.invoke(name, payload, 'Event')),
+      invoke: async (name, payload) => void (await lambda.invoke(name, payload, 'Event')),
       ...(options.scheduleEveryMs !== undefined ? { everyMs: options.scheduleEveryMs } : {}),
       log,
     });
@@ -160,12 +173,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       async close() {
         openScheduler.close();
         await openGateway.close();
-        await aws.lambda.shutdown(SHUTDOWN_GRACE_MS);
+        await lambda.shutdown(SHUTDOWN_GRACE_MS);
         await aws.close();
       },
       abort() {
         openScheduler.close();
-        aws.lambda.killNow();
+        lambda.killNow();
       },
     };
   } catch (error) {
@@ -177,11 +190,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 }
 
 /** Gives each function of infra.yaml its role (its `allow` and `policy` lines) and registers it. */
-function registerFunctions(aws: LocalAws, plan: DeploymentPlan, options: RuntimeOptions): void {
+function registerFunctions(iam: LocalIam, lambda: LambdaService, plan: DeploymentPlan, options: RuntimeOptions): void {
   const environmentConcurrency = options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY;
   for (const fn of plan.functions) {
-    aws.iam.putRole(fn.role);
-    aws.lambda.registerFunction({
+    iam.putRole(fn.role);
+    lambda.registerFunction({
       name: fn.name,
       module: plan.backendModule,
       timeoutSeconds: fn.timeoutSeconds,
@@ -202,9 +215,9 @@ function registerFunctions(aws: LocalAws, plan: DeploymentPlan, options: Runtime
  * invocation never reaches the function; API Gateway then answers 500 "Internal Server
  * Error" itself (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
  */
-async function invokeApi(aws: LocalAws, plan: DeploymentPlan, event: Buffer): Promise<GatewayInvokeResult> {
+async function invokeApi(lambda: LambdaService, plan: DeploymentPlan, event: Buffer): Promise<GatewayInvokeResult> {
   try {
-    const result = await aws.lambda.invoke(plan.api.functionName, event, 'RequestResponse');
+    const result = await lambda.invoke(plan.api.functionName, event, 'RequestResponse');
     return { payload: result.payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
   } catch (error) {
     if (isThrottle(error)) return { payload: Buffer.alloc(0), throttled: error.reason };
@@ -217,9 +230,9 @@ function isThrottle(error: unknown): error is { reason: string } {
 }
 
 /** Asks the API function to finish the jobs whose runner died with a previous run of the runtime. */
-async function sweepLostJobs(aws: LocalAws, plan: DeploymentPlan, startedAt: number, log: (line: string) => void): Promise<void> {
+async function sweepLostJobs(lambda: LambdaService, plan: DeploymentPlan, startedAt: number, log: (line: string) => void): Promise<void> {
   const event = Buffer.from(JSON.stringify({ 'event-type': 'sweep', 'lost-before': startedAt }));
-  const result = await aws.lambda.invoke(plan.api.functionName, event, 'RequestResponse');
+  const result = await lambda.invoke(plan.api.functionName, event, 'RequestResponse');
   if (result.functionError !== undefined) {
     log(`warning: finishing the jobs of the previous run failed: ${result.payload.toString('utf8').slice(0, 500)}`);
   }

@@ -1,5 +1,6 @@
 /** The commands the benchmark runs, and running them bare with child_process.spawn. */
 import { spawn } from 'node:child_process';
+import { createLogDecoder } from '../../client/index.js';
 
 /** `echo hi`: the smallest job. */
 export const ECHO = ['echo', 'hi'];
@@ -36,6 +37,20 @@ export function lineLatencies(text: string, seenAt: number): number[] {
     latencies.push(seenAt - printedAt);
   }
   return latencies;
+}
+
+/** A log-chunk handler that pushes the latency of each complete timestamp line (see timestampLines) onto `latencies`. */
+export function recordLineLatencies(latencies: number[]): (chunk: Uint8Array) => void {
+  const decoder = createLogDecoder();
+  let pending = '';
+  return (chunk) => {
+    const seenAt = nowMs();
+    pending += decoder.write(chunk);
+    const end = pending.lastIndexOf('\n');
+    if (end === -1) return;
+    latencies.push(...lineLatencies(pending.slice(0, end), seenAt));
+    pending = pending.slice(end + 1);
+  };
 }
 
 /** Runs argv bare (stdout and stderr piped, read to the end); resolves with the elapsed ms and bytes read. */

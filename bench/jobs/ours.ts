@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createClient, createLogDecoder, type AwsExecClient, type PollOptions } from '../../client/index.js';
 import type { LocalJson } from '../../local/local-json.js';
-import { BIG, BIG_BYTES, ECHO, lineLatencies, nowMs, slowJob, spawnBare, timestampLines } from './commands.js';
+import { BIG, BIG_BYTES, ECHO, recordLineLatencies, slowJob, spawnBare, timestampLines } from './commands.js';
 
 /** Requests a client made, split by where they went. */
 export interface RequestCounts {
@@ -56,21 +56,7 @@ export async function measureEcho(client: AwsExecClient, rounds: number): Promis
 /** Figure 2: a job prints its own print time on each line; the tailing client records when it sees each. */
 export async function measureLineLatency(client: AwsExecClient, lines: number, gapSeconds: number): Promise<number[]> {
   const latencies: number[] = [];
-  const decoder = createLogDecoder();
-  let pending = '';
-  const code = await client.exec(
-    { argv: timestampLines(lines, gapSeconds) },
-    {
-      onLog: (chunk) => {
-        const seenAt = nowMs();
-        pending += decoder.write(chunk);
-        const end = pending.lastIndexOf('\n');
-        if (end === -1) return;
-        latencies.push(...lineLatencies(pending.slice(0, end), seenAt));
-        pending = pending.slice(end + 1);
-      },
-    },
-  );
+  const code = await client.exec({ argv: timestampLines(lines, gapSeconds) }, { onLog: recordLineLatencies(latencies) });
   if (code !== 0 || latencies.length !== lines) throw new Error(`Expected ${lines} timestamp lines and exit 0, got ${latencies.length} and ${code}`);
   return latencies;
 }

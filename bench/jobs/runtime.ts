@@ -18,11 +18,11 @@ export interface BenchRuntime {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/cli/main.js serve` on free ports in a fresh data directory; resolves once local.json is written. */
-export async function startBenchRuntime(extraNodeArgs: string[] = []): Promise<BenchRuntime> {
+/** Starts `node dist/cli/main.js serve` (with `serveArgs`) on free ports in a fresh data directory; resolves once local.json is written. */
+export async function startBenchRuntime(extraNodeArgs: string[] = [], serveArgs: string[] = []): Promise<BenchRuntime> {
   if (!existsSync(CLI)) throw new Error(`Expected the built CLI at ${CLI}: run \`npm run build\` first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-bench-'));
-  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--aws-port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--aws-port', '0', ...serveArgs], {
     cwd: REPO,
     // One key starts 50 jobs at once here, above the per-key cap env.sh.template sets (25).
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', KEY_MAX_RUNNING_JOBS: '0' },

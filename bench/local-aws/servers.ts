@@ -8,21 +8,20 @@ import { KeyPair } from './protocol.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DIST_LOCAL_AWS = new URL('../../dist/local/aws/index.js', import.meta.url).href;
+const DIST_LOCAL_IAM = new URL('../../dist/local/aws/iam/index.js', import.meta.url).href;
 
 const Ready = z.object({
   url: z.string(),
   accessKeyId: z.string(),
   secretAccessKey: z.string(),
   pid: z.number(),
-  role: KeyPair.optional(),
 });
+const RoleLine = z.object({ role: KeyPair });
 
 /** A server under measurement, in its own process, with its CPU and memory read from /proc. */
 export interface ServerProcess {
   url: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** The endpoint only: temporary credentials of a role session whose policies every request is evaluated against. */
-  roleCredentials?: KeyPair;
   pid: number;
   /** Resident set size now, in bytes (VmRSS). */
   readRss(): number;
@@ -30,38 +29,50 @@ export interface ServerProcess {
   readPeakRss(): number;
   /** CPU time (user + system) used so far, in milliseconds. */
   readCpuMs(): number;
+  /** The endpoint only: makes a role as aws-exec's (loading the local IAM) and resolves with temporary credentials of a session of it. */
+  requestRole(): Promise<KeyPair>;
   /** SIGTERM, then waits for a clean exit (so that a --cpu-prof profile is written). */
   stop(): Promise<void>;
 }
 
-// The endpoint runs from compiled dist/ under plain node: tsx would add its own memory and per-call cost.
+// The endpoint runs from compiled dist/ under plain node: tsx would add its own memory and per-call
+// cost. It prints its address at once; the role session is made when asked (a line on stdin), after
+// the idle RSS is read, since making it loads the local IAM.
 const ENDPOINT_ENTRY = `
-import { managedPolicy, policyFromAllowLine, startLocalAws } from ${JSON.stringify(DIST_LOCAL_AWS)};
+import { createInterface } from 'node:readline';
+import { startLocalAws } from ${JSON.stringify(DIST_LOCAL_AWS)};
 const aws = await startLocalAws({
   dataDir: process.argv[1],
   port: 0,
   logError: (message, error) => console.error(message, error),
 });
-// A role as aws-exec's infra.yaml declares it (its allow lines and AWSLambdaBasicExecutionRole), so
-// that the role figures evaluate a realistic policy set on every request.
-aws.iam.putRole({
-  name: 'bench-role',
-  policies: [
-    managedPolicy('AWSLambdaBasicExecutionRole'),
-    ...[
-      'dynamodb:GetItem arn:aws:dynamodb:*:*:table/bench',
-      'dynamodb:PutItem arn:aws:dynamodb:*:*:table/bench',
-      'dynamodb:UpdateItem arn:aws:dynamodb:*:*:table/bench',
-      'dynamodb:Scan arn:aws:dynamodb:*:*:table/bench',
-      's3:GetObject arn:aws:s3:::bench/*',
-      's3:PutObject arn:aws:s3:::bench/*',
-      'lambda:InvokeFunction arn:aws:lambda:*:*:function:bench',
-    ].map(policyFromAllowLine),
-  ],
-});
-const role = aws.iam.assumeRole('bench-role', 'bench', 43200);
-process.stdout.write(JSON.stringify({ url: aws.endpoint, ...aws.credentials, pid: process.pid, role }) + '\\n');
+process.stdout.write(JSON.stringify({ url: aws.endpoint, ...aws.credentials, pid: process.pid }) + '\\n');
 for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => void aws.close().then(() => process.exit(0)));
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (line !== 'role') continue;
+  const { managedPolicy, policyFromAllowLine } = await import(${JSON.stringify(DIST_LOCAL_IAM)});
+  const iam = await aws.loadIam();
+  // A role as aws-exec's infra.yaml declares it (its allow lines and AWSLambdaBasicExecutionRole), so
+  // that the role figures evaluate a realistic policy set on every request.
+  iam.putRole({
+    name: 'bench-role',
+    policies: [
+      managedPolicy('AWSLambdaBasicExecutionRole'),
+      ...[
+        'dynamodb:GetItem arn:aws:dynamodb:*:*:table/bench',
+        'dynamodb:PutItem arn:aws:dynamodb:*:*:table/bench',
+        'dynamodb:UpdateItem arn:aws:dynamodb:*:*:table/bench',
+        'dynamodb:Scan arn:aws:dynamodb:*:*:table/bench',
+        's3:GetObject arn:aws:s3:::bench/*',
+        's3:PutObject arn:aws:s3:::bench/*',
+        'lambda:InvokeFunction arn:aws:lambda:*:*:function:bench',
+      ].map(policyFromAllowLine),
+    ],
+  });
+  const role = iam.assumeRole('bench-role', 'bench', 43200);
+  process.stdout.write(JSON.stringify({ role }) + '\\n');
+}
 `;
 
 // Plain dynalite as its own HTTP server (signatures ignored), persisted in LevelDB like ours.
@@ -85,7 +96,7 @@ export function startDynaliteProcess(dataDir: string, nodeOptions: readonly stri
 }
 
 async function startServerProcess(what: string, args: string[]): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -105,8 +116,14 @@ async function startServerProcess(what: string, args: string[]): Promise<ServerP
   return {
     url: ready.url,
     credentials: { accessKeyId: ready.accessKeyId, secretAccessKey: ready.secretAccessKey },
-    ...(ready.role ? { roleCredentials: ready.role } : {}),
     pid: ready.pid,
+    async requestRole() {
+      child.stdin?.write('role\n');
+      const [line] = (await once(lines, 'line')) as [string];
+      const answer = RoleLine.safeParse(JSON.parse(line));
+      if (!answer.success) throw new Error(`Expected the ${what} process to print {role}, got ${line}`);
+      return answer.data.role;
+    },
     readRss: () => readStatusBytes(ready.pid, 'VmRSS'),
     readPeakRss: () => readStatusBytes(ready.pid, 'VmHWM'),
     readCpuMs: () => readProcessCpuMs(ready.pid),

@@ -3,7 +3,9 @@ import { resolveDataDir } from '../config.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
+import { serveAwsOnly } from '../serve-aws-only.js';
 import { parseNonNegativeInteger } from './exec.js';
+import type { LatencyProfileName } from '../../local/aws/latency/profile.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */
 export function addServeCommand(program: Command, context: CliContext, run: (work: () => Promise<number>) => Promise<void>): void {
@@ -20,14 +22,24 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
     .option('--schedule-every <duration>', 'fire every schedule trigger this often instead of at its declared rate, e.g. 2s or 500ms', parseDurationMs)
     .option('--account-concurrency <n>', "the account's Lambda concurrency quota (default 1000, as on AWS; at least 100)", parseNonNegativeInteger)
     .option('--verbose', 'also print a log line per HTTP request (job start and end lines are printed either way)')
+    .option('--aws-only', 'run the local AWS endpoint alone (no gateway, no functions, nothing provisioned); each service loads on its first request')
     .option('--faults <file>', 'inject faults into the local AWS endpoint from this JSON file (or AWS_EXEC_FAULTS); see local/aws/faults/README.md')
+    .option(
+      '--latency-profile <name>',
+      "give each hop the latency it has on AWS (S3, DynamoDB, Lambda, API Gateway): `aws`; see local/aws/latency/README.md",
+      parseLatencyProfile,
+    )
     .addHelpText(
       'after',
-      '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s',
+      '\nJobs run in the directory serve was started in (relative paths in jobs start there).\n\nExamples:\n  $ aws-exec serve\n  $ npm start -- --port 9000 --aws-port 0      # through npm: options after --\n  $ aws-exec serve --data-dir /var/lib/aws-exec --port 9000 --aws-port 0 --verbose\n  $ aws-exec serve --infra ./infra.yaml --schedule-every 10s\n  $ aws-exec serve --aws-only --aws-port 4566    # the endpoint alone, for your own AWS clients',
     )
     .action(async (options: ServeOptions, self: Command) => {
       await run(async () => {
         const dataDir = resolveDataDir({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir });
+        if (options.awsOnly) {
+          refuseRuntimeOptions(options);
+          return serveAwsOnly(context, { dataDir, ...(options.awsPort !== undefined ? { awsPort: options.awsPort } : {}) });
+        }
         // Loaded on demand: the runtime pulls in the AWS SDK and the local endpoint.
         const { startRuntime } = await import('../../local/runtime.js');
         // Local only, not in infra.yaml: jobs run where serve was started (on Lambda, /tmp), and
@@ -45,6 +57,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
           ...(options.scheduleEvery !== undefined ? { scheduleEveryMs: options.scheduleEvery } : {}),
           ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
           ...(faults !== undefined ? { faults } : {}),
+          ...(options.latencyProfile !== undefined ? { latencyProfile: options.latencyProfile } : {}),
         }).catch((error: unknown) => {
           throw describePortInUse(error);
         });
@@ -64,12 +77,32 @@ interface ServeOptions {
   accountConcurrency?: number;
   verbose?: boolean;
   faults?: string;
+  awsOnly?: boolean;
+  latencyProfile?: LatencyProfileName;
+}
+
+/** `--aws-only` starts no gateway and no functions: the options of those would be ignored, so they are refused. */
+function refuseRuntimeOptions(options: ServeOptions): void {
+  const given = (['port', 'infra', 'envTemplate', 'scheduleEvery', 'accountConcurrency', 'verbose', 'faults', 'latencyProfile'] as const).filter((name) => options[name] !== undefined);
+  if (given.length === 0) return;
+  const flags = given.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  throw new UsageError(`Expected no gateway or function options with --aws-only (it runs the AWS endpoint alone), got ${flags.join(', ')}`);
+}
+
+/** The names of local/aws/latency's profiles, known here without loading the runtime (the type keeps them in step). */
+const LATENCY_PROFILE_NAMES: readonly LatencyProfileName[] = ['aws'];
+
+/** `--latency-profile NAME`: one of the profiles of local/aws/latency. */
+function parseLatencyProfile(value: string): LatencyProfileName {
+  const found = LATENCY_PROFILE_NAMES.find((name) => name === value);
+  if (found !== undefined) return found;
+  throw new InvalidArgumentError(`Expected a latency profile of ${LATENCY_PROFILE_NAMES.join(', ')}, got \`${value}\`.`);
 }
 
 /** Reads `--faults FILE` (or AWS_EXEC_FAULTS); a missing or invalid file is a usage error. */
 async function readFaults(file: string | undefined) {
   if (file === undefined || file === '') return undefined;
-  const { FaultConfigError, loadFaultConfigFile } = await import('../../local/aws/index.js');
+  const { FaultConfigError, loadFaultConfigFile } = await import('../../local/aws/faults/index.js');
   try {
     return loadFaultConfigFile(file);
   } catch (error) {

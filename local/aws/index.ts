@@ -1,45 +1,37 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { closeServer, listenOn } from '../listen.js';
+import { LOCAL_ACCOUNT_ID } from './account.js';
 import { loadOrCreateCredentials } from './credentials.js';
-import { createDynamoDbService } from './dynamodb/index.js';
-import { createLocalIam, LOCAL_ACCOUNT_ID, type LocalIam } from './iam/index.js';
-import { createLambdaService, type LambdaService } from './lambda/index.js';
-import { createS3Service } from './s3/index.js';
-import { FaultInjector, NO_FAULTS, parseFaultConfig, type FaultConfig, type FaultStats } from './faults/index.js';
-import { createSnsService, type SnsService } from './sns/index.js';
-import { createSqsService, type SqsService } from './sqs/index.js';
-import { startEndpoint } from './server.js';
+import type { FaultConfig, FaultStats } from './faults/index.js';
+import { createEndpointServer } from './http-server.js';
+import type { LocalIam } from './iam/index.js';
+import type { LambdaService } from './lambda/index.js';
+import type { LocalLatency } from './latency/local.js';
+import type { LatencyProfileName } from './latency/profile.js';
+import { createLazyEndpoint } from './lazy-endpoint.js';
+import type { ServiceName } from './service.js';
 import type { Credentials } from './sigv4.js';
+import type { SnsService } from './sns/index.js';
+import type { SqsService } from './sqs/index.js';
+import { listMarkedServices } from './start-marker.js';
+
+// Only types and small modules are imported here: the endpoint starts with an HTTP server and
+// its credentials, and loads the rest (SigV4, the fault layer, each service's code and storage)
+// when first used. The services it knows are listed in ./services.ts. The fault layer's and
+// IAM's functions are exported by ./faults/index.ts and ./iam/index.ts (not re-exported here:
+// importing them would load them).
 
 export type { Credentials } from './sigv4.js';
-export {
-  FAULTS_ENV,
-  FAULTS_PATH,
-  FaultConfigError,
-  createFaultClient,
-  type FaultClient,
-  type FaultState,
-  loadFaultConfigFile,
-  parseFaultConfig,
-  parseFaultConfigText,
-  type FaultConfig,
-  type FaultCounts,
-  type FaultRule,
-  type FaultStats,
-} from './faults/index.js';
+export type { FaultClient, FaultState, FaultConfig, FaultCounts, FaultRule, FaultStats } from './faults/index.js';
+export type { LatencyProfile, LatencyProfileName } from './latency/profile.js';
+export type { LocalLatency } from './latency/local.js';
 export type { LambdaService, FunctionConfig, InvokeResult } from './lambda/index.js';
 export type { SqsService, Delivery, Delivered } from './sqs/index.js';
 export type { SnsService } from './sns/index.js';
-export {
-  LOCAL_ACCOUNT_ID,
-  managedPolicy,
-  policyFromAllowLine,
-  type LocalIam,
-  type PolicyDocument,
-  type PolicyStatement,
-  type RoleSpec,
-  type TemporaryCredentials,
-} from './iam/index.js';
+export type { LocalIam, PolicyDocument, PolicyStatement, RoleSpec, TemporaryCredentials } from './iam/index.js';
+export type { ServiceName } from './service.js';
+export { LOCAL_ACCOUNT_ID } from './account.js';
 
 export interface LocalAwsOptions {
   /** Where every object, item and key lives; created when missing. */
@@ -56,6 +48,8 @@ export interface LocalAwsOptions {
   faults?: FaultConfig;
   /** How long an idle kept-alive connection stays open (default 65 s; tests shorten it). */
   keepAliveTimeoutMs?: number;
+  /** A latency profile in force from the start (`aws`: AWS's latencies per hop; see local/aws/latency/). */
+  latencyProfile?: LatencyProfileName;
 }
 
 /** The fault layer of a running endpoint (also reachable over HTTP at FAULTS_PATH, signed with the root key pair). */
@@ -79,86 +73,76 @@ export interface LocalAws {
   credentials: Credentials;
   /** The account id of every local ARN (000000000000). */
   accountId: string;
-  /** Roles and their temporary credentials; requests signed with those are evaluated against the role's policies. */
-  iam: LocalIam;
-  lambda: LambdaService;
-  faults: LocalFaults;
-  /** The local SQS; `sqs.deliver(queueArn, …)` stores a message for other local services (SNS). */
-  sqs: SqsService;
-  /** The local SNS (its topics fan out to the local SQS, Lambda and HTTP/S endpoints). */
-  sns: SnsService;
+  /** Loads (once) the roles and their temporary credentials; requests signed with those are evaluated against the role's policies. */
+  loadIam(): Promise<LocalIam>;
+  /** Loads (once) the Lambda service, to register and invoke functions. */
+  loadLambda(): Promise<LambdaService>;
+  /** Loads (once) the local SQS; `deliver(queueArn, …)` stores a message for other local services (SNS). */
+  loadSqs(): Promise<SqsService>;
+  /** Loads (once) the local SNS (and with it SQS and Lambda, which it delivers to). */
+  loadSns(): Promise<SnsService>;
+  /** Loads (once) the fault layer (loaded at start when `faults` is given). */
+  loadFaults(): Promise<LocalFaults>;
+  /** Loads (once, with the fault layer it rides on) the latency profiles: AWS's latencies added to each hop. */
+  loadLatency(): Promise<LocalLatency>;
+  /** The services loaded so far; the others load on their first request. */
+  loadedServices(): ServiceName[];
   close(): Promise<void>;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
 export const LOCAL_HOST = '127.0.0.1';
 
-/** Starts the local AWS endpoint (S3, DynamoDB, Lambda, SQS, SNS) on one port, persisted in `dataDir`. */
+/**
+ * Starts the local AWS endpoint (S3, DynamoDB, Lambda, SQS, SNS) on one port, persisted in `dataDir`.
+ * It listens at once and loads each service on its first request; a service with background
+ * work (a lifecycle or TTL sweep) left a start marker in its directory and is loaded now.
+ */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const region = options.region ?? DEFAULT_REGION;
-  const injector = new FaultInjector(options.faults === undefined ? NO_FAULTS : parseFaultConfig(options.faults, 'the faults option'));
   const credentials = loadOrCreateCredentials(dataDir);
-  const iam = createLocalIam({ dataDir: join(dataDir, 'iam') });
-  let endpointUrl = '';
-  const s3 = await createS3Service({ dataDir: join(dataDir, 's3'), region, ...(options.logError ? { logError: options.logError } : {}) });
-  const dynamodb = await createDynamoDbService({
-    dataDir: join(dataDir, 'dynamodb'),
-    region,
-    ...(options.logError ? { logError: options.logError } : {}),
-  });
-  const lambda = createLambdaService({
+  const server = createEndpointServer(options.keepAliveTimeoutMs);
+  const port = await listenOn(server, LOCAL_HOST, options.port ?? 4566, 'the local AWS endpoint (--aws-port)');
+  const lazy = createLazyEndpoint({
+    server,
+    host: LOCAL_HOST,
+    port,
+    dataDir,
     region,
     credentials,
-    iam,
-    endpointUrl: () => endpointUrl,
+    extraCredentials: options.extraCredentials ?? [],
     ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
-    ...(options.logError ? { logError: options.logError } : {}),
+    logError: options.logError ?? ((message, error) => console.error(message, error)),
+    // Until a profile is loaded, an async invoke starts its handler at once.
+    eventStartDelayMs: () => latency?.drawEventStartMs() ?? 0,
   });
-  // SQS: queues and messages in DATA_DIR/sqs/sqs.sqlite; queue URLs on this endpoint's address.
-  const sqs = createSqsService({
-    dataDir: join(dataDir, 'sqs'),
-    region,
-    endpointUrl: () => endpointUrl,
-    ...(options.logError ? { logError: options.logError } : {}),
-  });
-  // SNS: topics, subscriptions and undelivered messages in DATA_DIR/sns/sns.sqlite; delivers to the local SQS and Lambda.
-  const sns = createSnsService({
-    dataDir: join(dataDir, 'sns'),
-    region,
-    endpointUrl: () => endpointUrl,
-    sqs: () => sqs,
-    lambda: () => lambda,
-    ...(options.logError ? { logError: options.logError } : {}),
-  });
-  const endpoint = await startEndpoint({
-    host: LOCAL_HOST,
-    port: options.port ?? 4566,
-    credentials: [credentials, ...(options.extraCredentials ?? [])],
-    sessions: iam,
-    services: [s3, dynamodb, lambda, sqs, sns],
-    faults: injector,
-    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
-    ...(options.logError ? { logError: options.logError } : {}),
-  });
-  endpointUrl = endpoint.url;
+  let latency: LocalLatency | undefined;
+  let latencyLoading: Promise<LocalLatency> | undefined;
+  const loadLatency = (): Promise<LocalLatency> =>
+    (latencyLoading ??= Promise.all([import('./latency/local.js'), lazy.loadFaultInjector()]).then(([{ createLocalLatency }, injector]) => (latency = createLocalLatency(injector))));
+  try {
+    if (options.faults !== undefined) (await lazy.loadFaults()).set(options.faults);
+    if (options.latencyProfile !== undefined) (await loadLatency()).set(options.latencyProfile);
+    for (const name of listMarkedServices(dataDir)) await lazy.loadService(name as ServiceName);
+  } catch (error) {
+    await lazy.close().catch(() => closeServer(server));
+    throw error;
+  }
   return {
-    endpoint: endpoint.url,
-    port: endpoint.port,
+    endpoint: `http://${LOCAL_HOST}:${port}`,
+    port,
     region,
     credentials,
     accountId: LOCAL_ACCOUNT_ID,
-    iam,
-    lambda,
-    faults: {
-      set: (config) => injector.set(parseFaultConfig(config, 'the fault configuration')),
-      get: () => injector.get(),
-      clear: () => injector.set(NO_FAULTS),
-      stats: () => injector.stats(),
-    },
-    sqs,
-    sns,
-    close: () => endpoint.close(),
+    loadIam: () => lazy.loadIam(),
+    loadLambda: async () => (await lazy.loadService('lambda')) as LambdaService,
+    loadSqs: async () => (await lazy.loadService('sqs')) as SqsService,
+    loadSns: async () => (await lazy.loadService('sns')) as SnsService,
+    loadFaults: () => lazy.loadFaults(),
+    loadLatency,
+    loadedServices: () => lazy.loadedServices(),
+    close: () => lazy.close(),
   };
 }

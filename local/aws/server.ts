@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AuthError,
   checkClaimTime,
@@ -16,7 +17,9 @@ import type { Principal } from './iam/principal.js';
 import { AwsError, type LocalService, type ServiceName, type ServiceRequest } from './service.js';
 import { FAULTS_PATH, MAX_FAULTS_BODY_BYTES, sendAdminJson, serveFaultAdmin, serveWithFaults, type FaultInjector } from './faults/index.js';
 import { readHostBucket } from './s3/target.js';
-import { answerClientError, closeServer, listenOn } from '../listen.js';
+import { closeServer, listenOn } from '../listen.js';
+import { createEndpointServer } from './http-server.js';
+import { isLazyService } from './lazy-service.js';
 
 export interface EndpointOptions {
   host: string;
@@ -30,9 +33,11 @@ export interface EndpointOptions {
   maxSkewMs?: number;
   /** Where unexpected failures are reported (never to the client). */
   logError?: (message: string, error: unknown) => void;
+  /** A server already listening (made with createEndpointServer) to serve on, instead of making one and listening. */
+  server?: Server;
   /** The fault layer (`faults/`): off unless configured; its admin route is served at FAULTS_PATH. */
   faults?: FaultInjector;
-  /** How long an idle kept-alive connection stays open (default 65 s). */
+  /** How long an idle kept-alive connection stays open (default 65 s; only when no `server` is given). */
   keepAliveTimeoutMs?: number;
 }
 
@@ -59,7 +64,8 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   const logError = options.logError ?? ((message, error) => console.error(message, error));
   const faults = options.faults;
 
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+  const server = options.server ?? createEndpointServer(options.keepAliveTimeoutMs);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void serveRequest(req, res).catch((error: unknown) => {
       logError('local aws: request failed outside its service', error);
       if (!res.headersSent) {
@@ -70,10 +76,6 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       }
     });
   });
-  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
-  server.headersTimeout = server.keepAliveTimeout + 5_000;
-  server.requestTimeout = 0;
-  server.on('clientError', answerClientError);
 
   function pickUnsignedService(req: IncomingMessage): LocalService {
     return options.services.find((s) => s.name !== 's3' && s.claimsUnsigned(req)) ?? fallback!;
@@ -148,7 +150,8 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       const signingKey = await verifySignature(claim, request, payloadHash, credentials);
       request.caller = { claim, credentials, signingKey, payloadHash, principal };
       if (faults?.active) {
-        const chosen = service;
+        // The fault layer asks the service which operation a request is: a lazy one must be loaded for that.
+        const chosen = isLazyService(service) ? await service.load() : service;
         await serveWithFaults(faults, chosen, request, res, () => chosen.handle(request, res));
       } else {
         await service.handle(request, res);
@@ -198,7 +201,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     }
   }
 
-  const port = await listenOn(server, options.host, options.port, 'the local AWS endpoint (--aws-port)');
+  const port = options.server ? (options.server.address() as AddressInfo).port : await listenOn(server, options.host, options.port, 'the local AWS endpoint (--aws-port)');
   return {
     server,
     port,

@@ -82,3 +82,10 @@ export interface LocalService {
   /** Flushes and closes storage. */
   close(): Promise<void>;
 }
+
+/**
+ * What the endpoint needs of a service before it has loaded it: how to route, read and
+ * authenticate its requests. Each service's `traits.ts` holds them (a small module); the
+ * service itself spreads them into its LocalService.
+ */
+export type ServiceTraits = Pick<LocalService, 'name' | 'bufferBody' | 'maxBodyBytes' | 'claimsUnsigned' | 'allowsAnonymous' | 'authError'>;

@@ -95,7 +95,12 @@ export function loadDeploymentPlan(options: InfraFiles & { env: Readonly<Record<
     account: LOCAL_ACCOUNT_ID,
     region,
     tables: infra.dynamodb.map(toTableSpec),
-    buckets: infra.s3.map((declared) => ({ name: declared.name, cors: declared.cors === true ? declared.corsRules : null, ttlDays: declared.ttlDays })),
+    buckets: infra.s3.map((declared) => ({
+      name: declared.name,
+      cors: declared.cors === true ? declared.corsRules : null,
+      ttlDays: declared.ttlDays,
+      versioning: declared.versioning,
+    })),
     queues: infra.sqs.map((queue) => toQueueSpec(queue, infra.name)),
     functions,
     api: { functionName: api.name },
@@ -119,7 +124,6 @@ function checkModelled(infra: InfraSet, refuse: (line: number | undefined, messa
   }
   for (const bucket of infra.s3) {
     if (bucket.acl === 'public') refuse(bucket.line, `bucket ${bucket.name}: acl=public (anonymous reads) is not modelled by the local S3; use acl=private`);
-    if (bucket.versioning) refuse(bucket.line, `bucket ${bucket.name}: versioning=true is not modelled by the local S3 yet`);
   }
   for (const lambda of infra.lambda) {
     if (lambda.entrypoint.kind !== 'image') {

@@ -30,6 +30,8 @@ export const BucketSpec = z.object({
   cors: z.nullable(z.array(CorsRule)),
   /** `ttldays=N`: a lifecycle rule expiring every object after N days; 0: libaws deletes the lifecycle. */
   ttlDays: z.number().int().min(0),
+  /** `versioning=true`: versioning Enabled; false: libaws suspends it if it was ever enabled. */
+  versioning: z.boolean(),
 });
 export type BucketSpec = z.infer<typeof BucketSpec>;
 

@@ -37,20 +37,21 @@ describe('signed calls outside the SDK, against the local endpoint', () => {
 
   it('retries DynamoDB throttling until the write passes, and gives up after eight attempts', async () => {
     const calls = aws.clients.dynamoCalls;
-    const matched = () => aws.aws.faults.stats().byOperation['dynamodb:PutItem']?.matched ?? 0;
-    const throttled = () => aws.aws.faults.stats().byOperation['dynamodb:PutItem']?.throttles ?? 0;
+    const faults = await aws.aws.loadFaults();
+    const matched = () => faults.stats().byOperation['dynamodb:PutItem']?.matched ?? 0;
+    const throttled = () => faults.stats().byOperation['dynamodb:PutItem']?.throttles ?? 0;
     try {
-      aws.aws.faults.set({ seed: 3, rules: [{ match: 'dynamodb:PutItem', throttleRate: 0.5 }] });
+      faults.set({ seed: 3, rules: [{ match: 'dynamodb:PutItem', throttleRate: 0.5 }] });
       const throttledBefore = throttled();
       for (let i = 0; i < 20; i++) await calls?.call('PutItem', { TableName: aws.table, Item: { id: `throttled.${i}` } });
       expect(throttled() - throttledBefore).toBeGreaterThan(5);
-      aws.aws.faults.set({ rules: [{ match: 'dynamodb:PutItem', throttleRate: 1 }] });
+      faults.set({ rules: [{ match: 'dynamodb:PutItem', throttleRate: 1 }] });
       const before = matched();
       const error = await calls?.call('PutItem', { TableName: aws.table, Item: { id: 'never' } }).catch((e: unknown) => e);
       expect((error as AwsCallError).name).toBe('ProvisionedThroughputExceededException');
       expect(matched() - before).toBe(8);
     } finally {
-      aws.aws.faults.clear();
+      faults.clear();
     }
   });
 

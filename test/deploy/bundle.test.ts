@@ -38,7 +38,7 @@ describe('the Lambda bundle, copied alone into an empty directory and loaded by 
     ({ key, authName } = await createAuthKey({ ddb: aws.clients.ddb, table: aws.table }, 'alice'));
     // The function the bundle invokes by name (async) to run a job: it records the event,
     // which the test then feeds to the bundle.
-    aws.aws.lambda.registerFunction({
+    aws.lambda.registerFunction({
       name: FUNCTION_NAME,
       module: CAPTURE_HANDLER,
       env: { CAPTURE_FILE: join(captureDir, 'events.jsonl') },

@@ -17,6 +17,9 @@ import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { closeIteratorsOfStreams } from './level-streams.js';
 import { cacheStoreReads } from './read-cache.js';
+import { ENGINE_OPERATIONS, type EngineOperation } from './operations.js';
+
+export { ENGINE_OPERATIONS, type EngineOperation } from './operations.js';
 
 const require = createRequire(import.meta.url);
 
@@ -140,26 +143,6 @@ type Action = (store: Store, data: Record<string, unknown>, callback: Callback<R
 export const dynaliteDb = require('dynalite/db') as DynaliteDb;
 const validations = require('dynalite/validations') as DynaliteValidations;
 
-/** Operations dynalite implements; UpdateTimeToLive and DescribeTimeToLive are ours (ttl-actions.ts). */
-export const ENGINE_OPERATIONS = [
-  'BatchGetItem',
-  'BatchWriteItem',
-  'CreateTable',
-  'DeleteItem',
-  'DeleteTable',
-  'DescribeTable',
-  'GetItem',
-  'ListTables',
-  'PutItem',
-  'Query',
-  'Scan',
-  'TagResource',
-  'UntagResource',
-  'ListTagsOfResource',
-  'UpdateItem',
-  'UpdateTable',
-] as const;
-export type EngineOperation = (typeof ENGINE_OPERATIONS)[number];
 
 const actions = new Map<EngineOperation, { run: Action; validation: ActionValidation }>(
   ENGINE_OPERATIONS.map((operation) => {

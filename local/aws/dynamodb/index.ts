@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { AwsError, type LocalService, type ServiceRequest } from '../service.js';
+import { setStartMarker } from '../start-marker.js';
 import { authorizeDynamoDb } from './authorize.js';
 import { completeUnprocessedKeys } from './batch-get.js';
 import { isEngineError, isEngineOperation, openStore, runEngineOperation, validateEngineRequest, type Store } from './engine.js';
-import { toDynamoDbAuthError, validationError } from './errors.js';
+import { validationError } from './errors.js';
 import { applyGlobalIndexChange, changesGlobalIndexes } from './global-index-updates.js';
 import { isNestedTooDeeply, NESTING_MESSAGE } from './nesting.js';
 import { recoverTables, waitForTable } from './tables.js';
@@ -13,7 +14,8 @@ import { describeTimeToLive, updateTimeToLive } from './ttl-actions.js';
 import { loadTtlSettings, type TtlSettings } from './ttl-settings.js';
 import { startTtlSweeper } from './ttl-sweep.js';
 import { hideExpiredItems } from './ttl-view.js';
-import { hasDynamoDbTarget, operationOfTarget, readCall, sendDynamoDbError, sendJson } from './wire.js';
+import { DYNAMODB_TRAITS } from './traits.js';
+import { operationOfTarget, readCall, sendDynamoDbError, sendJson } from './wire.js';
 
 export interface DynamoDbServiceOptions {
   dataDir: string;
@@ -29,8 +31,6 @@ export interface DynamoDbService extends LocalService {
   sweepExpiredItems(): Promise<number>;
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
 /** Creates the DynamoDB service (JSON 1.0 protocol), persisted under `dataDir`. */
 export async function createDynamoDbService(options: DynamoDbServiceOptions): Promise<DynamoDbService> {
   const logError = options.logError ?? ((message, error) => console.error(message, error));
@@ -38,7 +38,7 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
   const store = await openStore(join(options.dataDir, 'leveldb'), options.region);
   let ttl: TtlSettings;
   try {
-    ttl = await loadTtlSettings(store.db, (message) => logError(message, undefined));
+    ttl = await loadTtlSettings(store.db, (message) => logError(message, undefined), (needed) => setStartMarker(options.dataDir, needed));
     await recoverTables(store, ttl, (message) => logError(message, undefined));
   } catch (error) {
     await store.db.close().catch(() => undefined);
@@ -49,12 +49,7 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
   let closing: Promise<void> | undefined;
 
   return {
-    name: 'dynamodb',
-    bufferBody: true,
-    maxBodyBytes: MAX_BODY_BYTES,
-    claimsUnsigned: (req) => hasDynamoDbTarget(req.headers),
-    allowsAnonymous: () => false,
-    authError: (error) => toDynamoDbAuthError(error),
+    ...DYNAMODB_TRAITS,
     operationOf: (request) => operationOfTarget(request.headers['x-amz-target']),
     async handle(request: ServiceRequest, res: ServerResponse) {
       const call = readCall(request.method, request.headers, request.body);

@@ -25,8 +25,12 @@ export interface TtlSettings {
   disable(tableName: string): Promise<void>;
 }
 
-/** Loads the persisted TTL settings, dropping (with a message) any entry that does not parse. */
-export async function loadTtlSettings(db: LevelDb, logError: (message: string) => void): Promise<TtlSettings> {
+/**
+ * Loads the persisted TTL settings, dropping (with a message) any entry that does not parse.
+ * `markSweepNeeded(true)` is called before a table's TTL is enabled and `(false)` once none is
+ * (the endpoint then loads DynamoDB at start, for its TTL sweep: ../start-marker.ts).
+ */
+export async function loadTtlSettings(db: LevelDb, logError: (message: string) => void, markSweepNeeded: (needed: boolean) => void = () => {}): Promise<TtlSettings> {
   const byTable = new Map<string, string>();
   for await (const [key, value] of db.iterator({ gte: PREFIX, lt: `${PREFIX}\xff` })) {
     const parsed = StoredTtl.safeParse(value);
@@ -34,6 +38,7 @@ export async function loadTtlSettings(db: LevelDb, logError: (message: string) =
     if (parsed.success) byTable.set(tableName, parsed.data.attributeName);
     else logError(`local dynamodb: ignoring the unreadable TTL setting of table ${tableName}: ${parsed.error.message}`);
   }
+  markSweepNeeded(byTable.size > 0);
   return {
     attributeOf: (tableName) => byTable.get(tableName),
     get isEmpty() {
@@ -41,12 +46,14 @@ export async function loadTtlSettings(db: LevelDb, logError: (message: string) =
     },
     entries: () => [...byTable.entries()],
     async enable(tableName, attributeName) {
+      markSweepNeeded(true);
       await db.put(PREFIX + tableName, { attributeName });
       byTable.set(tableName, attributeName);
     },
     async disable(tableName) {
       await db.del(PREFIX + tableName);
       byTable.delete(tableName);
+      markSweepNeeded(byTable.size > 0);
     },
   };
 }

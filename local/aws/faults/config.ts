@@ -20,7 +20,26 @@ export const MatchPattern = z.string().superRefine((pattern, ctx) => {
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** Added latency: a fixed number of milliseconds, uniform between min and max, or exponential with a mean (capped at max). */
+/**
+ * Lognormal latency named by its median and 99th percentile (how latencies are published and
+ * measured), optionally clamped to [min, max]: `{ "p50": 40, "p99": 200, "min": 10 }`.
+ */
+export const LognormalLatency = z
+  .object({
+    p50: Millis.refine((p50) => p50 > 0, { message: 'Expected latencyMs.p50 above 0' }),
+    p99: Millis,
+    min: Millis.optional(),
+    max: Millis.optional(),
+  })
+  .strict()
+  .refine((spec) => spec.p50 <= spec.p99, { message: 'Expected latencyMs.p50 to be at most latencyMs.p99' })
+  .refine((spec) => (spec.min ?? 0) <= (spec.max ?? MAX_LATENCY_MS), { message: 'Expected latencyMs.min to be at most latencyMs.max' });
+export type LognormalLatency = z.infer<typeof LognormalLatency>;
+
+/**
+ * Added latency: a fixed number of milliseconds, uniform between min and max, exponential with
+ * a mean (capped at max), or lognormal with a median and a 99th percentile.
+ */
 export const LatencySpec = z.union([
   Millis,
   z
@@ -28,6 +47,7 @@ export const LatencySpec = z.union([
     .strict()
     .refine((spec) => spec.min <= spec.max, { message: 'Expected latencyMs.min to be at most latencyMs.max' }),
   z.object({ mean: Millis.refine((mean) => mean > 0, { message: 'Expected latencyMs.mean above 0' }), max: Millis.optional() }).strict(),
+  LognormalLatency,
 ]);
 export type LatencySpec = z.infer<typeof LatencySpec>;
 

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { ServiceName } from '../service.js';
-import { MAX_LATENCY_MS, NO_FAULTS, patternsOf, type FaultConfig, type FaultRule, type LatencySpec } from './config.js';
+import { NO_FAULTS, patternsOf, type FaultConfig, type FaultRule } from './config.js';
+import { drawLatency } from './latency.js';
 import { createRandom, deriveSeed, type Random } from './random.js';
 
 /** What a fault does to a request besides delaying it. */
@@ -42,48 +43,25 @@ interface CompiledRule {
 
 const KINDS: readonly FaultKind[] = ['resetBefore', 'throttle', 'error', 'resetAfter'];
 
-/**
- * Decides which requests of the local endpoint fail, and keeps count. Each `service:Operation`
- * draws from its own seeded sequence, so the same seed and the same order of requests of an
- * operation give the same faults however other operations interleave.
- */
-export class FaultInjector {
-  private config: FaultConfig = NO_FAULTS;
-  private rules: CompiledRule[] = [];
-  private seed = 0;
+/** A set of rules with its own seed and its own per-operation sequences. */
+class RuleSet {
+  readonly config: FaultConfig;
+  readonly rules: readonly CompiledRule[];
+  private readonly seed: number;
   private readonly streams = new Map<string, Random>();
-  private readonly counts = new Map<string, FaultCounts>();
 
-  constructor(config: FaultConfig = NO_FAULTS) {
-    this.set(config);
-  }
-
-  /** True when some rule is configured (otherwise requests skip the layer at no cost). */
-  get active(): boolean {
-    return this.rules.length > 0;
-  }
-
-  /** Replaces the configuration; the sequences restart from the (new) seed. Counts are kept. */
-  set(config: FaultConfig): void {
+  constructor(config: FaultConfig) {
     this.config = config;
     this.rules = config.rules.map(compileRule);
     this.seed = config.seed ?? randomInt(0, 0xffffffff);
-    this.streams.clear();
   }
 
-  /** The configuration in force. */
-  get(): FaultConfig {
-    return this.config;
-  }
-
-  /** What to do to a request of `operation`, or undefined when no rule matches it. */
-  decide(service: ServiceName, operation: string): FaultDecision | undefined {
-    const name = `${service}:${operation}`;
-    let decision: FaultDecision | undefined;
+  /** Adds what the rules matching `service:operation` do to `decision` (created on the first match). */
+  apply(service: ServiceName, operation: string, decision: FaultDecision | undefined): FaultDecision | undefined {
     for (const compiled of this.rules) {
       if (!compiled.matches(service, operation)) continue;
       decision ??= { latencyMs: 0, kind: undefined, diskFull: false };
-      const random = this.streamOf(name);
+      const random = this.streamOf(`${service}:${operation}`);
       const { rule, thresholds } = compiled;
       if (rule.latencyMs !== undefined) decision.latencyMs += drawLatency(rule.latencyMs, random);
       if (thresholds.length > 0) {
@@ -93,7 +71,66 @@ export class FaultInjector {
       }
       if (rule.diskFull === true) decision.diskFull = true;
     }
-    if (decision) this.count(name, decision);
+    return decision;
+  }
+
+  private streamOf(name: string): Random {
+    let stream = this.streams.get(name);
+    if (!stream) {
+      stream = createRandom(deriveSeed(this.seed, name));
+      this.streams.set(name, stream);
+    }
+    return stream;
+  }
+}
+
+/**
+ * Decides which requests of the local endpoint fail, and keeps count. Each `service:Operation`
+ * draws from its own seeded sequence, so the same seed and the same order of requests of an
+ * operation give the same faults however other operations interleave.
+ *
+ * Besides the configuration (`set`), a baseline (`setBaseline`: a latency profile such as
+ * `../latency/`'s model of AWS) applies first, with its own seed and sequences: setting or
+ * clearing faults leaves it in force, and faults never change what it draws.
+ */
+export class FaultInjector {
+  private current = new RuleSet(NO_FAULTS);
+  private baseline = new RuleSet(NO_FAULTS);
+  private readonly counts = new Map<string, FaultCounts>();
+
+  constructor(config: FaultConfig = NO_FAULTS) {
+    this.set(config);
+  }
+
+  /** True when some rule is configured (otherwise requests skip the layer at no cost). */
+  get active(): boolean {
+    return this.current.rules.length > 0 || this.baseline.rules.length > 0;
+  }
+
+  /** Replaces the configuration; the sequences restart from the (new) seed. Counts are kept. */
+  set(config: FaultConfig): void {
+    this.current = new RuleSet(config);
+  }
+
+  /** The configuration in force (without the baseline). */
+  get(): FaultConfig {
+    return this.current.config;
+  }
+
+  /** Replaces the baseline (applied before the configuration, not changed by `set`); NO_FAULTS removes it. */
+  setBaseline(config: FaultConfig): void {
+    this.baseline = new RuleSet(config);
+  }
+
+  /** The baseline in force. */
+  getBaseline(): FaultConfig {
+    return this.baseline.config;
+  }
+
+  /** What to do to a request of `operation`, or undefined when no rule matches it. */
+  decide(service: ServiceName, operation: string): FaultDecision | undefined {
+    const decision = this.current.apply(service, operation, this.baseline.apply(service, operation, undefined));
+    if (decision) this.count(`${service}:${operation}`, decision);
     return decision;
   }
 
@@ -111,15 +148,6 @@ export class FaultInjector {
       for (const field of Object.keys(total) as (keyof FaultCounts)[]) total[field] += counts[field];
     }
     return { total, byOperation };
-  }
-
-  private streamOf(name: string): Random {
-    let stream = this.streams.get(name);
-    if (!stream) {
-      stream = createRandom(deriveSeed(this.seed, name));
-      this.streams.set(name, stream);
-    }
-    return stream;
   }
 
   private count(name: string, decision: FaultDecision): void {
@@ -160,12 +188,4 @@ function compileRule(rule: FaultRule): CompiledRule {
     matches: (service, operation) =>
       patterns.some((pattern) => pattern === '*' || pattern === `${service}:*` || pattern === `${service}:${operation}`),
   };
-}
-
-/** Milliseconds drawn from a latency spec: fixed, uniform in [min, max], or exponential with a mean (capped). */
-function drawLatency(spec: LatencySpec, random: Random): number {
-  if (typeof spec === 'number') return spec;
-  if ('min' in spec) return Math.round(spec.min + random() * (spec.max - spec.min));
-  const drawn = -spec.mean * Math.log(1 - random());
-  return Math.round(Math.min(drawn, spec.max ?? MAX_LATENCY_MS));
 }

@@ -1,6 +1,6 @@
-import { ENGINE_OPERATIONS } from '../dynamodb/engine.js';
+import { ENGINE_OPERATIONS } from '../dynamodb/operations.js';
 import { SNS_OPERATIONS } from '../sns/operations.js';
-import { SQS_OPERATIONS } from '../sqs/index.js';
+import { SQS_OPERATIONS } from '../sqs/operations.js';
 import type { ServiceName } from '../service.js';
 
 /**
@@ -12,8 +12,8 @@ export const OPERATIONS: Readonly<Record<ServiceName, readonly string[]>> = {
     'AbortMultipartUpload', 'CompleteMultipartUpload', 'CopyObject', 'CreateBucket', 'CreateMultipartUpload',
     'DeleteBucket', 'DeleteBucketCors', 'DeleteBucketLifecycle', 'DeleteObject', 'DeleteObjectTagging', 'DeleteObjects',
     'GetBucketCors', 'GetBucketLifecycleConfiguration', 'GetBucketLocation', 'GetBucketVersioning', 'GetObject',
-    'GetObjectTagging', 'HeadBucket', 'HeadObject', 'ListBuckets', 'ListMultipartUploads', 'ListObjects', 'ListObjectsV2',
-    'ListParts', 'PutBucketCors', 'PutBucketLifecycleConfiguration', 'PutObject', 'PutObjectTagging', 'UploadPart',
+    'GetObjectTagging', 'HeadBucket', 'HeadObject', 'ListBuckets', 'ListMultipartUploads', 'ListObjectVersions', 'ListObjects',
+    'ListObjectsV2', 'ListParts', 'PutBucketCors', 'PutBucketLifecycleConfiguration', 'PutBucketVersioning', 'PutObject', 'PutObjectTagging', 'UploadPart',
     'UploadPartCopy',
   ],
   dynamodb: [...ENGINE_OPERATIONS, 'DescribeTimeToLive', 'UpdateTimeToLive'].sort(),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
-/** The account id of every local ARN (the local endpoint has one account). */
-export const LOCAL_ACCOUNT_ID = '000000000000';
+export { LOCAL_ACCOUNT_ID } from '../account.js';
 
 /** One statement of an identity-based policy: the elements the local endpoint evaluates. */
 export interface PolicyStatement {

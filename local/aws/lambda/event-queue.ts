@@ -12,6 +12,8 @@ export interface EventQueueDeps {
   /** Where failed attempts are reported, as Lambda would log them. */
   report(functionName: string, line: string): void;
   logError(message: string, error: unknown): void;
+  /** Milliseconds each attempt waits in the queue before it runs (a latency profile's; default none). */
+  startDelayMs?: () => number;
 }
 
 /**
@@ -55,7 +57,13 @@ export class EventQueue {
     if (this.closed) return;
     // Deferred to the next turn of the loop, so that the 202 is written before any work
     // for the event (finding or starting an environment, sending it the payload).
-    const turn = deferred ? new Promise<void>((resolve) => setImmediate(resolve)) : Promise.resolve();
+    const delayMs = this.deps.startDelayMs?.() ?? 0;
+    const turn =
+      delayMs > 0
+        ? new Promise<void>((resolve) => setTimeout(resolve, delayMs))
+        : deferred
+          ? new Promise<void>((resolve) => setImmediate(resolve))
+          : Promise.resolve();
     const done = turn
       .then(() => (this.closed ? undefined : this.deps.run(functionName, request)))
       .then((finished) => {

@@ -9,7 +9,6 @@ import {
   invalidRequestContent,
   MAX_ASYNC_PAYLOAD_BYTES,
   MAX_SYNC_PAYLOAD_BYTES,
-  renderAuthError,
   requestTooLarge,
   sendLambdaError,
   validationError,
@@ -22,7 +21,8 @@ import { formatFunctionArn, LATEST, parseFunctionReference } from './names.js';
 import { writeToProcessOutput } from './output.js';
 import { FunctionPool, PoolClosedError, type InvocationRequest } from './pool.js';
 import { sweepLeftoverCgroups } from './process-tree.js';
-import { isLambdaPath, operationOfLambdaRequest, serveLambdaRequest, type LambdaApi } from './routes.js';
+import { operationOfLambdaRequest, serveLambdaRequest, type LambdaApi } from './routes.js';
+import { LAMBDA_TRAITS } from './traits.js';
 import type { InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions } from './types.js';
 
 export type { FunctionConfig, InvocationType, InvokeOptions, InvokeResult, LambdaService, LambdaServiceOptions, LogType } from './types.js';
@@ -109,6 +109,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     retryDelaysMs: timings.retryDelaysMs,
     report: (name, line) => output('stderr', `[${name}] ${line}\n`),
     logError,
+    ...(options.eventStartDelayMs ? { startDelayMs: options.eventStartDelayMs } : {}),
   });
 
   async function invoke(name: string, payload: Buffer, type: InvocationType, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
@@ -175,12 +176,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   };
 
   return {
-    name: 'lambda',
-    bufferBody: true,
-    maxBodyBytes: MAX_SYNC_PAYLOAD_BYTES,
-    claimsUnsigned: (req) => isLambdaPath(req.url ?? ''),
-    allowsAnonymous: () => false,
-    authError: renderAuthError,
+    ...LAMBDA_TRAITS,
     operationOf: operationOfLambdaRequest,
     handle: (request, res) => serveLambdaRequest(api, request, res),
     sendError: (_request, res, error) => sendLambdaError(res, error),

@@ -39,6 +39,8 @@ export interface LambdaServiceOptions {
   retryDelaysMs?: number[];
   /** The account's concurrency quota (default 1,000 as on AWS; at least 100): see concurrency.ts. */
   accountConcurrency?: number;
+  /** Milliseconds an Event waits in the queue before it starts (a latency profile's, asked per attempt; default none). */
+  eventStartDelayMs?: () => number;
 }
 
 /** Options of one invocation beyond its payload and type. */

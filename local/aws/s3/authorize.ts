@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { QueryParameterBag } from '@smithy/types';
 import type { Principal } from '../iam/principal.js';
 import { accessDenied } from './errors.js';
 import { header } from './http.js';
@@ -31,6 +32,8 @@ const BUCKET_ACTIONS: Readonly<Record<string, string>> = {
   ListObjectsV2: 's3:ListBucket',
   GetBucketLocation: 's3:GetBucketLocation',
   GetBucketVersioning: 's3:GetBucketVersioning',
+  PutBucketVersioning: 's3:PutBucketVersioning',
+  ListObjectVersions: 's3:ListBucketVersions',
   GetBucketCors: 's3:GetBucketCORS',
   PutBucketCors: 's3:PutBucketCORS',
   DeleteBucketCors: 's3:PutBucketCORS',
@@ -40,6 +43,19 @@ const BUCKET_ACTIONS: Readonly<Record<string, string>> = {
   GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
   PutBucketLifecycleConfiguration: 's3:PutLifecycleConfiguration',
   DeleteBucketLifecycle: 's3:PutLifecycleConfiguration',
+};
+
+// With a versionId, the object operations need their *Version actions (s3:GetObjectVersion for
+// GET and HEAD, s3:DeleteObjectVersion, s3:*ObjectVersionTagging): the Service Authorization
+// Reference for Amazon S3 and API_GetObject.html "Permissions" ("If you include a versionId in
+// your request header, you must have the s3:GetObjectVersion permission").
+const VERSION_ACTIONS: Readonly<Record<string, string>> = {
+  GetObject: 's3:GetObjectVersion',
+  HeadObject: 's3:GetObjectVersion',
+  DeleteObject: 's3:DeleteObjectVersion',
+  GetObjectTagging: 's3:GetObjectVersionTagging',
+  PutObjectTagging: 's3:PutObjectVersionTagging',
+  DeleteObjectTagging: 's3:DeleteObjectVersionTagging',
 };
 
 const OBJECT_ACTIONS: Readonly<Record<string, string>> = {
@@ -58,13 +74,13 @@ const OBJECT_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The permissions an S3 operation needs. DeleteObjects needs s3:DeleteObject on each key,
+ * The permissions an S3 operation needs (its *Version action when the query names a versionId). DeleteObjects needs s3:DeleteObject on each key,
  * checked key by key while it runs (a denied key is an `<Error>` in its result, as on S3).
  */
-export function requiredPermissions(operation: string, target: Target, headers: IncomingHttpHeaders): Permission[] {
+export function requiredPermissions(operation: string, target: Target, headers: IncomingHttpHeaders, query: QueryParameterBag = {}): Permission[] {
   const bucketAction = BUCKET_ACTIONS[operation];
   if (bucketAction !== undefined) return [[bucketAction, bucketArn(target.bucket)]];
-  const objectAction = OBJECT_ACTIONS[operation];
+  const objectAction = (query.versionId !== undefined ? VERSION_ACTIONS[operation] : undefined) ?? OBJECT_ACTIONS[operation];
   if (objectAction !== undefined) return [[objectAction, objectArn(target.bucket, target.key)]];
   switch (operation) {
     case 'ListBuckets':
@@ -74,7 +90,7 @@ export function requiredPermissions(operation: string, target: Target, headers: 
     case 'UploadPartCopy': {
       const source = readCopySource(header(headers, 'x-amz-copy-source') ?? '');
       return [
-        ['s3:GetObject', objectArn(source.bucket, source.key)],
+        [source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', objectArn(source.bucket, source.key)],
         ['s3:PutObject', objectArn(target.bucket, target.key)],
       ];
     }
@@ -91,9 +107,15 @@ export function requiredPermissions(operation: string, target: Target, headers: 
  * missing bucket is answered first (404 NoSuchBucket: bucket names are public), except by
  * CreateBucket.
  */
-export function authorizeS3(store: ObjectStore, principal: Principal, operation: string, target: Target, headers: IncomingHttpHeaders): void {
+export function authorizeS3(
+  store: ObjectStore,
+  principal: Principal,
+  operation: string,
+  target: Target,
+  request: { headers: IncomingHttpHeaders; query: QueryParameterBag },
+): void {
   if (target.bucket !== '' && operation !== 'CreateBucket') store.requireBucket(target.bucket);
-  for (const [action, resource] of requiredPermissions(operation, target, headers)) {
+  for (const [action, resource] of requiredPermissions(operation, target, request.headers, request.query)) {
     const denial = principal.authorize(action, resource);
     if (denial) throw accessDenied(denial);
   }

@@ -79,9 +79,9 @@ export function noSuchBucket(bucket: string): S3Error {
   return new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
 }
 
-/** 404 NoSuchKey. */
-export function noSuchKey(key: string): S3Error {
-  return new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
+/** 404 NoSuchKey (with the headers of a delete marker when one hides the key). */
+export function noSuchKey(key: string, headers?: OutgoingHttpHeaders): S3Error {
+  return new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key }, headers ? { headers } : undefined);
 }
 
 /** 404 NoSuchUpload. */
@@ -118,4 +118,30 @@ export function preconditionFailed(condition: string): S3Error {
   return new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
     Condition: condition,
   });
+}
+
+/** 404 NoSuchVersion: a well-formed version id that names no version of the key. */
+export function noSuchVersion(key: string, versionId: string): S3Error {
+  return new S3Error(404, 'NoSuchVersion', 'The specified version does not exist.', { Key: key, VersionId: versionId });
+}
+
+/** 400 InvalidArgument for a version id that cannot name any version ('' or not one this endpoint makes). */
+export function invalidVersionId(versionId: string): S3Error {
+  if (versionId === '') return invalidArgument('Version id cannot be the empty string', 'versionId', '');
+  return invalidArgument('Invalid version id specified', 'versionId', versionId.slice(0, 200));
+}
+
+/**
+ * 405 MethodNotAllowed for a GET, HEAD or tagging request naming a delete marker's version id,
+ * with x-amz-delete-marker and the marker's Last-Modified, as S3 answers
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "x-amz-delete-marker").
+ */
+export function methodNotAllowedOnMarker(marker: { version_id: string; modified_ms: number }, method = 'GET'): S3Error {
+  return new S3Error(
+    405,
+    'MethodNotAllowed',
+    'The specified method is not allowed against this resource.',
+    { Method: method, ResourceType: 'DeleteMarker' },
+    { headers: { 'x-amz-delete-marker': 'true', 'x-amz-version-id': marker.version_id, 'last-modified': new Date(marker.modified_ms).toUTCString(), allow: 'DELETE' } },
+  );
 }

@@ -5,13 +5,14 @@ import type { LocalService, ServiceRequest } from '../service.js';
 import type { AwsError } from '../service.js';
 import { authorizeS3 } from './authorize.js';
 import type { S3Context } from './context.js';
-import { finalErrorCode, mapAuthError, S3Error } from './errors.js';
+import { finalErrorCode, S3Error } from './errors.js';
 import { createRequestId, header } from './http.js';
 import { applyCors } from './ops/cors.js';
 import { startLifecycleSweeper, type LifecycleSweepResult } from './lifecycle/sweep.js';
 import { selectRoute } from './router.js';
 import { ObjectStore } from './store/index.js';
 import { readTarget, tryReadTarget } from './target.js';
+import { S3_TRAITS } from './traits.js';
 import { escapeXml } from './xml.js';
 
 /** Where the S3 service keeps its state, and its limits. */
@@ -62,12 +63,7 @@ export async function createS3Service(options: S3ServiceOptions): Promise<S3Serv
   let closing: Promise<void> | undefined;
 
   return {
-    name: 's3',
-    bufferBody: false,
-    maxBodyBytes: 0,
-    claimsUnsigned: () => true,
-    allowsAnonymous: (req) => req.method === 'OPTIONS',
-    authError: mapAuthError,
+    ...S3_TRAITS,
     operationOf(request) {
       try {
         const target = readTarget(request.host, request.rawPath);
@@ -84,7 +80,7 @@ export async function createS3Service(options: S3ServiceOptions): Promise<S3Serv
       applyCors(store, target.bucket, request.method, request.headers, res);
       const route = selectRoute(request.method, target, request.query, request.headers['x-amz-copy-source'] !== undefined);
       const principal = request.caller?.principal;
-      if (principal) authorizeS3(store, principal, route.name, target, request.headers);
+      if (principal) authorizeS3(store, principal, route.name, target, request);
       if (!route.readsBody) request.incoming.resume();
       await route.run(ctx, { req: request, res, target });
     },

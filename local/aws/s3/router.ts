@@ -12,7 +12,9 @@ import { completeMultipartUpload } from './ops/multipart-complete.js';
 import { listMultipartUploads, listParts } from './ops/multipart-list.js';
 import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './ops/multipart.js';
 import { putObject } from './ops/put-object.js';
-import { deleteObjectTagging, getBucketVersioning, getObjectTagging, putObjectTagging } from './ops/tagging.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './ops/tagging.js';
+import { listObjectVersions } from './ops/list-versions.js';
+import { getBucketVersioning, putBucketVersioning } from './ops/versioning.js';
 import type { Target } from './target.js';
 
 /** An operation and whether it reads the request body (the others get it drained). */
@@ -32,7 +34,7 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
 ]);
 
 // The subresources of the table above that are served (for the methods named).
-const BUCKET_SUBRESOURCES = new Set(['GET versioning', 'GET lifecycle', 'PUT lifecycle', 'DELETE lifecycle']);
+const BUCKET_SUBRESOURCES = new Set(['GET versioning', 'PUT versioning', 'GET versions', 'GET lifecycle', 'PUT lifecycle', 'DELETE lifecycle']);
 const OBJECT_SUBRESOURCES = new Set(['GET tagging', 'PUT tagging', 'DELETE tagging']);
 
 function route(name: string, run: Operation, readsBody = false): Route {
@@ -59,6 +61,7 @@ export function selectRoute(method: string, target: Target, query: QueryParamete
         if (has('lifecycle')) return route('GetBucketLifecycleConfiguration', getBucketLifecycle);
         if (has('location')) return route('GetBucketLocation', getBucketLocation);
         if (has('versioning')) return route('GetBucketVersioning', getBucketVersioning);
+        if (has('versions')) return route('ListObjectVersions', listObjectVersions);
         if (has('uploads')) return route('ListMultipartUploads', listMultipartUploads);
         if (query['list-type'] === '2') return route('ListObjectsV2', listObjectsV2);
         if (has('list-type')) throw new S3Error(400, 'InvalidArgument', `Expected list-type=2, got list-type=${String(query['list-type'])}`);
@@ -68,6 +71,7 @@ export function selectRoute(method: string, target: Target, query: QueryParamete
       case 'PUT':
         if (has('cors')) return route('PutBucketCors', putBucketCors, true);
         if (has('lifecycle')) return route('PutBucketLifecycleConfiguration', putBucketLifecycle, true);
+        if (has('versioning')) return route('PutBucketVersioning', putBucketVersioning, true);
         return route('CreateBucket', createBucket, true);
       case 'DELETE':
         if (has('cors')) return route('DeleteBucketCors', deleteBucketCors);

@@ -83,3 +83,13 @@ export function escapeXml(text: string): string {
 }
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+
+/**
+ * Serializes a response document whose repeated elements of different names must keep their
+ * order (ListObjectVersions interleaves Version and DeleteMarker): the head's elements, then the
+ * entries in order, then the tail's.
+ */
+export function buildXmlWithEntries(root: string, head: XmlNode, entries: readonly (readonly [string, XmlNode])[], tail: XmlNode): string {
+  const body = [builder.build(head) as string, ...entries.map(([name, node]) => builder.build({ [name]: node }) as string), builder.build(tail) as string].join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${S3_XMLNS}">${body}</${root}>`;
+}

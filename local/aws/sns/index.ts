@@ -7,7 +7,7 @@ import { authorizeSns, principalArnOf } from './authorize.js';
 import type { CallerInfo, Operation, SnsContext } from './context.js';
 import type { DeliveryTargets } from './delivery/attempt.js';
 import { Outbox } from './delivery/outbox.js';
-import { snsError, toSnsAuthError } from './errors.js';
+import { snsError } from './errors.js';
 import { publish, publishBatch } from './ops/publish.js';
 import { subscribe } from './ops/subscribe.js';
 import {
@@ -23,6 +23,7 @@ import { createTopic, deleteTopic, getTopicAttributes, listTopics, setTopicAttri
 import { Signer } from './signing/signer.js';
 import { SnsStore } from './store/index.js';
 import { startSweeper } from './sweep.js';
+import { SNS_TRAITS } from './traits.js';
 import { anonymousRouteOf, readCall, sendCertificate, sendResult, sendSnsError, type SnsCall } from './wire.js';
 
 export { SNS_OPERATIONS } from './operations.js';
@@ -54,7 +55,6 @@ export interface SnsService extends LocalService {
 }
 
 /** Largest request body: a 256 KB message form-encoded (up to 3 bytes a byte), with room for attributes. */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** The SenderId of messages SNS delivers to SQS queues (what AWS's SQS answers for them; local/aws/sqs/README.md). */
 export const SNS_SENDER_ID = 'AIDAIT2UOQQY3AUEKVGXU';
 
@@ -145,12 +145,7 @@ export function createSnsService(options: SnsServiceOptions): SnsService {
   }
 
   return {
-    name: 'sns',
-    bufferBody: true,
-    maxBodyBytes: MAX_BODY_BYTES,
-    claimsUnsigned: (req) => anonymousRouteOf(req.method, req.url ?? '/') !== undefined,
-    allowsAnonymous: (req) => anonymousRouteOf(req.method, req.url ?? '/') !== undefined,
-    authError: (error) => toSnsAuthError(error),
+    ...SNS_TRAITS,
     operationOf(request) {
       try {
         const { operation } = readCall(request);

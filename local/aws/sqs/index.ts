@@ -3,7 +3,7 @@ import { AwsError, type LocalService, type ServiceRequest } from '../service.js'
 import { authorizeSqs, senderIdOf } from './authorize.js';
 import type { Operation, SqsContext } from './context.js';
 import { deliverMessage, type Delivered, type Delivery } from './deliver.js';
-import { sqsError, toSqsAuthError } from './errors.js';
+import { sqsError } from './errors.js';
 import { getQueueAttributes, listQueueTags, tagQueue, untagQueue } from './ops/attributes.js';
 import { createQueue, deleteQueue, getQueueUrl, listQueues, purgeQueue, setQueueAttributes } from './ops/queues.js';
 import { receiveMessage } from './ops/receive.js';
@@ -11,8 +11,10 @@ import { sendMessage, sendMessageBatch } from './ops/send.js';
 import { changeMessageVisibility, changeMessageVisibilityBatch, deleteMessage, deleteMessageBatch } from './ops/visibility.js';
 import { SqsStore } from './store/index.js';
 import { startSweeper } from './sweep.js';
+import type { SqsOperationName } from './operations.js';
+import { SQS_TRAITS } from './traits.js';
 import { Waiters } from './waiters.js';
-import { looksLikeSqs, readCall, sendResult, sendSqsError } from './wire.js';
+import { readCall, sendResult, sendSqsError } from './wire.js';
 
 export type { Delivered, Delivery } from './deliver.js';
 
@@ -37,10 +39,7 @@ export interface SqsService extends LocalService {
   sweepExpired(): number;
 }
 
-/** Largest request body: a 1 MiB message, form-encoded (up to 3 bytes a byte) or JSON-escaped, with room. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-
-const OPERATIONS: Readonly<Record<string, Operation>> = {
+const OPERATIONS: Readonly<Record<SqsOperationName, Operation>> = {
   CreateQueue: createQueue,
   GetQueueUrl: getQueueUrl,
   ListQueues: listQueues,
@@ -77,12 +76,7 @@ export function createSqsService(options: SqsServiceOptions): SqsService {
   let closed = false;
 
   return {
-    name: 'sqs',
-    bufferBody: true,
-    maxBodyBytes: MAX_BODY_BYTES,
-    claimsUnsigned: (req) => looksLikeSqs(req.method, req.headers, (req.url ?? '/').split('?')[0]!),
-    allowsAnonymous: () => false,
-    authError: (error) => toSqsAuthError(error),
+    ...SQS_TRAITS,
     operationOf(request) {
       try {
         const { operation } = readCall(request);
@@ -96,7 +90,7 @@ export function createSqsService(options: SqsServiceOptions): SqsService {
       const call = readCall(request);
       const principal = request.caller?.principal ?? null;
       if (principal) authorizeSqs(principal, options.region, call.operation, call.params);
-      const operation = OPERATIONS[call.operation];
+      const operation = Object.hasOwn(OPERATIONS, call.operation) ? OPERATIONS[call.operation as SqsOperationName] : undefined;
       if (!operation) throw sqsError('InvalidAction', `The action ${call.operation} is not valid for this endpoint.`);
       const aborted = new AbortController();
       res.once('close', () => aborted.abort());
@@ -123,5 +117,4 @@ export function createSqsService(options: SqsServiceOptions): SqsService {
   };
 }
 
-/** The operations the local SQS serves, by their AWS API names (what a fault rule names after `sqs:`). */
-export const SQS_OPERATIONS: readonly string[] = Object.keys(OPERATIONS).sort();
+export { SQS_OPERATIONS } from './operations.js';

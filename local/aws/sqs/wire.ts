@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AwsError, ServiceRequest } from '../service.js';
 import { jsonTypeOf, NON_EXISTENT_QUEUE, sqsError } from './errors.js';
-import { LOCAL_ACCOUNT_ID } from '../iam/policy.js';
+import { LOCAL_ACCOUNT_ID } from '../account.js';
 import { isQueuePath } from './names.js';
 import { paramsFromQuery } from './query-params.js';
 import { renderQueryError, renderQueryResult } from './query-xml.js';

@@ -44,7 +44,7 @@ export async function startTestBackend(env: Record<string, string> = {}): Promis
     ].join('\n'),
   );
   const functionEnv = { PROJECT_NAME: 'aws-exec-test', PROJECT_BUCKET: aws.bucket, PROJECT_TABLE: aws.table, AUTH_FAIL_DELAY_MS: '0', ...env };
-  aws.aws.lambda.registerFunction({
+  aws.lambda.registerFunction({
     name: FUNCTION_NAME,
     module: shim,
     env: functionEnv,

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createAwsClients, type AwsClients } from '../../../backend/aws/clients.js';
-import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
+import { startLocalAws, type LambdaService, type LocalAws } from '../../../local/aws/index.js';
 import { defaultInfraFiles } from '../../../local/deploy/files.js';
 import { loadDeploymentPlan } from '../../../local/deploy/plan.js';
 
 /** The local AWS endpoint on a free port, with the project's bucket and table created. */
 export interface TestAws {
   aws: LocalAws;
+  /** The endpoint's Lambda service, to register functions. */
+  lambda: LambdaService;
   clients: AwsClients;
   bucket: string;
   table: string;
@@ -49,6 +51,7 @@ export async function startTestAws(): Promise<TestAws> {
   );
   return {
     aws,
+    lambda: await aws.loadLambda(),
     clients,
     bucket,
     table,

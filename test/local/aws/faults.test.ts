@@ -7,7 +7,8 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } fr
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFaultClient, FaultConfigError, loadFaultConfigFile, parseFaultConfig, startLocalAws, type FaultConfig, type LocalAws } from '../../../local/aws/index.js';
+import { createFaultClient, FaultConfigError, loadFaultConfigFile, parseFaultConfig, type FaultConfig } from '../../../local/aws/faults/index.js';
+import { startLocalAws, type LocalAws, type LocalFaults } from '../../../local/aws/index.js';
 
 const run = promisify(execFile);
 const REGION = 'us-east-1';
@@ -27,6 +28,7 @@ async function outcomeOf(call: Promise<unknown>): Promise<string> {
 describe('the fault layer of the local AWS endpoint', () => {
   let dataDir: string;
   let aws: LocalAws;
+  let faults: LocalFaults;
   let s3: S3Client;
   let ddb: DynamoDBClient;
   let lambda: LambdaClient;
@@ -34,6 +36,7 @@ describe('the fault layer of the local AWS endpoint', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-faults-'));
     aws = await startLocalAws({ dataDir, port: 0, logError: () => {} });
+    faults = await aws.loadFaults();
     // One attempt per call: the tests see every injected fault, not the SDK's retries.
     const common = { endpoint: aws.endpoint, region: REGION, credentials: aws.credentials, maxAttempts: 1 };
     s3 = new S3Client({ ...common, forcePathStyle: true });
@@ -49,7 +52,7 @@ describe('the fault layer of the local AWS endpoint', () => {
       }),
     );
   });
-  beforeEach(() => aws.faults.clear());
+  beforeEach(() => faults.clear());
   afterAll(async () => {
     s3.destroy();
     ddb.destroy();
@@ -59,12 +62,12 @@ describe('the fault layer of the local AWS endpoint', () => {
   });
 
   it('injects nothing by default', async () => {
-    expect(aws.faults.get()).toEqual({ rules: [] });
+    expect(faults.get()).toEqual({ rules: [] });
     for (let i = 0; i < 20; i++) expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'k', Body: 'x' })))).toBe('ok');
   });
 
   it("answers with each service's own 5xx and throttling errors", async () => {
-    aws.faults.set({ rules: [{ match: ['s3:PutObject', 'dynamodb:PutItem', 'dynamodb:CreateTable', 'lambda:Invoke'], throttleRate: 1 }] });
+    faults.set({ rules: [{ match: ['s3:PutObject', 'dynamodb:PutItem', 'dynamodb:CreateTable', 'lambda:Invoke'], throttleRate: 1 }] });
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'k', Body: 'x' })))).toBe('SlowDown 503');
     expect(await outcomeOf(ddb.send(new PutItemCommand({ TableName: 'faults', Item: { id: { S: 'a' } } })))).toBe(
       'ProvisionedThroughputExceededException 400',
@@ -79,7 +82,7 @@ describe('the fault layer of the local AWS endpoint', () => {
     const throttled = await lambda.send(new InvokeCommand({ FunctionName: 'any', Payload: '{}' })).catch((error: unknown) => error);
     expect(throttled).toMatchObject({ name: 'TooManyRequestsException', Reason: 'CallerRateLimitExceeded', $metadata: { httpStatusCode: 429 } });
 
-    aws.faults.set({ rules: [{ match: ['s3:PutObject', 'dynamodb:PutItem', 'lambda:Invoke'], errorRate: 1 }] });
+    faults.set({ rules: [{ match: ['s3:PutObject', 'dynamodb:PutItem', 'lambda:Invoke'], errorRate: 1 }] });
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'k', Body: 'x' })))).toBe('InternalError 500');
     expect(await outcomeOf(ddb.send(new PutItemCommand({ TableName: 'faults', Item: { id: { S: 'a' } } })))).toBe('InternalServerError 500');
     expect(await outcomeOf(lambda.send(new InvokeCommand({ FunctionName: 'any', Payload: '{}' })))).toBe('ServiceException 500');
@@ -88,17 +91,17 @@ describe('the fault layer of the local AWS endpoint', () => {
   });
 
   it('keeps the connection usable after an injected error on a PUT whose body it did not read', async () => {
-    aws.faults.set({ rules: [{ match: 's3:PutObject', throttleRate: 1 }] });
+    faults.set({ rules: [{ match: 's3:PutObject', throttleRate: 1 }] });
     const big = Buffer.alloc(3 * 1024 * 1024, 'b');
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'big', Body: big })))).toBe('SlowDown 503');
-    aws.faults.clear();
+    faults.clear();
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'big', Body: big })))).toBe('ok');
   });
 
   it('draws the same faults from the same seed, whatever other operations do in between', async () => {
     const config: FaultConfig = { seed: 42, rules: [{ match: 's3:*', errorRate: 0.3, throttleRate: 0.2 }] };
     const sequence = async (interleave: boolean, seed = 42) => {
-      aws.faults.set({ ...config, seed });
+      faults.set({ ...config, seed });
       const outcomes: string[] = [];
       for (let i = 0; i < 40; i++) {
         if (interleave) await outcomeOf(s3.send(new HeadObjectCommand({ Bucket: 'faults', Key: 'k' })));
@@ -114,34 +117,34 @@ describe('the fault layer of the local AWS endpoint', () => {
 
   it('resets the connection before the service sees the request: nothing is written', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'reset', Body: 'before' }));
-    aws.faults.set({ rules: [{ match: 's3:PutObject', resetBeforeRate: 1 }] });
+    faults.set({ rules: [{ match: 's3:PutObject', resetBeforeRate: 1 }] });
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'reset', Body: 'after' })))).toMatch(/ECONNRESET/);
-    aws.faults.clear();
+    faults.clear();
     const got = await s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'reset' }));
     expect(await got.Body?.transformToString()).toBe('before');
   });
 
   it('resets the connection after serving the request: the write is committed, the answer lost', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'reset-after', Body: 'before' }));
-    aws.faults.set({ rules: [{ match: ['s3:PutObject', 's3:GetObject', 'dynamodb:PutItem'], resetAfterRate: 1 }] });
+    faults.set({ rules: [{ match: ['s3:PutObject', 's3:GetObject', 'dynamodb:PutItem'], resetAfterRate: 1 }] });
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'reset-after', Body: 'after' })))).toMatch(/ECONNRESET/);
     expect(await outcomeOf(s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'reset-after' })))).toMatch(/ECONNRESET/);
     expect(await outcomeOf(ddb.send(new PutItemCommand({ TableName: 'faults', Item: { id: { S: 'after' } } })))).toMatch(/ECONNRESET/);
-    aws.faults.clear();
+    faults.clear();
     const got = await s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'reset-after' }));
     expect(await got.Body?.transformToString()).toBe('after');
     expect((await ddb.send(new GetItemCommand({ TableName: 'faults', Key: { id: { S: 'after' } } }))).Item).toEqual({ id: { S: 'after' } });
   });
 
   it('adds latency, fixed or drawn from a distribution, and counts it', async () => {
-    aws.faults.set({ rules: [{ match: 's3:HeadObject', latencyMs: 150 }] });
+    faults.set({ rules: [{ match: 's3:HeadObject', latencyMs: 150 }] });
     const started = Date.now();
     await outcomeOf(s3.send(new HeadObjectCommand({ Bucket: 'faults', Key: 'k' })));
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
-    const before = aws.faults.stats().byOperation['s3:HeadObject'];
-    aws.faults.set({ seed: 7, rules: [{ match: 's3:HeadObject', latencyMs: { min: 10, max: 30 } }] });
+    const before = faults.stats().byOperation['s3:HeadObject'];
+    faults.set({ seed: 7, rules: [{ match: 's3:HeadObject', latencyMs: { min: 10, max: 30 } }] });
     for (let i = 0; i < 10; i++) await outcomeOf(s3.send(new HeadObjectCommand({ Bucket: 'faults', Key: 'k' })));
-    const after = aws.faults.stats().byOperation['s3:HeadObject'];
+    const after = faults.stats().byOperation['s3:HeadObject'];
     expect(after!.delayed - before!.delayed).toBe(10);
     const added = after!.latencyMs - before!.latencyMs;
     expect(added).toBeGreaterThanOrEqual(100);
@@ -150,21 +153,21 @@ describe('the fault layer of the local AWS endpoint', () => {
 
   it('fails S3 writes as on a full disk (500 InternalError, the object unchanged, no temp file left) until turned off', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'disk', Body: 'kept' }));
-    aws.faults.set({ rules: [{ match: 's3:*', diskFull: true }] });
+    faults.set({ rules: [{ match: 's3:*', diskFull: true }] });
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'disk', Body: 'lost' })))).toBe('InternalError 500');
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'disk-empty', Body: new Uint8Array(0), ContentLength: 0 })))).toBe('InternalError 500');
     // Reads go on.
     const kept = await s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'disk' }));
     expect(await kept.Body?.transformToString()).toBe('kept');
     expect(readdirSync(join(dataDir, 's3', 'tmp'))).toEqual([]);
-    expect(aws.faults.stats().byOperation['s3:PutObject']?.diskFull).toBe(2);
-    aws.faults.clear();
+    expect(faults.stats().byOperation['s3:PutObject']?.diskFull).toBe(2);
+    faults.clear();
     expect(await outcomeOf(s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'disk', Body: 'new' })))).toBe('ok');
   });
 
   it('fails DynamoDB writes as on a full disk (500 InternalServerError, nothing written) and lets reads through', async () => {
     await ddb.send(new PutItemCommand({ TableName: 'faults', Item: { id: { S: 'disk' }, v: { S: 'kept' } } }));
-    aws.faults.set({ rules: [{ match: 'dynamodb:*', diskFull: true }] });
+    faults.set({ rules: [{ match: 'dynamodb:*', diskFull: true }] });
     expect(await outcomeOf(ddb.send(new PutItemCommand({ TableName: 'faults', Item: { id: { S: 'disk' }, v: { S: 'lost' } } })))).toBe(
       'InternalServerError 500',
     );
@@ -181,8 +184,8 @@ describe('the fault layer of the local AWS endpoint', () => {
       /to be at most 1/,
     );
     expect(() => parseFaultConfig({ rules: [{ match: '*', errorrate: 0.1 }] }, 'the test config')).toThrow(FaultConfigError);
-    expect(() => aws.faults.set({ rules: [{ match: '*', latencyMs: { min: 5, max: 1 } }] })).toThrow(/latencyMs.min to be at most latencyMs.max/);
-    expect(aws.faults.get()).toEqual({ rules: [] });
+    expect(() => faults.set({ rules: [{ match: '*', latencyMs: { min: 5, max: 1 } }] })).toThrow(/latencyMs.min to be at most latencyMs.max/);
+    expect(faults.get()).toEqual({ rules: [] });
   });
 
   it('reads a configuration file and says what is wrong with a bad one', () => {
@@ -208,8 +211,9 @@ describe('the fault layer of the local AWS endpoint', () => {
     });
 
     it('refuses role sessions, unsigned requests and wrong signatures', async () => {
-      aws.iam.putRole({ name: 'job', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }] });
-      const session = aws.iam.assumeRole('job', 'job-session');
+      const iam = await aws.loadIam();
+      iam.putRole({ name: 'job', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }] });
+      const session = iam.assumeRole('job', 'job-session');
       const asRole = createFaultClient({ endpoint: aws.endpoint, region: REGION, credentials: session });
       await expect(asRole.clear()).rejects.toThrow(/answered 403: .*account root's key pair/);
       const unsigned = await fetch(`${aws.endpoint}/_aws-exec/faults`, { method: 'DELETE' });

@@ -69,8 +69,8 @@ describe('S3 with bad input', () => {
     expect(acl.text).toContain('?acl');
     const bucketTagging = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'GET', path: `/${BUCKET}`, query: { tagging: '' } });
     expect(bucketTagging.status).toBe(501);
-    const versioning = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'PUT', path: `/${BUCKET}`, query: { versioning: '' }, body: '<VersioningConfiguration/>' });
-    expect(versioning.status).toBe(501);
+    const objectLock = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'PUT', path: `/${BUCKET}`, query: { 'object-lock': '' }, body: '<ObjectLockConfiguration/>' });
+    expect(objectLock.status).toBe(501);
     const patch = await sendSigned(endpoint.credentials, { port: endpoint.port, method: 'PATCH', path: `/${BUCKET}/k` });
     expect(patch.status).toBe(405);
     expect(codeOf(patch.text)).toBe('MethodNotAllowed');

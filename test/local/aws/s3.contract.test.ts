@@ -10,9 +10,11 @@ import { describeObjects } from './s3/contract/objects.js';
 import { describePayloads } from './s3/contract/payloads.js';
 import { describeRanges } from './s3/contract/ranges.js';
 import { describeTagging } from './s3/contract/tagging.js';
+import { describeVersioning } from './s3/contract/versioning.js';
+import { describeVersioningWithAwsCli } from './s3/contract/versioning-awscli.js';
 import { startS3Endpoint, type S3TestEndpoint } from './s3/endpoint.js';
 
-// One S3 contract suite, written against the AWS SDK v3 client, run against the local endpoint.
+// One S3 contract suite, written against the AWS SDK v3 client (and awscli where it says so), run against the local endpoint.
 describe('S3 contract (AWS SDK v3 against the local endpoint)', () => {
   let endpoint: S3TestEndpoint;
   const env = () => endpoint;
@@ -35,6 +37,8 @@ describe('S3 contract (AWS SDK v3 against the local endpoint)', () => {
   describePayloads(env);
   describeAddressing(env);
   describeTagging(env);
+  describeVersioning(env);
+  describeVersioningWithAwsCli(env);
 
   it('logged no unexpected failure while serving the suite', () => {
     expect(endpoint.loggedErrors).toEqual([]);

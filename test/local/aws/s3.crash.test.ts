@@ -2,7 +2,18 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateCredentials } from '../../../local/aws/credentials.js';
 import { startChildServer } from './s3/child.js';
@@ -50,6 +61,46 @@ describe('S3 after the process is killed with SIGKILL', () => {
     const listed = await again.send(new ListObjectsV2Command({ Bucket: 'crash' }));
     expect(listed.KeyCount).toBe(5);
     expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
+    expect(readdirSync(join(dataDir, 'bodies'))).toHaveLength(5);
+  });
+});
+
+describe('versioned S3 after the process is killed with SIGKILL', () => {
+  const open: S3TestEndpoint[] = [];
+  afterAll(async () => {
+    for (const endpoint of open) await endpoint.close();
+  });
+
+  it('keeps every acknowledged version, delete marker and body', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-s3-crash-versions-'));
+    const credentials = generateCredentials();
+    const { child, port, exited } = await startChildServer(dataDir, credentials);
+    const s3 = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: REGION, credentials, forcePathStyle: true, maxAttempts: 1 });
+    await s3.send(new CreateBucketCommand({ Bucket: 'crash' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'crash', Key: 'k', Body: 'null version' }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'crash', VersioningConfiguration: { Status: 'Enabled' } }));
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await s3.send(new PutObjectCommand({ Bucket: 'crash', Key: 'k', Body: `version ${i}` }))).VersionId ?? '');
+    const marker = (await s3.send(new DeleteObjectCommand({ Bucket: 'crash', Key: 'k' }))).VersionId;
+    await s3.send(new DeleteObjectCommand({ Bucket: 'crash', Key: 'k', VersionId: ids[2] }));
+
+    child.kill('SIGKILL');
+    await exited;
+    s3.destroy();
+
+    const restarted = await startS3Endpoint({ dataDir, credentials });
+    open.push(restarted);
+    const again = restarted.client();
+    const listed = await again.send(new ListObjectVersionsCommand({ Bucket: 'crash' }));
+    expect(listed.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest])).toEqual([[marker, true]]);
+    expect(listed.Versions?.map((v) => v.VersionId)).toEqual([ids[4], ids[3], ids[1], ids[0], 'null']);
+    for (const [i, id] of ids.entries()) {
+      if (i === 2) continue;
+      const got = await again.send(new GetObjectCommand({ Bucket: 'crash', Key: 'k', VersionId: id }));
+      expect(await got.Body?.transformToString()).toBe(`version ${i}`);
+    }
+    expect(await (await again.send(new GetObjectCommand({ Bucket: 'crash', Key: 'k', VersionId: 'null' }))).Body?.transformToString()).toBe('null version');
+    expect((await again.send(new GetBucketVersioningCommand({ Bucket: 'crash' }))).Status).toBe('Enabled');
     expect(readdirSync(join(dataDir, 'bodies'))).toHaveLength(5);
   });
 });

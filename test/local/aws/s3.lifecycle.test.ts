@@ -69,12 +69,12 @@ describe('lifecycle expiry applied by the sweep (injected clock)', () => {
     await put(s3, 'jobs/old/log.txt');
     clock.now = Date.parse('2030-01-11T23:59:59Z');
     await put(s3, 'jobs/fresh/log.txt');
-    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 0, abortedUploads: 0 });
+    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 0, expiredVersions: 0, removedDeleteMarkers: 0, abortedUploads: 0 });
 
     clock.now = Date.parse('2030-01-12T00:00:00Z');
     const stillServed = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'jobs/old/log.txt' }));
     expect(await stillServed.Body?.transformToString()).toBe('jobs/old/log.txt');
-    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 1, abortedUploads: 0 });
+    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 1, expiredVersions: 0, removedDeleteMarkers: 0, abortedUploads: 0 });
     expect(await keys(s3)).toEqual(['jobs/fresh/log.txt']);
     await expect(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'jobs/old/log.txt' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
@@ -111,7 +111,7 @@ describe('lifecycle expiry applied by the sweep (injected clock)', () => {
     await put(s3, 'logs/a');
     await put(s3, 'logs/longer-name');
     clock.now += 3 * DAY_MS;
-    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 3, abortedUploads: 0 });
+    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 3, expiredVersions: 0, removedDeleteMarkers: 0, abortedUploads: 0 });
     expect(await keys(s3)).toEqual(['keep/a', 'keep/other-tag', 'logs/longer-name', 'tmpfile']);
   });
 
@@ -138,7 +138,7 @@ describe('lifecycle expiry applied by the sweep (injected clock)', () => {
     await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'elsewhere' }));
     clock.now = Date.parse('2030-01-12T00:00:00Z');
     await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'up/recent' }));
-    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 0, abortedUploads: 1 });
+    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 0, expiredVersions: 0, removedDeleteMarkers: 0, abortedUploads: 1 });
     const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
     expect(uploads.Uploads?.map((u) => u.Key)).toEqual(['elsewhere', 'up/recent']);
   });
@@ -151,7 +151,7 @@ describe('lifecycle expiry applied by the sweep (injected clock)', () => {
     await put(s3, 'kept');
     await s3.send(new DeleteBucketLifecycleCommand({ Bucket: BUCKET }));
     clock.now += 30 * DAY_MS;
-    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 0, abortedUploads: 0 });
+    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 0, expiredVersions: 0, removedDeleteMarkers: 0, abortedUploads: 0 });
     expect(await keys(s3)).toEqual(['kept']);
   });
 
@@ -164,7 +164,7 @@ describe('lifecycle expiry applied by the sweep (injected clock)', () => {
     for (let i = 0; i < names.length; i += 25) await Promise.all(names.slice(i, i + 25).map((key) => put(s3, key)));
     await put(s3, 'young/one');
     clock.now += 3 * DAY_MS;
-    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 250, abortedUploads: 0 });
+    expect(await endpoint.service.sweepLifecycle()).toEqual({ expiredObjects: 250, expiredVersions: 0, removedDeleteMarkers: 0, abortedUploads: 0 });
     expect(await keys(s3)).toEqual(['young/one']);
   });
 

@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -7,13 +9,16 @@ import {
   GetBucketCorsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   ListPartsCommand,
   PutBucketCorsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createS3Service } from '../../../local/aws/s3/index.js';
+import { SCHEMA_V0 } from '../../../local/aws/s3/store/schema.js';
 import { startS3Endpoint, type S3TestEndpoint } from './s3/endpoint.js';
 
 describe('S3 persistence across a restart', () => {
@@ -92,5 +97,35 @@ describe('S3 persistence across a restart', () => {
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(readdirSync(endpoint.dataDir).every((name) => ['bodies', 'tmp'].includes(name) || name.startsWith('s3.sqlite'))).toBe(true);
+  });
+});
+
+describe('S3 data written before versioning existed', () => {
+  it('opens a data directory of the first schema in place: objects become null versions and versioning can be enabled', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aws-exec-s3-v0-'));
+    mkdirSync(join(dataDir, 'bodies'), { recursive: true });
+    writeFileSync(join(dataDir, 'bodies', 'body-1'), 'written by an older endpoint');
+    const old = new Database(join(dataDir, 's3.sqlite'));
+    old.exec(SCHEMA_V0);
+    old.prepare('INSERT INTO buckets (name, created_ms, region) VALUES (?, ?, ?)').run('legacy', 0, 'us-east-1');
+    old
+      .prepare(
+        "INSERT INTO objects (bucket, key, body_id, size, etag, modified_ms, content_type, metadata, tags) VALUES ('legacy', 'k', 'body-1', 28, '\"e\"', 0, 'text/plain', '{}', '[]')",
+      )
+      .run();
+    old.close();
+
+    const endpoint = await startS3Endpoint({ dataDir });
+    try {
+      const s3 = endpoint.client();
+      expect(await (await s3.send(new GetObjectCommand({ Bucket: 'legacy', Key: 'k' }))).Body?.transformToString()).toBe('written by an older endpoint');
+      await s3.send(new PutBucketVersioningCommand({ Bucket: 'legacy', VersioningConfiguration: { Status: 'Enabled' } }));
+      const next = await s3.send(new PutObjectCommand({ Bucket: 'legacy', Key: 'k', Body: 'new' }));
+      const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: 'legacy' }));
+      expect(listed.Versions?.map((v) => v.VersionId)).toEqual([next.VersionId, 'null']);
+      expect(await (await s3.send(new GetObjectCommand({ Bucket: 'legacy', Key: 'k', VersionId: 'null' }))).Body?.transformToString()).toBe('written by an older endpoint');
+    } finally {
+      await endpoint.close();
+    }
   });
 });

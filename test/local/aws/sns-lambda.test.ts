@@ -48,7 +48,7 @@ describe('SNS lambda subscriptions', () => {
 
   beforeAll(async () => {
     aws = await startLocalAws({ dataDir: join(tmp.dir, 'data'), port: 0, logError: (message) => errors.push(message) });
-    aws.lambda.registerFunction({ name: 'on-sns', module: HANDLER, timeoutSeconds: 30, env: { SNS_EVENTS_FILE: eventsFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    (await aws.loadLambda()).registerFunction({ name: 'on-sns', module: HANDLER, timeoutSeconds: 30, env: { SNS_EVENTS_FILE: eventsFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
     sns = new SNSClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials: aws.credentials, maxAttempts: 1 });
   });
   afterAll(async () => {
@@ -65,7 +65,7 @@ describe('SNS lambda subscriptions', () => {
       new PublishCommand({ TopicArn, Message: '{"uid":"abc","exit":0}', MessageAttributes: { kind: { DataType: 'String', StringValue: 'job-ended' } } }),
     );
     for (let i = 0; i < 200 && !existsSync(eventsFile); i++) await sleep(100);
-    await aws.sns.idle();
+    await (await aws.loadSns()).idle();
     await sleep(500);
     const lines = readFileSync(eventsFile, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -82,8 +82,8 @@ describe('SNS lambda subscriptions', () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'to-nowhere' }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:missing' }));
     await sns.send(new PublishCommand({ TopicArn, Message: 'lost' }));
-    await aws.sns.idle();
+    await (await aws.loadSns()).idle();
     expect(errors.some((line) => line.includes('dropped a delivery') && line.includes('ResourceNotFoundException'))).toBe(true);
-    expect(aws.sns.pendingDeliveries()).toBe(0);
+    expect((await aws.loadSns()).pendingDeliveries()).toBe(0);
   });
 });

@@ -45,6 +45,31 @@ export function objectCutoff(rule: LifecycleRule, nowMs: number): number | undef
   return undefined;
 }
 
+/**
+ * The cutoff of a rule's NoncurrentVersionExpiration at `nowMs`, on the time a version became
+ * noncurrent: "Amazon S3 calculates the time by adding the number of days specified in the rule
+ * to the time when the new successor version of the object is created and rounding the resulting
+ * time to the next day midnight UTC"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html#non-current-days-calculations).
+ */
+export function noncurrentCutoff(rule: LifecycleRule, nowMs: number): number | undefined {
+  if (!rule.enabled || !rule.noncurrentVersionExpiration) return undefined;
+  return expiredBefore(nowMs, rule.noncurrentVersionExpiration.noncurrentDays);
+}
+
+/**
+ * The cutoff, on their creation time, of the expired object delete markers (a delete marker that
+ * is the only version of its key) a rule removes: all of them with ExpiredObjectDeleteMarker, and
+ * with Days or Date those the expiration takes ("If the lifecycle configuration is set to delete
+ * current versions, or the ExpiredObjectDeleteMarker action is explicitly set, Amazon S3 removes
+ * the expired object's delete marker",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManagingDelMarkers.html).
+ */
+export function markerCutoff(rule: LifecycleRule, nowMs: number): number | undefined {
+  if (rule.enabled && rule.expiration?.expiredObjectDeleteMarker === true) return EVERY_OBJECT;
+  return objectCutoff(rule, nowMs);
+}
+
 /** The cutoff of a rule's AbortIncompleteMultipartUpload at `nowMs`, on the upload's initiation time. */
 export function uploadCutoff(rule: LifecycleRule, nowMs: number): number | undefined {
   if (!rule.enabled || !rule.abortIncompleteMultipartUpload) return undefined;

@@ -3,40 +3,57 @@ import { createReadStream } from 'node:fs';
 import { nowSeconds, type S3Context, type Operation } from '../context.js';
 import { createChecksum, readChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
 import { evaluateReadConditions } from '../conditions.js';
-import { invalidArgument, noSuchKey, preconditionFailed, S3Error } from '../errors.js';
+import { invalidArgument, invalidVersionId, noSuchKey, noSuchVersion, preconditionFailed, S3Error } from '../errors.js';
 import { formatIsoDate, header, sendXml } from '../http.js';
 import { validateKey } from '../names.js';
 import { readObjectHeaders } from '../object-headers.js';
-import type { ObjectRow, OpenedObject } from '../store/index.js';
+import { isWellFormedVersionId, type ObjectRow, type OpenedObject } from '../store/index.js';
+import { readVersionHeaders, writtenVersionHeaders } from './versioning.js';
 import { buildXml } from '../xml.js';
 
 /** Where x-amz-copy-source points. */
 export interface CopySource {
   bucket: string;
   key: string;
+  /** The source version, when `?versionId=` names one. */
+  versionId?: string;
 }
 
 /** Parses x-amz-copy-source (`[/]bucket/key[?versionId=…]`, percent-encoded). */
 export function readCopySource(value: string): CopySource {
-  const path = value.split('?')[0] ?? '';
+  const question = value.indexOf('?');
+  const path = question === -1 ? value : value.slice(0, question);
   const trimmed = path.startsWith('/') ? path.slice(1) : path;
   const slash = trimmed.indexOf('/');
   const fail = () => invalidArgument('Copy Source must mention the source bucket and key: sourcebucket/sourcekey', 'x-amz-copy-source', value.slice(0, 200));
   if (slash <= 0 || slash === trimmed.length - 1) throw fail();
+  let source: CopySource;
   try {
-    return { bucket: decodeURIComponent(trimmed.slice(0, slash)), key: decodeURIComponent(trimmed.slice(slash + 1)) };
+    source = { bucket: decodeURIComponent(trimmed.slice(0, slash)), key: decodeURIComponent(trimmed.slice(slash + 1)) };
   } catch {
     throw fail();
   }
+  if (question === -1) return source;
+  const versionId = new URLSearchParams(value.slice(question + 1)).get('versionId');
+  if (versionId === null) return source;
+  if (!isWellFormedVersionId(versionId)) throw invalidVersionId(versionId);
+  return { ...source, versionId };
 }
 
-/** Opens the copy source and checks the x-amz-copy-source-if-* conditions (a would-be 304 is a 412 here). */
+/**
+ * Opens the copy source (its current version, or the version named) and checks the
+ * x-amz-copy-source-if-* conditions (a would-be 304 is a 412 here). A delete marker cannot be
+ * copied: named by its version id it is 400 InvalidRequest, as S3 answers.
+ */
 export function openCopySource(ctx: S3Context, source: CopySource, headers: S3CallHeaders): OpenedObject {
   validateKey(source.key);
-  const opened = ctx.store.openObject(source.bucket, source.key);
+  const opened = source.versionId === undefined ? ctx.store.openObject(source.bucket, source.key) : ctx.store.openVersion(source.bucket, source.key, source.versionId);
   if (!opened) {
     ctx.store.requireBucket(source.bucket);
-    throw noSuchKey(source.key);
+    throw source.versionId === undefined ? noSuchKey(source.key) : noSuchVersion(source.key, source.versionId);
+  }
+  if (!('fd' in opened)) {
+    throw new S3Error(400, 'InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.');
   }
   try {
     if (evaluateReadConditions(headers, opened.row, 'x-amz-copy-source-') === 'not-modified') {
@@ -104,7 +121,7 @@ export const copyObject: Operation = async (ctx, { req, res, target }) => {
     throw invalidArgument(`Expected x-amz-metadata-directive to be COPY or REPLACE, got \`${directive.slice(0, 50)}\``, 'x-amz-metadata-directive', directive.slice(0, 50));
   }
   const requested = readRequestedChecksum(req.headers);
-  if (source.bucket === target.bucket && source.key === target.key && directive === 'COPY' && requested === undefined) {
+  if (source.bucket === target.bucket && source.key === target.key && source.versionId === undefined && directive === 'COPY' && requested === undefined) {
     throw new S3Error(
       400,
       'InvalidRequest',
@@ -133,10 +150,19 @@ export const copyObject: Operation = async (ctx, { req, res, target }) => {
     part_sizes: null,
   });
   const checksumElement = copied.checksum ? { [`Checksum${copied.checksum.algorithm.toUpperCase()}`]: copied.checksum.value } : {};
-  sendXml(res, 200, buildXml('CopyObjectResult', { LastModified: formatIsoDate(row.modified_ms), ETag: row.etag, ...checksumElement }));
+  sendXml(res, 200, buildXml('CopyObjectResult', { LastModified: formatIsoDate(row.modified_ms), ETag: row.etag, ...checksumElement }), {
+    ...writtenVersionHeaders(row),
+    ...copySourceVersionHeaders(ctx, source, sourceRow),
+  });
 };
 
 function pickHeaders(row: ObjectRow) {
   const { content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, tags } = row;
   return { content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, tags };
+}
+
+/** x-amz-copy-source-version-id: the version copied, when its bucket is versioned or the request named it. */
+export function copySourceVersionHeaders(ctx: S3Context, source: CopySource, row: ObjectRow): Record<string, string> {
+  const shown = readVersionHeaders(ctx.store.getBucket(source.bucket), row, source.versionId !== undefined)['x-amz-version-id'];
+  return typeof shown === 'string' ? { 'x-amz-copy-source-version-id': shown } : {};
 }

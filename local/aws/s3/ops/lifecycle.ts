@@ -42,9 +42,12 @@ export const deleteBucketLifecycle: Operation = (ctx, { res, target }) => {
   sendEmpty(res, 204);
 };
 
-// "Missing required header for this request: Content-MD5 OR x-amz-checksum-*" is S3's answer
-// when neither comes (quoted in awslabs/aws-crt-s3-benchmarks#85).
-function requireIntegrityHeader(headers: IncomingHttpHeaders): void {
+/**
+ * Refuses a PUT that botocore's model marks `requestChecksumRequired` without Content-MD5 or an
+ * x-amz-checksum-*: "Missing required header for this request: Content-MD5 OR x-amz-checksum-*"
+ * is S3's answer when neither comes (quoted in awslabs/aws-crt-s3-benchmarks#85).
+ */
+export function requireIntegrityHeader(headers: IncomingHttpHeaders): void {
   if (header(headers, 'content-md5') !== undefined) return;
   if (CHECKSUM_ALGORITHMS.some((algorithm) => headers[`x-amz-checksum-${algorithm}`] !== undefined)) return;
   if (/(^|,)\s*x-amz-checksum-/i.test(header(headers, 'x-amz-trailer') ?? '')) return;

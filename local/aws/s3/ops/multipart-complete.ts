@@ -10,6 +10,7 @@ import { readPayload } from '../payload.js';
 import type { PartRow } from '../store/index.js';
 import { buildXml, parseXmlBody } from '../xml.js';
 import { readUploadHeaders, readUploadId } from './multipart.js';
+import { writtenVersionHeaders } from './versioning.js';
 
 const PartEntry = z.object({
   PartNumber: z.string().regex(/^\s*\d{1,5}\s*$/, 'expected PartNumber to be an integer'),
@@ -134,7 +135,7 @@ export const completeMultipartUpload: Operation = async (ctx, { req, res, target
   const etag = `"${createHash('md5').update(md5s).digest('hex')}-${parts.length}"`;
   const checksum = fullObject ? fullObject.value : compositeChecksum(upload.checksum_algorithm, parts);
   const checksumAlgorithm = fullObject ? fullObject.algorithm : upload.checksum_algorithm;
-  ctx.store.completeUpload(upload, {
+  const row = ctx.store.completeUpload(upload, {
     body_id: bodyId,
     size: parts.reduce((sum, p) => sum + p.size, 0),
     etag,
@@ -146,5 +147,10 @@ export const completeMultipartUpload: Operation = async (ctx, { req, res, target
   });
   const location = `http://${header(req.headers, 'host') ?? 'localhost'}/${encodeURIComponent(target.bucket)}/${target.key.split('/').map(encodeURIComponent).join('/')}`;
   const checksumElement = checksum && checksumAlgorithm ? { [`Checksum${checksumAlgorithm.toUpperCase()}`]: checksum } : {};
-  sendXml(res, 200, buildXml('CompleteMultipartUploadResult', { Location: location, Bucket: target.bucket, Key: target.key, ETag: etag, ...checksumElement }));
+  sendXml(
+    res,
+    200,
+    buildXml('CompleteMultipartUploadResult', { Location: location, Bucket: target.bucket, Key: target.key, ETag: etag, ...checksumElement }),
+    writtenVersionHeaders(row),
+  );
 };

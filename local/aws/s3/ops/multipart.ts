@@ -9,7 +9,7 @@ import { readObjectHeaders, type ObjectHeaders } from '../object-headers.js';
 import { openPayload } from '../payload.js';
 import type { UploadRow } from '../store/index.js';
 import { buildXml } from '../xml.js';
-import { copyBody, openCopySource, readCopySource, readRequestedChecksum } from './copy-object.js';
+import { copyBody, copySourceVersionHeaders, openCopySource, readCopySource, readRequestedChecksum } from './copy-object.js';
 
 /** Highest part number of a multipart upload. */
 export const MAX_PART_NUMBER = 10_000;
@@ -117,7 +117,7 @@ export const uploadPartCopy: Operation = async (ctx, { req, res, target }) => {
     checksum_algorithm: copied.checksum?.algorithm ?? null,
     checksum_value: copied.checksum?.value ?? null,
   });
-  sendXml(res, 200, buildXml('CopyPartResult', { LastModified: formatIsoDate(modified), ETag: etag }));
+  sendXml(res, 200, buildXml('CopyPartResult', { LastModified: formatIsoDate(modified), ETag: etag }), copySourceVersionHeaders(ctx, source, row));
 };
 
 function readCopySourceRange(headers: IncomingHttpHeaders, size: number): { start: number; end: number } {

@@ -4,6 +4,7 @@ import { sendEmpty } from '../http.js';
 import { validateKey } from '../names.js';
 import { readObjectHeaders } from '../object-headers.js';
 import { openPayload } from '../payload.js';
+import { writtenVersionHeaders } from './versioning.js';
 
 /**
  * PutObject: streams the body to a temp file while verifying it, then commits the row in one
@@ -32,5 +33,5 @@ export const putObject: Operation = async (ctx, { req, res, target }) => {
     },
     condition,
   );
-  sendEmpty(res, 200, { etag: row.etag, ...(checksum ? { [`x-amz-checksum-${checksum.algorithm}`]: checksum.value } : {}) });
+  sendEmpty(res, 200, { etag: row.etag, ...writtenVersionHeaders(row), ...(checksum ? { [`x-amz-checksum-${checksum.algorithm}`]: checksum.value } : {}) });
 };

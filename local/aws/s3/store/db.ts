@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { migrateSchema } from './schema.js';
+import { prepareVersionStatements, type VersionStatements } from './version-statements.js';
 
 // Why SQLite + plain files: the metadata (buckets, keys, ETags, headers, multipart state) needs
 // atomic multi-row updates, an ordered index for listings and crash safety, which SQLite in
@@ -7,59 +9,6 @@ import Database from 'better-sqlite3';
 // generated ids; a row points at its body, and swapping that pointer in one transaction is
 // what makes an overwrite atomic for readers.
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS buckets (
-  name TEXT PRIMARY KEY,
-  created_ms INTEGER NOT NULL,
-  region TEXT NOT NULL,
-  cors TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS objects (
-  bucket TEXT NOT NULL,
-  key TEXT NOT NULL,
-  body_id TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  etag TEXT NOT NULL,
-  modified_ms INTEGER NOT NULL,
-  content_type TEXT NOT NULL,
-  content_encoding TEXT,
-  content_disposition TEXT,
-  content_language TEXT,
-  cache_control TEXT,
-  expires TEXT,
-  metadata TEXT NOT NULL,
-  checksum_algorithm TEXT,
-  checksum_value TEXT,
-  part_sizes TEXT,
-  tags TEXT NOT NULL,
-  PRIMARY KEY (bucket, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS objects_by_age ON objects (bucket, modified_ms);
-CREATE TABLE IF NOT EXISTS lifecycles (
-  bucket TEXT PRIMARY KEY,
-  config TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS uploads (
-  upload_id TEXT PRIMARY KEY,
-  bucket TEXT NOT NULL,
-  key TEXT NOT NULL,
-  initiated_ms INTEGER NOT NULL,
-  headers TEXT NOT NULL,
-  checksum_algorithm TEXT
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS uploads_by_key ON uploads (bucket, key, upload_id);
-CREATE TABLE IF NOT EXISTS parts (
-  upload_id TEXT NOT NULL,
-  part_number INTEGER NOT NULL,
-  body_id TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  etag TEXT NOT NULL,
-  modified_ms INTEGER NOT NULL,
-  checksum_algorithm TEXT,
-  checksum_value TEXT,
-  PRIMARY KEY (upload_id, part_number)
-) WITHOUT ROWID;
-`;
 
 /** One object's metadata row. */
 export interface ObjectRow {
@@ -84,7 +33,14 @@ export interface ObjectRow {
   part_sizes: string | null;
   /** JSON array of [key, value] tag pairs. */
   tags: string;
+  /** The version id: 'null' for the null version (written before versioning, or while it is suspended). */
+  version_id: string;
+  /** Orders the versions of a key: a later write has a larger seq. */
+  seq: number;
 }
+
+/** A bucket's versioning status: never set (null), Enabled or Suspended. */
+export type VersioningStatus = 'Enabled' | 'Suspended' | null;
 
 /** One bucket's row. */
 export interface BucketRow {
@@ -92,6 +48,7 @@ export interface BucketRow {
   created_ms: number;
   region: string;
   cors: string | null;
+  versioning: string | null;
 }
 
 /** One unfinished multipart upload's row. */
@@ -120,6 +77,7 @@ export interface PartRow {
 /** The columns the lifecycle sweep reads of an object. */
 export interface AgedObjectRow {
   key: string;
+  version_id: string;
   size: number;
   modified_ms: number;
   body_id: string;
@@ -139,6 +97,7 @@ export interface ListingRow {
 export interface S3Database {
   db: Database.Database;
   statements: S3Statements;
+  versions: VersionStatements;
 }
 
 /** Opens (creating when missing) the metadata database with the schema and the S3 statements. */
@@ -152,14 +111,14 @@ export function openDatabase(file: string): S3Database {
     db.pragma('synchronous = NORMAL');
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('busy_timeout = 2000');
-    db.exec(SCHEMA);
+    migrateSchema(db);
   } catch (error) {
     db.close();
     throw new Error(`Expected to open the S3 metadata database ${file} (is another process using this data directory?)`, {
       cause: error,
     });
   }
-  return { db, statements: prepareStatements(db) };
+  return { db, statements: prepareStatements(db), versions: prepareVersionStatements(db) };
 }
 
 type Statement<P extends unknown[] | object, R = unknown> = Database.Statement<P, R>;
@@ -170,6 +129,7 @@ export interface S3Statements {
   insertBucket: Statement<[string, number, string]>;
   deleteBucket: Statement<[string]>;
   setCors: Statement<[string | null, string]>;
+  setVersioning: Statement<[string, string]>;
   allLifecycles: Statement<[], { bucket: string; config: string }>;
   upsertLifecycle: Statement<[string, string]>;
   deleteLifecycle: Statement<[string]>;
@@ -191,27 +151,36 @@ export interface S3Statements {
   referencedBodies: Statement<[], { body_id: string }>;
 }
 
+/** The columns of an object row, in the order of ObjectRow. */
+export const OBJECT_COLUMNS =
+  'bucket, key, body_id, size, etag, modified_ms, content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, checksum_algorithm, checksum_value, part_sizes, tags, version_id, seq';
+
+/** The named parameters of an object row, in the order of OBJECT_COLUMNS. */
+export const OBJECT_PARAMETERS = OBJECT_COLUMNS.split(', ')
+  .map((column) => `@${column}`)
+  .join(', ');
+
 /** Prepares every statement the store runs (once, at open). */
 function prepareStatements(db: Database.Database): S3Statements {
-  const objectColumns =
-    'bucket, key, body_id, size, etag, modified_ms, content_type, content_encoding, content_disposition, content_language, cache_control, expires, metadata, checksum_algorithm, checksum_value, part_sizes, tags';
+  const objectColumns = OBJECT_COLUMNS;
   return {
-    allBuckets: db.prepare<[], BucketRow>('SELECT name, created_ms, region, cors FROM buckets ORDER BY name'),
+    allBuckets: db.prepare<[], BucketRow>('SELECT name, created_ms, region, cors, versioning FROM buckets ORDER BY name'),
     insertBucket: db.prepare<[string, number, string]>('INSERT INTO buckets (name, created_ms, region) VALUES (?, ?, ?)'),
     deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
     setCors: db.prepare<[string | null, string]>('UPDATE buckets SET cors = ? WHERE name = ?'),
+    setVersioning: db.prepare<[string, string]>('UPDATE buckets SET versioning = ? WHERE name = ?'),
     allLifecycles: db.prepare<[], { bucket: string; config: string }>('SELECT bucket, config FROM lifecycles'),
     upsertLifecycle: db.prepare<[string, string]>('INSERT OR REPLACE INTO lifecycles (bucket, config) VALUES (?, ?)'),
     deleteLifecycle: db.prepare<[string]>('DELETE FROM lifecycles WHERE bucket = ?'),
     // The lifecycle sweep: a bucket's objects last written before a cutoff, oldest first, after a
     // (modified_ms, key) cursor. The age index makes a sweep with nothing due one index probe.
     agedObjects: db.prepare<[string, number, number, string, number], AgedObjectRow>(
-      'SELECT key, size, modified_ms, body_id, tags FROM objects INDEXED BY objects_by_age WHERE bucket = ? AND modified_ms < ? AND (modified_ms, key) > (?, ?) ORDER BY modified_ms, key LIMIT ?',
+      'SELECT key, version_id, size, modified_ms, body_id, tags FROM objects INDEXED BY objects_by_age WHERE bucket = ? AND modified_ms < ? AND (modified_ms, key) > (?, ?) ORDER BY modified_ms, key LIMIT ?',
     ),
     anyObject: db.prepare<[string], { key: string }>('SELECT key FROM objects WHERE bucket = ? LIMIT 1'),
     getObject: db.prepare<[string, string], ObjectRow>(`SELECT ${objectColumns} FROM objects WHERE bucket = ? AND key = ?`),
     upsertObject: db.prepare<ObjectRow>(
-      `INSERT OR REPLACE INTO objects (${objectColumns}) VALUES (@bucket, @key, @body_id, @size, @etag, @modified_ms, @content_type, @content_encoding, @content_disposition, @content_language, @cache_control, @expires, @metadata, @checksum_algorithm, @checksum_value, @part_sizes, @tags)`,
+      `INSERT OR REPLACE INTO objects (${objectColumns}) VALUES (${OBJECT_PARAMETERS})`,
     ),
     deleteObject: db.prepare<[string, string]>('DELETE FROM objects WHERE bucket = ? AND key = ?'),
     setTags: db.prepare<[string, string, string]>('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
@@ -239,6 +208,8 @@ function prepareStatements(db: Database.Database): S3Statements {
       'SELECT upload_id, part_number, body_id, size, etag, modified_ms, checksum_algorithm, checksum_value FROM parts WHERE upload_id = ? ORDER BY part_number',
     ),
     deleteParts: db.prepare<[string]>('DELETE FROM parts WHERE upload_id = ?'),
-    referencedBodies: db.prepare<[], { body_id: string }>('SELECT body_id FROM objects UNION ALL SELECT body_id FROM parts'),
+    referencedBodies: db.prepare<[], { body_id: string }>(
+      'SELECT body_id FROM objects UNION ALL SELECT body_id FROM parts UNION ALL SELECT body_id FROM versions WHERE is_marker = 0',
+    ),
   };
 }

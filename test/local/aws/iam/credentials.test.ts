@@ -113,7 +113,7 @@ describe('temporary credentials', () => {
     // The same port: a presigned URL signs its host.
     const second = await start(dataDir, first.aws.port);
     // The runtime puts its roles again at start (roles are declared, sessions are issued).
-    second.aws.iam.putRole({ name: 'reader', policies: [policyOf({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/jobs/*` })] });
+    second.iam.putRole({ name: 'reader', policies: [policyOf({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/jobs/*` })] });
     expect(await (await fetch(url)).text()).toBe('kept');
     const got = await second.s3(reader).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'jobs/k' }));
     expect(await got.Body?.transformToString()).toBe('kept');

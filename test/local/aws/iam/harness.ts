@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { startLocalAws, type LocalAws, type PolicyDocument, type PolicyStatement } from '../../../../local/aws/index.js';
+import { startLocalAws, type LambdaService, type LocalAws, type LocalIam, type PolicyDocument, type PolicyStatement } from '../../../../local/aws/index.js';
 
 const run = promisify(execFile);
 
@@ -23,6 +23,10 @@ export interface ClientCredentials {
 
 export interface IamHarness {
   aws: LocalAws;
+  /** The endpoint's IAM, to put roles and issue sessions. */
+  iam: LocalIam;
+  /** The endpoint's Lambda service, to register and invoke functions. */
+  lambdaService: LambdaService;
   dataDir: string;
   root: ClientCredentials;
   /** Puts (or replaces) a role with one policy of these statements and returns credentials of a new session of it. */
@@ -49,6 +53,7 @@ export function makeTempDir(prefix = 'aws-exec-iam-'): string {
 export async function startIamHarness(dataDir?: string, port = 0): Promise<IamHarness> {
   const dir = dataDir ?? makeTempDir();
   const aws = await startLocalAws({ dataDir: dir, port, logError: () => {} });
+  const [iam, lambdaService] = await Promise.all([aws.loadIam(), aws.loadLambda()]);
   const clients: Array<{ destroy(): void }> = [];
   const home = makeTempDir('aws-exec-iam-awscli-');
   const track = <T extends { destroy(): void }>(client: T): T => {
@@ -58,11 +63,13 @@ export async function startIamHarness(dataDir?: string, port = 0): Promise<IamHa
   const common = (credentials: ClientCredentials) => ({ endpoint: aws.endpoint, region: REGION, credentials, maxAttempts: 1 });
   return {
     aws,
+    iam,
+    lambdaService,
     dataDir: dir,
     root: aws.credentials,
     session(role, statements, sessionName = 'test-session') {
-      aws.iam.putRole({ name: role, policies: [policyOf(...statements)] });
-      const issued = aws.iam.assumeRole(role, sessionName);
+      iam.putRole({ name: role, policies: [policyOf(...statements)] });
+      const issued = iam.assumeRole(role, sessionName);
       return { accessKeyId: issued.accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken };
     },
     s3: (credentials) => track(new S3Client({ ...common(credentials), forcePathStyle: true })),

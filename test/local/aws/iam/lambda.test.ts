@@ -21,7 +21,7 @@ interface ProbeResult {
 let h: IamHarness;
 
 async function invokeProbe(name: string, event: Record<string, unknown> = { bucket: BUCKET }): Promise<ProbeResult> {
-  const result = await h.aws.lambda.invoke(name, Buffer.from(JSON.stringify(event)), 'RequestResponse');
+  const result = await h.lambdaService.invoke(name, Buffer.from(JSON.stringify(event)), 'RequestResponse');
   const text = result.payload.toString('utf8');
   if (result.functionError) throw new Error(`Expected ${name} to succeed, it failed: ${text}`);
   return JSON.parse(text) as ProbeResult;
@@ -30,12 +30,12 @@ async function invokeProbe(name: string, event: Record<string, unknown> = { buck
 beforeAll(async () => {
   h = await startIamHarness();
   await h.s3(h.root).send(new CreateBucketCommand({ Bucket: BUCKET }));
-  h.aws.iam.putRole({
+  h.iam.putRole({
     name: 'probe-role',
     policies: [policyOf({ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/jobs/*` })],
   });
-  h.aws.lambda.registerFunction({ name: 'probe', module: PROBE, role: 'probe-role', timeoutSeconds: 30, env: QUIET });
-  h.aws.lambda.registerFunction({ name: 'rootless', module: PROBE, timeoutSeconds: 30, env: QUIET });
+  h.lambdaService.registerFunction({ name: 'probe', module: PROBE, role: 'probe-role', timeoutSeconds: 30, env: QUIET });
+  h.lambdaService.registerFunction({ name: 'rootless', module: PROBE, timeoutSeconds: 30, env: QUIET });
 });
 
 afterAll(async () => {
@@ -62,8 +62,8 @@ describe('a function registered with a role', () => {
   });
 
   it('refuses a registration whose role was never put', () => {
-    expect(() => h.aws.lambda.registerFunction({ name: 'orphan', module: PROBE, role: 'no-such-role' })).toThrow(InvalidFunctionConfigError);
-    expect(() => h.aws.lambda.registerFunction({ name: 'orphan', module: PROBE, role: 'no-such-role' })).toThrow(
+    expect(() => h.lambdaService.registerFunction({ name: 'orphan', module: PROBE, role: 'no-such-role' })).toThrow(InvalidFunctionConfigError);
+    expect(() => h.lambdaService.registerFunction({ name: 'orphan', module: PROBE, role: 'no-such-role' })).toThrow(
       'The role defined for the function cannot be assumed by Lambda',
     );
   });

@@ -2,11 +2,14 @@ import {
   AccessDenied,
   CopyObjectCommand,
   CreateBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -99,7 +102,7 @@ describe('S3 with role credentials', () => {
     expect(await presigned.text()).toContain('<Code>AccessDenied</Code>');
 
     // The role gains s3:ListBucket: the session already issued sees it at once.
-    h.aws.iam.putRole({
+    h.iam.putRole({
       name: 'missing-role',
       policies: [
         {
@@ -148,6 +151,36 @@ describe('S3 with role credentials', () => {
     );
     const missing = await failureOf(() => h.s3(reader).send(new GetObjectCommand({ Bucket: 'no-such-bucket', Key: 'jobs/x' })));
     expect(missing.name).toBe('NoSuchBucket');
+  });
+
+  it('needs the *Version actions to read, delete and list versions, and s3:PutBucketVersioning to turn versioning on', async () => {
+    const root = h.s3(h.root);
+    await root.send(new CreateBucketCommand({ Bucket: 'iam-versions' }));
+    const versionsArn = 'arn:aws:s3:::iam-versions';
+    const plain = h.session('plain-role', [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:DeleteObject', 's3:ListBucket'], Resource: [versionsArn, `${versionsArn}/*`] }]);
+    const refused = await failureOf(() => h.s3(plain).send(new PutBucketVersioningCommand({ Bucket: 'iam-versions', VersioningConfiguration: { Status: 'Enabled' } })));
+    expect(refused.message).toContain(`not authorized to perform: s3:PutBucketVersioning on resource: "${versionsArn}"`);
+    await root.send(new PutBucketVersioningCommand({ Bucket: 'iam-versions', VersioningConfiguration: { Status: 'Enabled' } }));
+    const id = (await root.send(new PutObjectCommand({ Bucket: 'iam-versions', Key: 'k', Body: 'v1' }))).VersionId;
+    await h.s3(plain).send(new GetObjectCommand({ Bucket: 'iam-versions', Key: 'k' }));
+    // A HEAD answer has no body: its denial has no message to compare (action undefined).
+    for (const [action, send] of [
+      ['s3:GetObjectVersion', () => h.s3(plain).send(new GetObjectCommand({ Bucket: 'iam-versions', Key: 'k', VersionId: id }))],
+      [undefined, () => h.s3(plain).send(new HeadObjectCommand({ Bucket: 'iam-versions', Key: 'k', VersionId: id }))],
+      ['s3:DeleteObjectVersion', () => h.s3(plain).send(new DeleteObjectCommand({ Bucket: 'iam-versions', Key: 'k', VersionId: id }))],
+      ['s3:ListBucketVersions', () => h.s3(plain).send(new ListObjectVersionsCommand({ Bucket: 'iam-versions' }))],
+    ] as const) {
+      const error = await failureOf(send);
+      expect(error.$metadata?.httpStatusCode).toBe(403);
+      if (action !== undefined) expect(error.message).toContain(`not authorized to perform: ${action}`);
+    }
+    const versioned = h.session('versions-role', [
+      { Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:DeleteObjectVersion', 's3:ListBucketVersions'], Resource: [versionsArn, `${versionsArn}/*`] },
+    ]);
+    const got = await h.s3(versioned).send(new GetObjectCommand({ Bucket: 'iam-versions', Key: 'k', VersionId: id }));
+    expect(await got.Body?.transformToString()).toBe('v1');
+    expect((await h.s3(versioned).send(new ListObjectVersionsCommand({ Bucket: 'iam-versions' }))).Versions).toHaveLength(1);
+    await h.s3(versioned).send(new DeleteObjectCommand({ Bucket: 'iam-versions', Key: 'k', VersionId: id }));
   });
 
   it('shows awscli, an independent signer, the same answers', async () => {

@@ -47,7 +47,7 @@ export function describeTagging(env: () => S3TestEndpoint): void {
       await expect(s3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: 'missing' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
     });
 
-    it('reports versioning as never enabled', async () => {
+    it('reports no versioning status for a bucket whose versioning was never set', async () => {
       const versioning = await env().client().send(new GetBucketVersioningCommand({ Bucket: BUCKET }));
       expect(versioning.Status).toBeUndefined();
     });

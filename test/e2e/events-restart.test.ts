@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ListJobsResponse, type JobSummary } from '../../protocol/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
-import { startReceiver, verifyStandardSignature, type Receiver } from './events/receiver.js';
+import { startReceiver, verifyStandardSignature, type Receiver } from '../helpers/webhook-receiver.js';
 
 // Webhook retries are state on the job record, not in a process: a runtime stopped between two
 // attempts makes the next ones after it starts again (its start sweep, then the schedule's).

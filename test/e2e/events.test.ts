@@ -6,7 +6,7 @@ import { runCli } from '../cli/run-cli.js';
 import { putGoAuthKey } from '../helpers/go-auth.js';
 import { createLocalAwsClients } from '../helpers/local-aws-clients.js';
 import { REPO, startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
-import { startReceiver, verifyStandardSignature, type Receiver } from './events/receiver.js';
+import { startReceiver, verifyStandardSignature, type Receiver } from '../helpers/webhook-receiver.js';
 
 // Job end events through real servers: `aws-exec serve` in a child process, provisioned from
 // infra.yaml (its queue on the local SQS), a webhook receiver on 127.0.0.1, the CLI as users run it.

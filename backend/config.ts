@@ -1,6 +1,23 @@
 import { DEFAULT_LOG_CAP_BYTES, MAX_FUNCTION_TIMEOUT_SECONDS, truncationMarker } from '../protocol/index.js';
 import { isWithheldEnvName, type ReachLimits } from '../cmd/reach.js';
 import { ConfigError } from './errors.js';
+import { DEFAULT_RETRY_SCHEDULE, MAX_RETRY_WINDOW_MS, parseRetrySchedule, parseDurationText } from './events/schedule.js';
+
+/** How job end events are delivered (see backend/events/). */
+export interface EventConfig {
+  /** The project's queue that receives every job's end event (EVENT_QUEUE_URL); none when unset. */
+  queueUrl: string | undefined;
+  /** The pause before each webhook attempt after the first (EVENT_RETRY_SCHEDULE; Svix's schedule by default). */
+  retryDelaysMs: number[];
+  /** No attempt is made later than this after the job's end (EVENT_RETRY_WINDOW, 24 h at most). */
+  retryWindowMs: number;
+  /** The runner waits for retries due this soon itself; later ones are the sweep's (EVENT_INLINE_RETRY). */
+  inlineRetryMs: number;
+  /** How long one webhook call may take (WEBHOOK_TIMEOUT_MS). */
+  webhookTimeoutMs: number;
+  /** Whether webhook URLs may name loopback, link-local and private hosts (WEBHOOK_ALLOW_PRIVATE_HOSTS; the local runtime sets it). */
+  allowPrivateHosts: boolean;
+}
 
 /** How the log shipper paces its uploads (see shipper/policy.ts). */
 export interface ShipConfig {
@@ -74,6 +91,7 @@ export interface Config {
   leaseMs: number;
   /** How long the runner retries the final log, exit and size before it writes what it can. */
   finalWriteWindowMs: number;
+  events: EventConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -111,6 +129,7 @@ export function loadConfig(env: Env): Config {
     heartbeatMs: readInteger(env, 'HEARTBEAT_MS', 10_000, 100, 300_000),
     leaseMs: readInteger(env, 'HEARTBEAT_LEASE_MS', 30_000, 300, 900_000),
     finalWriteWindowMs: readInteger(env, 'FINAL_WRITE_WINDOW_MS', 20_000, 1_000, 900_000),
+    events: readEventConfig(env),
   };
   if (config.ship.maxIntervalMs < config.ship.minIntervalMs) {
     throw new ConfigError(
@@ -122,6 +141,33 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(`Expected HEARTBEAT_LEASE_MS (${config.leaseMs}) to be at least twice HEARTBEAT_MS (${config.heartbeatMs})`);
   }
   return config;
+}
+
+function readEventConfig(env: Env): EventConfig {
+  const queueUrl = readOptional(env, 'EVENT_QUEUE_URL');
+  if (queueUrl !== undefined && !/^https?:\/\/[^/]+\/\d{12}\/[A-Za-z0-9_-]{1,80}$/.test(queueUrl)) {
+    throw new ConfigError(`Expected environment variable EVENT_QUEUE_URL to be an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME), got \`${queueUrl}\``);
+  }
+  const read = (name: string, fallback: number, max: number) => {
+    const raw = readOptional(env, name);
+    if (raw === undefined) return fallback;
+    const ms = parseDurationText(raw);
+    if (ms === undefined || ms > max) throw new ConfigError(`Expected environment variable ${name} to be a duration of at most ${max / 1000} s such as 500ms, 5s, 5m or 2h, got \`${raw}\``);
+    return ms;
+  };
+  const schedule = readOptional(env, 'EVENT_RETRY_SCHEDULE');
+  const retryDelaysMs = schedule === undefined ? DEFAULT_RETRY_SCHEDULE : parseRetrySchedule(schedule);
+  if (retryDelaysMs === undefined) {
+    throw new ConfigError(`Expected environment variable EVENT_RETRY_SCHEDULE to be durations separated by commas such as 5s,5m,30m,2h, got \`${schedule ?? ''}\``);
+  }
+  return {
+    queueUrl,
+    retryDelaysMs,
+    retryWindowMs: read('EVENT_RETRY_WINDOW', MAX_RETRY_WINDOW_MS, MAX_RETRY_WINDOW_MS),
+    inlineRetryMs: read('EVENT_INLINE_RETRY', 10_000, 60_000),
+    webhookTimeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 60_000),
+    allowPrivateHosts: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE_HOSTS', false),
+  };
 }
 
 /** Where jobs run unless JOB_WORKING_DIRECTORY says otherwise: Lambda's only writable directory. */

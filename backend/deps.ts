@@ -6,6 +6,10 @@ import { createDynamoRunningJobs, hasJobEnded } from './auth/running-jobs.js';
 import { createDynamoShareStore } from './auth/shares.js';
 import type { AwsClients } from './aws/clients.js';
 import type { Config } from './config.js';
+import { createEventDeliverer } from './events/deliver.js';
+import { createKeyWebhooks } from './events/key-webhook.js';
+import { createSqsEventQueue } from './events/queue.js';
+import { createDynamoEventStore } from './events/store.js';
 import type { AppDeps } from './http/env.js';
 import { createDynamoJobStore } from './jobs/dynamo-store.js';
 import { createLambdaInvoker } from './jobs/invoker.js';
@@ -29,6 +33,16 @@ export interface BackendDepsOptions {
 export function createBackendDeps(config: Config, clients: AwsClients, options: BackendDepsOptions = {}): BackendDeps {
   const shares = createDynamoShareStore({ ddb: clients.ddb, table: config.jobsTable });
   const jobs = createDynamoJobStore({ ddb: clients.ddb, table: config.jobsTable, ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}) });
+  const logger = options.logger ?? createConsoleLogger();
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const queueUrl = config.events.queueUrl;
+  const events = createEventDeliverer({
+    config: config.events,
+    store: createDynamoEventStore({ ddb: clients.ddb, table: config.jobsTable }),
+    queue: queueUrl && clients.sqs ? createSqsEventQueue(clients.sqs, queueUrl) : undefined,
+    fetch: fetchFn,
+    logger,
+  });
   return {
     config,
     auth: createAuthLookup({ ddb: clients.ddb, table: config.table, shares, cacheMs: config.authCacheMs }),
@@ -44,7 +58,9 @@ export function createBackendDeps(config: Config, clients: AwsClients, options: 
     invoker: createLambdaInvoker({ lambda: clients.lambda, functionName: config.jobFunctionName }),
     registry: options.registry ?? defaultRegistry,
     version: options.version ?? readPackageVersion(),
-    fetch: options.fetch ?? globalThis.fetch,
-    logger: options.logger ?? createConsoleLogger(),
+    fetch: fetchFn,
+    logger,
+    events,
+    keyWebhooks: createKeyWebhooks({ ddb: clients.ddb, table: config.table, cacheMs: config.authCacheMs }),
   };
 }

@@ -8,7 +8,7 @@ import { createApp } from './http/app.js';
 import { prepareOutputPipes } from './runner/output-pipe.js';
 import { stopJobsForShutdown } from './runner/control.js';
 import { runJob, type InvocationContext } from './runner/run-job.js';
-import { sweepLostJobs } from './sweep/sweep.js';
+import { sweepLostJobs, type SweepOptions, type SweepResult } from './sweep/sweep.js';
 
 /** The part of the Lambda context the handler uses. */
 export type HandlerContext = InvocationContext & { awsRequestId?: string };
@@ -24,12 +24,27 @@ export function createHandler(deps: BackendDeps): (event: unknown, context: Hand
     const sweep = SweepEvent.safeParse(event);
     if (sweep.success) {
       const lostBefore = sweep.data['lost-before'];
-      return sweepLostJobs(deps, lostBefore === undefined ? {} : { lostBefore });
+      return sweepAndDeliver(deps, lostBefore === undefined ? {} : { lostBefore });
     }
-    if (ScheduledEvent.safeParse(event).success) return sweepLostJobs(deps);
+    if (ScheduledEvent.safeParse(event).success) return sweepAndDeliver(deps);
     deps.logger.warn('ignored an event of unknown shape', { keys: isRecord(event) ? Object.keys(event).slice(0, 20) : typeof event });
     return { ignored: true, error: 'Expected an API Gateway event, a job event, a sweep event or a scheduled event' };
   };
+}
+
+/**
+ * The sweep: finishes lost jobs, then sends the job end events that are due (those of the
+ * jobs it just closed, retries whose time came, and any a deliverer left pending).
+ */
+async function sweepAndDeliver(deps: BackendDeps, options: SweepOptions = {}): Promise<SweepResult & { events: number }> {
+  const result = await sweepLostJobs(deps, options);
+  let events = 0;
+  try {
+    events = (await deps.events?.deliverDue()) ?? 0;
+  } catch (error) {
+    deps.logger.error('could not look for job end events to send', { error });
+  }
+  return { ...result, events };
 }
 
 let cached: ((event: unknown, context: HandlerContext) => Promise<unknown>) | undefined;

@@ -11,6 +11,7 @@ import { addShowCommand } from './commands/show.js';
 import { addCompletionCommand } from './commands/completion.js';
 import { readCliVersion } from './version.js';
 import { addTailCommand } from './commands/tail.js';
+import { addWaitCommand } from './commands/wait.js';
 import type { CliContext } from './context.js';
 import { EXIT_USAGE } from './errors.js';
 import { reportError } from './report.js';
@@ -60,6 +61,7 @@ export function createProgram(context: CliContext, setStatus: (status: number) =
   addRpcCommand(program, context, run);
   addTailCommand(program, context, run);
   addCancelCommand(program, context, run);
+  addWaitCommand(program, context, run);
   addLsCommand(program, context, run);
   addShowCommand(program, context, run);
   addAuthCommand(program, context, run);

@@ -14,6 +14,8 @@ interface CommonRequest {
   timeout?: number;
   /** Send the three objects to the caller's bucket instead of ours (see `tailPushed`). */
   pushUrls?: PushUrlsInput;
+  /** Send the job's end to this URL as a signed webhook (Standard Webhooks; README, "Job events"). */
+  notify?: { url: string };
 }
 
 /** A job to start: a subprocess (`argv`) or a registered command (`rpcName` + `rpcArgs`). */
@@ -31,6 +33,7 @@ export function toWireRequest(request: JobRequest): ExecRequest {
     'rpc-name': request.rpcName,
     'rpc-args': request.rpcArgs,
     'push-urls': request.pushUrls,
+    notify: request.notify,
     timeout: request.timeout,
   };
   const parsed = ExecRequest.safeParse(body);

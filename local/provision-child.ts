@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { BucketSpec, TableSpec } from './deploy/specs.js';
+import { BucketSpec, QueueSpec, TableSpec } from './deploy/specs.js';
 
 /** What the provisioning child needs: where the endpoint is, and what to create. */
 export const ProvisionRequest = z.object({
@@ -12,6 +12,7 @@ export const ProvisionRequest = z.object({
   credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
   tables: z.array(TableSpec),
   buckets: z.array(BucketSpec),
+  queues: z.array(QueueSpec),
   /** The table of auth keys, where the first key is made. */
   authTable: z.string(),
   /** The key local.json recorded last time, kept if it still works. */

@@ -4,9 +4,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAuthKey, removeAuthKeys } from '../backend/auth/admin.js';
 import { createAuthLookup } from '../backend/auth/lookup.js';
 import { ensureBucket, ensureTable } from './provision.js';
+import { ensureQueue } from './provision-sqs.js';
 import { ProvisionRequest, type ProvisionResult } from './provision-child.js';
 
 const FIRST_AUTH_NAME = 'local';
@@ -25,6 +27,8 @@ async function provision(request: ProvisionRequest): Promise<ProvisionResult> {
   const s3 = new S3Client(clientConfig);
   const ddbClient = new DynamoDBClient(clientConfig);
   const ddb = DynamoDBDocumentClient.from(ddbClient);
+  const { forcePathStyle: _s3Only, ...sqsConfig } = clientConfig;
+  const sqs = new SQSClient({ ...sqsConfig, useQueueUrlAsEndpoint: false });
   try {
     for (const bucket of request.buckets) await ensureBucket(s3, bucket, (line) => log.push(line));
     for (const table of request.tables) {
@@ -32,10 +36,12 @@ async function provision(request: ProvisionRequest): Promise<ProvisionResult> {
       // created one: libaws returns right after CreateTable, before the table's TTL step.
       if ((await ensureTable(ddbClient, table, (line) => log.push(line))) === 'created') await ensureTable(ddbClient, table, (line) => log.push(line));
     }
+    for (const queue of request.queues) await ensureQueue(sqs, queue, (line) => log.push(line));
     return { auth: await ensureFirstAuthKey({ ddb, table: request.authTable }, request.recordedAuth), log };
   } finally {
     s3.destroy();
     ddbClient.destroy();
+    sqs.destroy();
   }
 }
 

@@ -115,6 +115,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       credentials: aws.credentials,
       tables: plan.tables,
       buckets: plan.buckets,
+      queues: plan.queues,
       authTable: plan.table,
       ...(recordedAuth !== undefined ? { recordedAuth } : {}),
     });

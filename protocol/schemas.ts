@@ -58,6 +58,16 @@ export type JobAuthName = z.infer<typeof JobAuthName>;
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' });
 
+/**
+ * Where a job's end is sent as a signed webhook (Standard Webhooks). An http(s) URL; the API
+ * further refuses hosts of the function's own network (loopback, link-local, private) unless
+ * the deployment allows them (the local runtime does: see backend/events/url-rule.ts).
+ */
+export const NotifyRequest = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'Expected notify.url to be an http(s) URL such as https://example.com/hooks/aws-exec' }),
+});
+export type NotifyRequest = z.infer<typeof NotifyRequest>;
+
 /** Caller-owned presigned PUT URLs: the job's three objects go there instead of our bucket. */
 export const PushUrls = z.object({ log: HttpUrl, exit: HttpUrl, size: HttpUrl });
 export type PushUrls = z.infer<typeof PushUrls>;
@@ -79,6 +89,8 @@ export const ExecRequest = z
     /** A JSON string (as the Go client sends it) or an object. */
     'rpc-args': unsetOr(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'Expected rpc-args to be a JSON string or an object' })),
     'push-urls': unsetOr(PushUrls),
+    /** Send the job's end to this URL as a signed webhook (our extension). */
+    notify: unsetOr(NotifyRequest),
     /** Per-job timeout in seconds; at most the function's own timeout. */
     timeout: unsetOr(z.number().check(z.int(), z.positive())),
   })
@@ -158,6 +170,65 @@ export type CancelResponse = z.infer<typeof CancelResponse>;
 export const JobStatus = z.enum(['queued', 'running', 'exited']);
 export type JobStatus = z.infer<typeof JobStatus>;
 
+/** One try at delivering a job's end event to its webhook URL. */
+export const DeliveryAttempt = z.object({
+  /** When it was made, epoch ms. */
+  at: z.int(),
+  /** The receiver's HTTP status, when it answered. */
+  status: z.optional(z.int()),
+  /** Why it failed without an answer (timeout, refused connection, a redirect not followed). */
+  error: z.optional(z.string()),
+  'duration-ms': z.optional(z.int()),
+});
+export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
+
+/** Where a job's end event stands: `pending` until sent to every place it goes, `failed` after retries for 24 h. */
+export const EventState = z.enum(['pending', 'delivered', 'failed']);
+export type EventState = z.infer<typeof EventState>;
+
+/** A job's end event as `GET /api/jobs` lists it: its `webhook-id`, state and delivery attempts. */
+export const JobEventStatus = z.object({
+  /** The `webhook-id` of every attempt (and the queue message's `event-id` attribute). */
+  id: z.string(),
+  state: EventState,
+  /** The webhook URL, when the job has one. */
+  url: z.optional(z.string()),
+  attempts: z.array(DeliveryAttempt),
+  /** When the next webhook attempt is due (while pending), epoch ms. */
+  'next-attempt-at': z.optional(z.int()),
+  /** Whether the project's queue has the event. */
+  queued: z.optional(z.boolean()),
+});
+export type JobEventStatus = z.infer<typeof JobEventStatus>;
+
+/**
+ * The event sent when a job ends, to its webhook (the body, signed per Standard Webhooks:
+ * `{type, timestamp, data}`, https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure)
+ * and to the project's queue (the message body). The command is summarized: its program
+ * (argv[0]) or registered command name, never its arguments (they may hold secrets).
+ */
+export const JobEndedEvent = z.object({
+  type: z.literal('job.ended'),
+  /** When the job ended, ISO 8601. */
+  timestamp: z.string(),
+  data: z.object({
+    uid: Uid,
+    'auth-name': z.string(),
+    exit: z.int(),
+    /** The final log's byte length (absent only for a push-url job closed as lost). */
+    size: z.optional(z.int()),
+    'duration-ms': z.int(),
+    'started-at': z.int(),
+    'ended-at': z.int(),
+    command: z.union([
+      z.object({ kind: z.literal('argv'), program: z.string(), args: z.int() }),
+      z.object({ kind: z.literal('rpc'), 'rpc-name': z.string() }),
+    ]),
+    'log-incomplete': z.optional(z.boolean()),
+  }),
+});
+export type JobEndedEvent = z.infer<typeof JobEndedEvent>;
+
 /** One of the caller's jobs, as `GET /api/jobs` lists it (newest first). */
 export const JobSummary = z.object({
   uid: Uid,
@@ -173,6 +244,8 @@ export const JobSummary = z.object({
   'cancel-requested': z.optional(z.boolean()),
   /** The stored log is not the whole output (storage failed at the end); `exit` is still the real one when it was known. */
   'log-incomplete': z.optional(z.boolean()),
+  /** Its end event (webhook and queue), when it has one. */
+  event: z.optional(JobEventStatus),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 

@@ -16,6 +16,7 @@ import { scanItems } from '../aws/scan.js';
 import { BadRequestError, ConflictError, awsErrorName } from '../errors.js';
 import { AuthKeyItem, LegacyNameItem, authNameOfLegacyKeyItem, readKeyItem } from './items.js';
 import { authItemId, hashAuthKey } from './key-hash.js';
+import { generateWebhookSecret } from '../events/key-webhook.js';
 
 // One item per key, as the original's auth-new writes it: `auth.<blake2b hex>` → {value:
 // name} (plus our `created-at`). Names are labels, not identities: several keys may carry
@@ -34,6 +35,8 @@ export interface CreatedAuthKey {
   key: string;
   /** The auth-name its jobs are filed under: `<name>:<16 hex>`. */
   authName: string;
+  /** The secret its jobs' webhooks are signed with (`whsec_…`), shown once like the key. */
+  webhookSecret: string;
 }
 
 /** One key as `auth ls` lists it. */
@@ -93,10 +96,13 @@ export async function createAuthKey(deps: AuthAdminDeps, name: string, options: 
   const limits = await checkKeyOptions(deps, options, now);
   const key = generateAuthKey();
   const hash = hashAuthKey(key);
-  const item = limits ? { id: authItemId(hash), value: '', name, ...limits, 'created-at': now } : { id: authItemId(hash), value: name, 'created-at': now };
+  const webhookSecret = generateWebhookSecret();
+  // Every key gets a webhook secret (backend/events/key-webhook.ts: an attribute Go's reader ignores).
+  const base = { 'created-at': now, 'webhook-secret': webhookSecret };
+  const item = limits ? { id: authItemId(hash), value: '', name, ...limits, ...base } : { id: authItemId(hash), value: name, ...base };
   // The condition only guards against a hash collision (the original writes unconditionally).
   await deps.ddb.send(new PutCommand({ TableName: deps.table, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
-  return { name, key, authName: options.authName ?? formatJobAuthName(name, hash) };
+  return { name, key, authName: options.authName ?? formatJobAuthName(name, hash), webhookSecret };
 }
 
 /** The limit attributes of a new key, checked; undefined when it has none. */

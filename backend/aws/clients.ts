@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoCalls, type DynamoCalls } from './dynamo-calls.js';
 
@@ -9,6 +10,8 @@ export interface AwsClients {
   s3: S3Client;
   ddb: DynamoDBDocumentClient;
   lambda: LambdaClient;
+  /** For the project's queue of job end events (built only when EVENT_QUEUE_URL is set). */
+  sqs?: SQSClient;
   /** The DynamoDB writes every job makes, outside the SDK's stack (same endpoint, credentials, signature). */
   dynamoCalls?: DynamoCalls;
 }
@@ -44,5 +47,10 @@ export function createAwsClients(env: Record<string, string | undefined>, overri
   const ddb = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { s3, ddb, lambda: new LambdaClient(common), dynamoCalls: createDynamoCalls(raw) };
+  // The SDK would send each call to the host of its QueueUrl when that differs from the
+  // client's endpoint (@aws-sdk/middleware-sdk-sqs queueUrlMiddleware, unless an `endpoint`
+  // is configured; AWS_ENDPOINT_URL is not one): locally that would send the AWS-form URL of
+  // infra.yaml to AWS. Off: calls go to the client's endpoint, the regional one on AWS.
+  const sqs = env.EVENT_QUEUE_URL ? new SQSClient({ ...common, useQueueUrlAsEndpoint: false }) : undefined;
+  return { s3, ddb, lambda: new LambdaClient(common), ...(sqs ? { sqs } : {}), dynamoCalls: createDynamoCalls(raw) };
 }

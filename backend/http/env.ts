@@ -5,6 +5,8 @@ import type { Principal } from '../auth/principal.js';
 import type { RunningJobs } from '../auth/running-jobs.js';
 import type { ShareStore } from '../auth/shares.js';
 import type { Config } from '../config.js';
+import type { EventDeliverer } from '../events/deliver.js';
+import type { KeyWebhooks } from '../events/key-webhook.js';
 import type { JobInvoker } from '../jobs/invoker.js';
 import type { LogObjects } from '../jobs/objects.js';
 import type { JobStore } from '../jobs/store.js';
@@ -26,6 +28,10 @@ export interface AppDeps {
   /** For the push-urls log PUT at job start. */
   fetch: typeof fetch;
   logger: Logger;
+  /** Each key's webhook secret and default URL (job end webhooks); without it no job gets a webhook. */
+  keyWebhooks?: KeyWebhooks;
+  /** Job end events; without it no job records one. */
+  events?: EventDeliverer;
   now?: () => number;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobAuthName, JobStatus, PushUrls, Uid, type JobSummary } from '../../protocol/index.js';
+import { DeliveryAttempt, EventState, JobAuthName, JobStatus, PushUrls, Uid, type JobSummary } from '../../protocol/index.js';
 
 /** Prefix of the table ids of job records: `job.<uid>`. */
 export const JOB_ID_PREFIX = 'job.';
@@ -57,6 +57,25 @@ export const JobRecord = z.object({
   'ended-at': z.number().int().optional(),
   'uploaded-bytes': z.number().int().optional(),
   uploads: z.number().int().optional(),
+  // The job's end event (backend/events/): pending from the start when the job has a webhook
+  // URL or the project a queue, sent once the job has exited.
+  'event-state': z.optional(EventState),
+  /** The webhook URL (`notify.url`, or the key's default). */
+  'event-url': z.string().optional(),
+  /** The key's webhook secret (`whsec_…`) at the job's start; removed once the event is delivered or has failed. */
+  'event-secret': z.string().optional(),
+  /** Every webhook attempt so far. */
+  'event-attempts': z.array(DeliveryAttempt).optional(),
+  /** Delivery passes made (webhook and queue together): the place in the retry schedule. */
+  'event-tries': z.number().int().optional(),
+  /** When the next pass is due (epoch ms); absent: at once. */
+  'event-next-at': z.number().int().optional(),
+  /** Until when a deliverer holds the event (so the runner and the sweep never send it at once). */
+  'event-lease': z.number().int().optional(),
+  /** The webhook answered 2xx. */
+  'event-delivered': z.boolean().optional(),
+  /** The project's queue has the event. */
+  'event-queued': z.boolean().optional(),
 });
 export type JobRecord = z.infer<typeof JobRecord>;
 
@@ -83,7 +102,18 @@ export type NewJobRecord = Omit<
   | 'ended-at'
   | 'uploaded-bytes'
   | 'uploads'
+  | 'event-attempts'
+  | 'event-tries'
+  | 'event-next-at'
+  | 'event-lease'
+  | 'event-delivered'
+  | 'event-queued'
 >;
+
+/** The `webhook-id` of a job's end event: the same on every attempt (and unique per job). */
+export function jobEventId(uid: string): string {
+  return `msg_${uid}`;
+}
 
 /** Reads a stored item as a job record, or undefined when it is not one. */
 export function parseJobRecord(item: unknown): JobRecord | undefined {
@@ -105,5 +135,17 @@ export function summarizeJob(record: JobRecord): JobSummary {
     ...(record.size !== undefined ? { size: record.size } : {}),
     ...(record['cancel-requested'] ? { 'cancel-requested': true } : {}),
     ...(record['log-incomplete'] ? { 'log-incomplete': true } : {}),
+    ...(record['event-state'] ? { event: summarizeEvent(record, record['event-state']) } : {}),
+  };
+}
+
+function summarizeEvent(record: JobRecord, state: EventState): NonNullable<JobSummary['event']> {
+  return {
+    id: jobEventId(record.uid),
+    state,
+    ...(record['event-url'] !== undefined ? { url: record['event-url'] } : {}),
+    attempts: record['event-attempts'] ?? [],
+    ...(state === 'pending' && record['event-next-at'] !== undefined ? { 'next-attempt-at': record['event-next-at'] } : {}),
+    ...(record['event-queued'] !== undefined ? { queued: record['event-queued'] } : {}),
   };
 }

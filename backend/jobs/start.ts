@@ -1,5 +1,6 @@
 import { EXIT, jobKeys, type JobEvent, type PushUrls } from '../../protocol/index.js';
 import type { Config } from '../config.js';
+import type { EventDeliverer } from '../events/deliver.js';
 import { BadRequestError, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { closeJob } from './close.js';
@@ -17,7 +18,15 @@ export interface StartJobDeps {
   invoker: JobInvoker;
   fetch: typeof fetch;
   logger: Logger;
+  /** Job end events; without it no job records one. */
+  events?: EventDeliverer;
   now?: () => number;
+}
+
+/** Where a job's end goes as a signed webhook: the URL and the key's secret (`whsec_…`). */
+export interface JobWebhook {
+  url: string;
+  secret: string;
 }
 
 /**
@@ -27,7 +36,7 @@ export interface StartJobDeps {
  * runner claimed the job meanwhile, the job is closed with exit 1 and the caller gets 502.
  * `uid` is made here unless the caller made it already (to presign its URLs meanwhile).
  */
-export async function startJob(deps: StartJobDeps, authName: string, job: CheckedJob, uid?: string): Promise<string> {
+export async function startJob(deps: StartJobDeps, authName: string, job: CheckedJob, uid?: string, webhook?: JobWebhook): Promise<string> {
   const now = (deps.now ?? Date.now)();
   uid ??= createUid(now);
   const record: NewJobRecord = {
@@ -38,6 +47,9 @@ export async function startJob(deps: StartJobDeps, authName: string, job: Checke
     ...('argv' in job ? { argv: job.argv } : { 'rpc-name': job.rpcName, ...listedRpcArgs(job.rpcArgsJson) }),
     ...(job.timeout !== undefined ? { timeout: job.timeout } : {}),
     ...(job.pushUrls ? { 'push-urls': job.pushUrls } : {}),
+    // Pending from the start: whoever ends the job, its event is sent (backend/events/deliver.ts).
+    ...(deps.events?.wantsEvent(webhook !== undefined) ? { 'event-state': 'pending' as const } : {}),
+    ...(webhook ? { 'event-url': webhook.url, 'event-secret': webhook.secret } : {}),
   };
   const [created, emptyLog] = await Promise.allSettled([
     deps.jobs.createJob(record),

@@ -4,6 +4,7 @@ import { createConfinedReach, createUnconfinedReach } from '../../cmd/reach.js';
 import type { CommandRegistry } from '../../cmd/registry.js';
 import { jobKeys, type JobEvent } from '../../protocol/index.js';
 import type { Config } from '../config.js';
+import type { EventDeliverer } from '../events/deliver.js';
 import type { LogObjects } from '../jobs/objects.js';
 import type { JobRecord } from '../jobs/record.js';
 import { adoptRecordlessJob } from '../jobs/recordless.js';
@@ -27,6 +28,8 @@ export interface RunnerDeps {
   /** For push-url PUTs. */
   fetch: typeof fetch;
   logger: Logger;
+  /** Sends the job's end event (webhook, queue) once its end is recorded. */
+  events?: EventDeliverer;
   now?: () => number;
 }
 
@@ -137,6 +140,13 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
       ...result,
       ...(shipped.complete ? {} : { 'log-incomplete': true }),
     });
+    // The runner is the first deliverer of its job's event, waiting for the short retries
+    // within the invocation's time; later ones are the sweep's (backend/events/deliver.ts).
+    if (claimed['event-state'] === 'pending') {
+      heartbeat.stop();
+      control.dispose();
+      await deps.events?.deliver(event.uid, { waitUntil: startedAt + remainingMs - 1_000 });
+    }
     return { status: 'finished', ...result };
   } finally {
     heartbeat.stop();
@@ -174,6 +184,7 @@ async function skipClaimedJob(deps: RunnerDeps, event: JobEvent): Promise<RunRes
     const after = await finishIfLost(deps, record);
     if (after.status === 'exited') {
       deps.logger.info('closed a job whose runner was lost', { uid: event.uid, exit: after.exit });
+      if (after['event-state'] === 'pending') await deps.events?.deliver(event.uid);
       return { status: 'skipped', reason: 'closed: its runner was lost' };
     }
   }

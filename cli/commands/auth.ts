@@ -41,6 +41,7 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
           const created = await admin.createAuthKey(deps, name, { ...parseNewKeyFlags(options), registry: context.registry });
           await writeTo(context.stdout, `${created.key}\n`);
           say(context, `Created an auth key of ${created.name} (its jobs: ${created.authName}); it is shown only once.`);
+          say(context, `Its webhook secret (verifies its jobs' notify webhooks; shown only once, rotate with \`auth webhook-secret\`): ${created.webhookSecret}`);
           return 0;
         }),
       );
@@ -97,6 +98,36 @@ export function addAuthCommand(program: Command, context: CliContext, run: (work
           }
           await writeTo(context.stdout, removed.map((key) => `removed ${key.authName ?? key.id}\n`).join(''));
           say(context, await noticeRevoked(context, self, removed.map((key) => key.id)));
+          return 0;
+        }),
+      );
+    });
+
+  addWebhookSecretCommand(auth, context, run);
+}
+
+/** `aws-exec auth webhook-secret TARGET [--notify-url URL]`: a new webhook secret for one key, shown once. */
+function addWebhookSecretCommand(auth: Command, context: CliContext, run: (work: () => Promise<number>) => Promise<void>): void {
+  auth
+    .command('webhook-secret')
+    .summary("give a key a new webhook secret and print it (shown once); optionally set the key's default notify URL")
+    .description(
+      "Rotates the secret that signs the webhooks of a key's jobs (Standard Webhooks, `whsec_<base64>`) and prints it once. Jobs started from then on are signed with it; jobs already started keep the secret they started with. --notify-url sets the URL that jobs started without `notify` report to ('' removes it).",
+    )
+    .argument('<key>', "the key's auth-name as `auth ls` shows it (alice:0123456789abcdef), its id, or a name with one key")
+    .option('--notify-url <url>', "the key's default webhook URL (http(s); '' removes it)")
+    .addHelpText('after', '\nExamples:\n  $ aws-exec auth webhook-secret alice\n  $ aws-exec auth webhook-secret alice:0123456789abcdef --notify-url https://example.com/hooks/aws-exec')
+    .action(async (target: string, options: { notifyUrl?: string }, self: Command) => {
+      await run(() =>
+        withAdmin(context, self, async (_admin, deps) => {
+          const { rotateWebhookSecret } = await import('../../backend/auth/webhook-secret.js');
+          const local = resolveAdminConfig({ env: context.env, cwd: context.cwd, dataDir: self.optsWithGlobals<{ dataDir?: string }>().dataDir }).aws !== undefined;
+          const rotated = await rotateWebhookSecret(deps, target, {
+            ...(options.notifyUrl !== undefined ? { notifyUrl: options.notifyUrl } : {}),
+            allowPrivateHosts: local,
+          });
+          await writeTo(context.stdout, `${rotated.secret}\n`);
+          say(context, `New webhook secret of ${rotated.key.authName ?? rotated.key.id}; it is shown only once.`);
           return 0;
         }),
       );

@@ -11,7 +11,7 @@ import { addJobOptions, startAndFollow } from './exec.js';
 import type { JobOptions } from './exec.js';
 
 /** Subcommand names the CLI itself uses; a registered command of such a name is reachable through `rpc`. */
-export const BUILT_IN_COMMANDS = new Set(['exec', 'rpc', 'tail', 'cancel', 'ls', 'show', 'auth', 'serve', 'completion', 'help']);
+export const BUILT_IN_COMMANDS = new Set(['exec', 'rpc', 'tail', 'cancel', 'wait', 'ls', 'show', 'auth', 'serve', 'completion', 'help']);
 
 /**
  * Adds every registered command as its own subcommand, with options generated from its

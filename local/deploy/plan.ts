@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_REGION } from '../aws/index.js';
 import { InvalidPolicyError, LOCAL_ACCOUNT_ID, managedPolicy, policyFromAllowLine, type PolicyDocument, type RoleSpec } from '../aws/iam/index.js';
-import { InfraError, loadInfra, nextFireTime, resolveInfraVariables, type InfraProblem, type InfraSet, type Lambda, type Table } from '../infra/index.js';
+import { InfraError, loadInfra, nextFireTime, resolveInfraVariables, type InfraProblem, type InfraSet, type Lambda, type Queue, type Table } from '../infra/index.js';
 import type { Schedule } from '../scheduler.js';
 import type { InfraFiles } from './files.js';
-import type { BucketSpec, TableSpec } from './specs.js';
+import type { BucketSpec, QueueSpec, TableSpec } from './specs.js';
 
 /** A function of infra.yaml as the local Lambda service registers it. */
 export interface FunctionSpec {
@@ -26,6 +26,8 @@ export interface DeploymentPlan {
   region: string;
   tables: TableSpec[];
   buckets: BucketSpec[];
+  /** The queues of the `sqs` section, made on the local SQS. */
+  queues: QueueSpec[];
   functions: FunctionSpec[];
   /** The function behind the `api` trigger, served by the local gateway. */
   api: { functionName: string };
@@ -99,6 +101,7 @@ export function loadDeploymentPlan(options: InfraFiles & { env: Readonly<Record<
       ttlDays: declared.ttlDays,
       versioning: declared.versioning,
     })),
+    queues: infra.sqs.map((queue) => toQueueSpec(queue, infra.name)),
     functions,
     api: { functionName: api.name },
     schedules: schedulesOf(infra, region),
@@ -107,14 +110,14 @@ export function loadDeploymentPlan(options: InfraFiles & { env: Readonly<Record<
     jobsTable,
     backendModule: resolveBackendModule(),
     // Local only, not in infra.yaml: the SDK's notice that Node 20 support ends is noise in
-    // every worker (the Lambda image runs Node 22).
-    localEnv: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // every worker (the Lambda image runs Node 22); webhook receivers on this machine are
+    // allowed (on AWS loopback is the Lambda runtime API: backend/events/url-rule.ts).
+    localEnv: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' },
   };
 }
 
 /** Refuses what libaws would deploy but the local runtime does not model, rather than pretending. */
 function checkModelled(infra: InfraSet, refuse: (line: number | undefined, message: string) => void): void {
-  for (const queue of infra.sqs) refuse(queue.line, `sqs queue ${queue.name}: the local runtime has no SQS yet`);
   for (const resource of infra.unmodeled) refuse(resource.line, `${resource.section} ${resource.name}: the local runtime does not model EC2 resources`);
   for (const table of infra.dynamodb) {
     if (table.streamViewType) refuse(table.line, `table ${table.name}: the local DynamoDB has no streams (StreamSpecification.StreamViewType)`);
@@ -160,6 +163,37 @@ function toFunctionSpec(lambda: Lambda, refuse: (line: number | undefined, messa
     env: lambda.env,
     role: { name: lambda.roleName, path: lambda.rolePath, policies },
   };
+}
+
+// lib/sqs.go SQSEnsureInput: each attr line lower-cased, `name=N`, by its short or long name.
+const QUEUE_ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
+  delayseconds: 'DelaySeconds',
+  delay: 'DelaySeconds',
+  maximummessagesize: 'MaximumMessageSize',
+  size: 'MaximumMessageSize',
+  messageretentionperiod: 'MessageRetentionPeriod',
+  retention: 'MessageRetentionPeriod',
+  receivemessagewaittimeseconds: 'ReceiveMessageWaitTimeSeconds',
+  wait: 'ReceiveMessageWaitTimeSeconds',
+  visibilitytimeout: 'VisibilityTimeout',
+  timeout: 'VisibilityTimeout',
+  kmsdatakeyreuseperiodseconds: 'KmsDataKeyReusePeriodSeconds',
+};
+
+/**
+ * A queue as libaws creates it (lib/sqs.go: SQSEnsureInput.Attrs, SQSEnsure): `KmsMasterKeyId:
+ * alias/aws/sqs` always, each attr by its API name with the value as a decimal (Go's
+ * fmt.Sprint of the parsed int), and the tag `libaws.infraset` (lib/infra.go: infraSetTagName).
+ * The reader (local/infra/other.ts) already refused unknown attrs and non-integers.
+ */
+function toQueueSpec(queue: Queue, infraSetName: string): QueueSpec {
+  const attributes: Record<string, string> = { KmsMasterKeyId: 'alias/aws/sqs' };
+  for (const line of queue.attrs) {
+    const [key = '', value = ''] = line.toLowerCase().split(/=(.*)/s);
+    const name = QUEUE_ATTRIBUTE_NAMES[key];
+    if (name !== undefined) attributes[name] = String(Number.parseInt(value, 10));
+  }
+  return { name: queue.name, attributes, tags: { 'libaws.infraset': infraSetName } };
 }
 
 function toTableSpec(table: Table): TableSpec {

@@ -34,3 +34,15 @@ export const BucketSpec = z.object({
   versioning: z.boolean(),
 });
 export type BucketSpec = z.infer<typeof BucketSpec>;
+
+/**
+ * An SQS queue as libaws's SQSEnsure creates it (lib/sqs.go: SQSEnsureInput.Attrs and
+ * SQSEnsure): the attributes of its `attr` lines by their API names, plus `KmsMasterKeyId:
+ * alias/aws/sqs`, which libaws always sets, and the tag naming its infrastructure set.
+ */
+export const QueueSpec = z.object({
+  name: z.string(),
+  attributes: z.record(z.string(), z.string()),
+  tags: z.record(z.string(), z.string()),
+});
+export type QueueSpec = z.infer<typeof QueueSpec>;

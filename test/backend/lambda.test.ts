@@ -70,9 +70,9 @@ describe('handler', () => {
 
   it('sweeps on a sweep event and on a scheduled event', async () => {
     const { handler } = setup();
-    expect(await handler({ 'event-type': 'sweep', 'lost-before': Date.now() }, contextWithRemaining(1_000))).toEqual({ finished: [] });
+    expect(await handler({ 'event-type': 'sweep', 'lost-before': Date.now() }, contextWithRemaining(1_000))).toEqual({ finished: [], events: 0 });
     const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), detail: {} };
-    expect(await handler(scheduled, contextWithRemaining(1_000))).toEqual({ finished: [] });
+    expect(await handler(scheduled, contextWithRemaining(1_000))).toEqual({ finished: [], events: 0 });
   });
 
   it('logs a warning and answers harmlessly for an event of unknown shape', async () => {

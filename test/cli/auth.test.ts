@@ -58,9 +58,14 @@ describe('aws-exec auth', () => {
     const key = result.stdout.toString().trim();
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     const hash = blake2b256Hex(key);
-    expect(result.stderr).toBe(`Created an auth key of alice (its jobs: alice:${hash.slice(0, 16)}); it is shown only once.\n`);
+    const secret = /: (whsec_[A-Za-z0-9+/]{43}=)\n$/.exec(result.stderr)?.[1];
+    expect(result.stderr).toBe(
+      `Created an auth key of alice (its jobs: alice:${hash.slice(0, 16)}); it is shown only once.\n` +
+        `Its webhook secret (verifies its jobs' notify webhooks; shown only once, rotate with \`auth webhook-secret\`): ${secret}\n`,
+    );
     const item = await ddb.send(new GetCommand({ TableName: 'keys', Key: { id: `auth.${hash}` } }));
-    expect(item.Item).toEqual({ id: `auth.${hash}`, value: 'alice', 'created-at': expect.any(Number) });
+    // The Go aws-exec's item plus ours: created-at and the webhook secret (Go's reader ignores both).
+    expect(item.Item).toEqual({ id: `auth.${hash}`, value: 'alice', 'created-at': expect.any(Number), 'webhook-secret': secret });
   });
 
   it('lists the keys as JSON with --json', async () => {

@@ -6,12 +6,12 @@ describe('aws-exec --help and usage errors', () => {
     const result = await runCli(['--help']);
     expect(result.status).toBe(0);
     const help = result.stdout.toString();
-    for (const name of ['exec', 'rpc', 'tail', 'cancel', 'ls', 'auth', 'serve']) expect(help).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of ['exec', 'rpc', 'tail', 'cancel', 'wait', 'ls', 'auth', 'serve']) expect(help).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     expect(help).toContain('Examples:');
     expect(help).toContain('PROJECT_URL (or PROJECT_DOMAIN) + AUTH');
   });
 
-  it.each([['exec'], ['rpc'], ['tail'], ['cancel'], ['ls'], ['auth'], ['auth', 'new'], ['auth', 'ls'], ['auth', 'rm'], ['serve']])(
+  it.each([['exec'], ['rpc'], ['tail'], ['cancel'], ['wait'], ['ls'], ['auth'], ['auth', 'new'], ['auth', 'ls'], ['auth', 'rm'], ['auth', 'webhook-secret'], ['serve']])(
     'shows examples in `%s --help`',
     async (...command) => {
       const result = await runCli([...command, '--help']);

@@ -145,7 +145,7 @@ describe('aws-exec completion', () => {
     expect(spawnSync('bash', ['--norc', '-c', `${script}\ncomplete -p aws-exec`], { encoding: 'utf8' }).stdout).toBe('complete -o default -F _aws_exec aws-exec\n');
     expect(complete('aws-exec ta')).toEqual(['tail']);
     expect(complete('aws-exec tail --ti')).toEqual(['--timestamps']);
-    expect(complete('aws-exec auth ')).toEqual(['new', 'ls', 'rm']);
+    expect(complete('aws-exec auth ')).toEqual(['new', 'ls', 'rm', 'webhook-secret']);
     expect(complete('aws-exec --data-dir /tmp exec --de')).toEqual(['--detach']);
     expect(complete('aws-exec db-copy --mo')).toEqual(['--mode']);
   });

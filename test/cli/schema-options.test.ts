@@ -125,7 +125,7 @@ describe('registered commands as subcommands', () => {
 
   it('aborts the command signal on Ctrl-C and exits with what it returns; a second Ctrl-C gives up with 130', async () => {
     const slow = defineCommand({
-      name: 'wait',
+      name: 'sleepy',
       describe: 'Waits for its signal',
       args: z.object({}),
       run: (_args, { signal, log }) =>
@@ -135,12 +135,12 @@ describe('registered commands as subcommands', () => {
         }),
     });
     const test = createTestContext(new CommandRegistry([slow]));
-    const running = runCli(test.context, ['wait']);
+    const running = runCli(test.context, ['sleepy']);
     await new Promise((resolve) => setTimeout(resolve, 50));
     test.signals.emit('SIGINT');
     expect(await running).toBe(9);
     expect(test.stdout()).toBe('waiting\n');
-    expect(test.stderr()).toContain('Stopping wait… (Ctrl-C again to quit at once)');
+    expect(test.stderr()).toContain('Stopping sleepy… (Ctrl-C again to quit at once)');
 
     const stubborn = defineCommand({ name: 'stubborn', describe: 'Ignores its signal', args: z.object({}), run: () => new Promise<void>(() => {}) });
     const second = createTestContext(new CommandRegistry([stubborn]));

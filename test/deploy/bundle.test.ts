@@ -216,8 +216,8 @@ describe('the Lambda bundle, copied alone into an empty directory and loaded by 
     });
 
     it('handles the sweep event and the scheduled event', async () => {
-      expect(await driver.invoke({ 'event-type': 'sweep' })).toEqual({ finished: [] });
-      expect(await driver.invoke({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString() })).toEqual({ finished: [] });
+      expect(await driver.invoke({ 'event-type': 'sweep' })).toEqual({ finished: [], events: 0 });
+      expect(await driver.invoke({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString() })).toEqual({ finished: [], events: 0 });
     });
 
     it('wrote no runtime warning (deprecation, experimental feature) while serving', () => {

@@ -116,6 +116,8 @@ describe('infra.yaml', () => {
     const table = `arn:aws:dynamodb:*:*:table/${variables.PROJECT_JOBS_TABLE}`;
     const objects = `arn:aws:s3:::${variables.PROJECT_BUCKET}/jobs/*`;
     const bucket = `arn:aws:s3:::${variables.PROJECT_BUCKET}`;
+    // Job end events: both functions send to the project's queue, and nothing else of SQS.
+    const queue = `arn:aws:sqs:*:*:${variables.PROJECT_NAME}-events`;
     const lines = (lambda: Lambda) => lambda.allow.map((allow) => `${allow.action} ${allow.resource}`).sort();
     expect(lines(api)).toEqual(
       [
@@ -130,8 +132,11 @@ describe('infra.yaml', () => {
         `s3:GetObject ${objects}`,
         `s3:ListBucket ${bucket}`,
         `s3:PutObject ${objects}`,
+        `sqs:SendMessage ${queue}`,
       ].sort(),
     );
-    expect(lines(jobs)).toEqual([`dynamodb:GetItem ${table}`, `dynamodb:UpdateItem ${table}`, `s3:GetObject ${objects}`, `s3:ListBucket ${bucket}`, `s3:PutObject ${objects}`].sort());
+    expect(lines(jobs)).toEqual(
+      [`dynamodb:GetItem ${table}`, `dynamodb:UpdateItem ${table}`, `s3:GetObject ${objects}`, `s3:ListBucket ${bucket}`, `s3:PutObject ${objects}`, `sqs:SendMessage ${queue}`].sort(),
+    );
   });
 });

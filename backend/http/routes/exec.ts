@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import {
+  AUTH_HEADER,
   CancelQuery,
   EXEC_SCOPE,
   ExecRequest,
@@ -16,6 +17,7 @@ import {
 import { checkAccess, type JobKind } from '../../auth/access.js';
 import type { KeyPrincipal, Principal } from '../../auth/principal.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../errors.js';
+import { resolveJobWebhook } from '../../events/notify.js';
 import { hasRecordlessObjects, readRecordlessStatus } from '../../jobs/recordless.js';
 import { startJob } from '../../jobs/start.js';
 import { createUid } from '../../jobs/uid.js';
@@ -43,6 +45,7 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     checkAccess(principal, { kind: 'start', job: kind, pushUrls: request['push-urls'] !== undefined });
     const job = confineJob(principal, checkExecRequest(request, deps.registry, deps.config.functionTimeoutSeconds));
     const authName = c.get('authName');
+    const webhook = await resolveJobWebhook(deps, c.req.header(AUTH_HEADER) ?? '', request.notify?.url);
     const uid = createUid(now());
     c.set('uid', uid);
     const release = principal.kind === 'key' ? await reserveSlot(principal, uid) : undefined;
@@ -51,7 +54,7 @@ export function registerExecRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const presigned = job.pushUrls ? undefined : presignJobUrls(jobKeys(authName, uid), FOLLOW_URL_SECONDS);
     presigned?.catch(() => undefined);
     try {
-      await startJob(deps, authName, job, uid);
+      await startJob(deps, authName, job, uid, webhook);
     } catch (error) {
       await release?.().catch(() => undefined);
       throw error;

@@ -27,7 +27,12 @@ describe('auth keys in the local DynamoDB', () => {
     const hash = blake2b256Hex(key);
     expect(authName).toBe(`alice:${hash.slice(0, 16)}`);
     const { Item } = await raw.send(new GetItemCommand({ TableName: aws.table, Key: { id: { S: `auth.${hash}` } } }));
-    expect(Item).toEqual({ id: { S: `auth.${hash}` }, value: { S: 'alice' }, 'created-at': { N: expect.stringMatching(/^\d{13}$/) } });
+    expect(Item).toEqual({
+      id: { S: `auth.${hash}` },
+      value: { S: 'alice' },
+      'created-at': { N: expect.stringMatching(/^\d{13}$/) },
+      'webhook-secret': { S: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/) },
+    });
     expect(await lookup().findName(key)).toBe(authName);
     expect(await lookup().findName(`${key}x`)).toBeUndefined();
     const { Items } = await aws.clients.ddb.send(new ScanCommand({ TableName: aws.table }));

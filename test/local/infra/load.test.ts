@@ -26,6 +26,7 @@ describe('loadInfra', () => {
     // The keys table and the jobs table, both keyed as the Go aws-exec keys its one table.
     expect(set.dynamodb.map((table) => table.name)).toEqual([variables.PROJECT_TABLE, variables.PROJECT_JOBS_TABLE]);
     for (const table of set.dynamodb) expect(table.keys).toEqual([{ attributeName: 'id', attributeType: 'S', keyType: 'HASH' }]);
+    expect(set.sqs.map((queue) => queue.name)).toContain(`${variables.PROJECT_NAME}-events`);
     expect(set.s3).toHaveLength(1);
     const lambda = set.lambda.find((fn) => fn.triggers.some((trigger) => trigger.type === 'api'));
     expect(lambda?.entrypoint).toMatchObject({ kind: 'image', account: '000000000000', region: 'us-east-1', digest: DIGEST });

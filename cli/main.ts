@@ -28,6 +28,11 @@ await Promise.all([writeTo(process.stdout, ''), writeTo(process.stderr, '')]);
 process.exit(status);
 
 async function runFullCli(args: string[]): Promise<number> {
+  const context = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signals: process };
+  // `serve` runs for days: it loads its own command alone, not the client and the registered
+  // commands (pg for db-copy, their schemas) the other commands need (README, "Memory").
+  const { isServeArgv, runServeCli } = await import('./serve-cli.js');
+  if (isServeArgv(args)) return runServeCli(context, args);
   const [{ runCli }, { registry }] = await Promise.all([import('./program.js'), import('../cmd/index.js')]);
-  return runCli({ env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, registry, signals: process }, args);
+  return runCli({ ...context, registry }, args);
 }

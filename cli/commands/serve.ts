@@ -1,10 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { resolveDataDir } from '../config.js';
+import { resolveDataDir } from '../data-dir.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { serveAwsOnly } from '../serve-aws-only.js';
-import { parseNonNegativeInteger } from './exec.js';
+import { parseNonNegativeInteger } from '../integer-option.js';
 import type { LatencyProfileName } from '../../local/aws/latency/profile.js';
 
 /** `aws-exec serve`: runs the local runtime until SIGINT/SIGTERM. */

@@ -4,17 +4,6 @@ import type { CliContext } from './context.js';
 import { createBaseProgram, createRunAction, runProgram } from './program-base.js';
 
 /**
- * Whether argv runs `serve` (`aws-exec [--data-dir DIR] serve ...`): the only global option
- * that may come before it is `--data-dir`; anything else (help, the version, another
- * command) is for the full CLI.
- */
-export function isServeArgv(argv: readonly string[]): boolean {
-  let index = 0;
-  while (argv[index] === '--data-dir' || argv[index]?.startsWith('--data-dir=')) index += argv[index] === '--data-dir' ? 2 : 1;
-  return argv[index] === 'serve';
-}
-
-/**
  * Runs `aws-exec ... serve ...` with a program of that one command, parsed and reported as
  * the full CLI does it: the other commands, the client and the registered commands (pg for
  * db-copy, their schemas) never load into the long-lived runtime (README, "Memory").

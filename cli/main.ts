@@ -2,6 +2,8 @@
 // The `aws-exec` command. Everything it touches of the process is gathered here.
 import { writeTo } from './context.js';
 import { readAwsOnlyArgs, serveAwsOnly } from './serve-aws-only.js';
+import { isServeArgv } from './serve-argv.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 // The AWS SDK's notice that its future releases need Node 22 is for this package's
 // maintainers; users of the command (auth, serve) would only see it as noise on stderr.
@@ -17,6 +19,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
+// `serve` idles for days: its young generation is kept small while it loads (young-generation.ts).
+if (isServeArgv(argv)) holdYoungGeneration();
 // `aws-exec serve --aws-only` runs the AWS endpoint without loading the rest of the CLI: the
 // registered commands' schemas and the client (zod and the rest) would hold about 15 MB the
 // idle endpoint has no room for (README, "Memory"). Any other argv, help or a bad value
@@ -28,6 +32,10 @@ await Promise.all([writeTo(process.stdout, ''), writeTo(process.stderr, '')]);
 process.exit(status);
 
 async function runFullCli(args: string[]): Promise<number> {
+  const context = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signals: process };
+  // `serve` runs for days: it loads its own command alone, not the client and the registered
+  // commands (pg for db-copy, their schemas) the other commands need (README, "Memory").
+  if (isServeArgv(args)) return (await import('./serve-cli.js')).runServeCli(context, args);
   const [{ runCli }, { registry }] = await Promise.all([import('./program.js'), import('../cmd/index.js')]);
-  return runCli({ env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, registry, signals: process }, args);
+  return runCli({ ...context, registry }, args);
 }

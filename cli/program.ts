@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import type { Command } from 'commander';
 import { addAuthCommand } from './commands/auth.js';
 import { addCancelCommand } from './commands/cancel.js';
 import { addExecCommand } from './commands/exec.js';
@@ -9,12 +9,10 @@ import { addServeCommand } from './commands/serve.js';
 import { addShareCommand } from './commands/share.js';
 import { addShowCommand } from './commands/show.js';
 import { addCompletionCommand } from './commands/completion.js';
-import { readCliVersion } from './version.js';
 import { addTailCommand } from './commands/tail.js';
 import { addWaitCommand } from './commands/wait.js';
 import type { CliContext } from './context.js';
-import { EXIT_USAGE } from './errors.js';
-import { reportError } from './report.js';
+import { createBaseProgram, createRunAction, runProgram } from './program-base.js';
 
 const EXAMPLES = `
 Examples:
@@ -39,24 +37,8 @@ aws-exec itself fails (network, auth, API); 130 after Ctrl-C detached from a job
 
 /** Builds the `aws-exec` program; each action reports its exit status through `setStatus`. */
 export function createProgram(context: CliContext, setStatus: (status: number) => void): Command {
-  const program = new Command('aws-exec')
-    .description('Start commands as jobs on AWS Lambda (or this machine), tail their logs live, get their real exit codes.')
-    .version(readCliVersion(), '-V, --version', 'print the version of aws-exec')
-    .addOption(new Option('--data-dir <dir>', "the local runtime's data directory (holds local.json)"))
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({
-      writeOut: (text) => context.stdout.write(text),
-      writeErr: (text) => context.stderr.write(text),
-    })
-    .exitOverride()
-    .addHelpText('after', EXAMPLES);
-  const run = async (work: () => Promise<number>) => {
-    try {
-      setStatus(await work());
-    } catch (error) {
-      setStatus(reportError(context, error));
-    }
-  };
+  const program = createBaseProgram(context).addHelpText('after', EXAMPLES);
+  const run = createRunAction(context, setStatus);
   addExecCommand(program, context, run);
   addRpcCommand(program, context, run);
   addTailCommand(program, context, run);
@@ -73,14 +55,6 @@ export function createProgram(context: CliContext, setStatus: (status: number) =
 }
 
 /** Runs the CLI on `argv` (without node and the script) and resolves with the exit status. */
-export async function runCli(context: CliContext, argv: string[]): Promise<number> {
-  let status = 0;
-  const program = createProgram(context, (value) => (status = value));
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    return reportError(context, error);
-  }
-  return status;
+export function runCli(context: CliContext, argv: string[]): Promise<number> {
+  return runProgram(context, argv, (setStatus) => createProgram(context, setStatus));
 }

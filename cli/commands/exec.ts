@@ -32,11 +32,8 @@ export function parsePositiveInteger(value: string): number {
   return Number(value);
 }
 
-/** Parses a non-negative integer option value (an offset, a port). */
-export function parseNonNegativeInteger(value: string): number {
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`Expected a non-negative integer, got \`${value}\`.`);
-  return Number(value);
-}
+/** Parses a non-negative integer option value (an offset, a port); in its own module so `serve` loads it without the client. */
+export { parseNonNegativeInteger } from '../integer-option.js';
 
 /** Starts a job, then follows it (or prints its uid with --detach); resolves with the exit status. */
 export async function startAndFollow(

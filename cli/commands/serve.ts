@@ -1,10 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { resolveDataDir } from '../config.js';
+import { resolveDataDir } from '../data-dir.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { serveAwsOnly } from '../serve-aws-only.js';
-import { parseNonNegativeInteger } from './exec.js';
+import { releaseYoungGeneration } from '../young-generation.js';
+import { parseNonNegativeInteger } from '../integer-option.js';
 import type { LatencyProfileName } from '../../local/aws/latency/profile.js';
 import { LOCAL_DEFAULTS } from '../../protocol/constants.js';
 
@@ -62,6 +63,7 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
         }).catch((error: unknown) => {
           throw describePortInUse(error);
         });
+        releaseYoungGeneration();
         await waitForStopSignal(context);
         say(context, 'Stopping the local runtime… (again to stop at once)');
         return closeWithin(context, runtime, CLOSE_DEADLINE_MS);

@@ -3,7 +3,6 @@
 import { writeTo } from './context.js';
 import { readAwsOnlyArgs, serveAwsOnly } from './serve-aws-only.js';
 import { isServeArgv } from './serve-argv.js';
-import { holdYoungGeneration } from './young-generation.js';
 
 // The AWS SDK's notice that its future releases need Node 22 is for this package's
 // maintainers; users of the command (auth, serve) would only see it as noise on stderr.
@@ -19,8 +18,6 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
-// `serve` idles for days: its young generation is kept small while it loads (young-generation.ts).
-if (isServeArgv(argv)) holdYoungGeneration();
 // `aws-exec serve --aws-only` runs the AWS endpoint without loading the rest of the CLI: the
 // registered commands' schemas and the client (zod and the rest) would hold about 15 MB the
 // idle endpoint has no room for (README, "Memory"). Any other argv, help or a bad value

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliContext } from './context.js';
 import { resolveDataDir } from './data-dir.js';
-import { releaseYoungGeneration } from './young-generation.js';
 
 /** The options of `serve --aws-only`. */
 export interface AwsOnlyArgs {
@@ -25,7 +24,6 @@ export async function serveAwsOnly(context: Pick<CliContext, 'stdout' | 'stderr'
     context.stderr.write(`aws-exec: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  releaseYoungGeneration();
   await new Promise<void>((resolve) => {
     const stop = () => {
       context.signals.off('SIGINT', stop);

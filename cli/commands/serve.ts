@@ -4,7 +4,6 @@ import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { serveAwsOnly } from '../serve-aws-only.js';
-import { releaseYoungGeneration } from '../young-generation.js';
 import { parseNonNegativeInteger } from '../integer-option.js';
 import type { LatencyProfileName } from '../../local/aws/latency/profile.js';
 import { LOCAL_DEFAULTS } from '../../protocol/constants.js';
@@ -63,7 +62,6 @@ export function addServeCommand(program: Command, context: CliContext, run: (wor
         }).catch((error: unknown) => {
           throw describePortInUse(error);
         });
-        releaseYoungGeneration();
         await waitForStopSignal(context);
         say(context, 'Stopping the local runtime… (again to stop at once)');
         return closeWithin(context, runtime, CLOSE_DEADLINE_MS);

@@ -21,8 +21,14 @@ export function quoteArg(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** How `formatJobTable` lays out: without the header line (a later part of a streamed table), and columns at least this wide. */
+export interface JobTableLayout {
+  header?: boolean;
+  minWidths?: readonly number[];
+}
+
 /** The jobs as an aligned table: uid, status, exit, age, command (cut to `width`). */
-export function formatJobTable(jobs: JobSummary[], now: number, width = 120): string {
+export function formatJobTable(jobs: JobSummary[], now: number, width = 120, layout: JobTableLayout = {}): string {
   const rows = jobs.map((job) => [
     job.uid,
     job['cancel-requested'] && job.status !== 'exited' ? 'cancelling' : job.status,
@@ -31,8 +37,8 @@ export function formatJobTable(jobs: JobSummary[], now: number, width = 120): st
     formatJobCommand(job),
   ]);
   const header = ['UID', 'STATUS', 'EXIT', 'AGE', 'COMMAND'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const lines = [header, ...rows].map((row) => {
+  const widths = header.map((title, column) => Math.max(title.length, layout.minWidths?.[column] ?? 0, ...rows.map((row) => (row[column] ?? '').length)));
+  const lines = [...(layout.header === false ? [] : [header]), ...rows].map((row) => {
     const line = row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
     return line.length > width ? `${line.slice(0, width - 1)}…` : line;
   });

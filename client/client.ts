@@ -2,6 +2,7 @@ import {
   CancelResponse,
   ExecResponse,
   JobStatus,
+  JobSummary,
   KeyInfoResponse,
   ListCommandsResponse,
   ListCursor,
@@ -13,7 +14,7 @@ import {
   ShareResponse,
   Uid,
 } from '../protocol/index.js';
-import type { CommandInfo, JobSummary } from '../protocol/index.js';
+import type { CommandInfo } from '../protocol/index.js';
 import { combineSignals } from './abort.js';
 import { callApi } from './api.js';
 import { TimeoutError, ValidationError } from './errors.js';
@@ -84,6 +85,8 @@ export interface AwsExecClient {
   list(options?: ListOptions): Promise<JobSummary[]>;
   /** A page of the caller's jobs, newest first, with `next` when more may follow (pass it back as `cursor`, with the same `status`). */
   listPage(options?: ListOptions): Promise<JobPage>;
+  /** One of the caller's jobs as `list` shows it, by uid (`GET /api/job`); NotFoundError for an unknown job or another key's. */
+  summary(uid: string, options?: { signal?: AbortSignal }): Promise<JobSummary>;
   /** The registered commands the key may start, with their argument JSON Schemas. */
   commands(options?: { signal?: AbortSignal }): Promise<CommandInfo[]>;
   /** What the key may do (its auth-name, scopes, expiry, cap), or which job a share link follows. */
@@ -130,6 +133,11 @@ export function createClient(clientOptions: ClientOptions): AwsExecClient {
     async listPage({ signal, ...page } = {}) {
       const answer = await callApi(options, { method: 'GET', path: PATHS.jobs, query: toListQuery(page), schema: ListJobsResponse, signal });
       return answer.next === undefined ? { jobs: answer.jobs } : { jobs: answer.jobs, next: answer.next };
+    },
+
+    async summary(uid, { signal } = {}) {
+      checkUid(uid);
+      return callApi(options, { method: 'GET', path: PATHS.job, query: { uid }, schema: JobSummary, signal });
     },
 
     async commands({ signal } = {}) {

@@ -5,6 +5,7 @@ export const AUTH_HEADER = 'auth';
 export const PATHS = {
   exec: '/api/exec',
   jobs: '/api/jobs',
+  job: '/api/job',
   commands: '/api/commands',
   key: '/api/key',
   keyRevoked: '/api/key/revoked',

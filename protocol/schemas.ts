@@ -249,6 +249,10 @@ export const JobSummary = z.object({
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 
+/** `GET /api/job` query: one of the caller's jobs by uid; the answer is its JobSummary (404 for another key's job). */
+export const JobQuery = z.object({ uid: Uid });
+export type JobQuery = z.infer<typeof JobQuery>;
+
 /** Longest listing cursor the API accepts (it makes them far shorter). */
 export const MAX_LIST_CURSOR_LENGTH = 1024;
 

@@ -9,6 +9,8 @@ import {
   ExecResponse,
   ExecStatusQuery,
   ExecStatusResponse,
+  JobQuery,
+  JobSummary,
   KeyInfoResponse,
   ListCommandsResponse,
   ListJobsQuery,
@@ -116,6 +118,18 @@ export function createOpenApiDocument(version: VersionResponse): OpenApiDocument
           summary: "A page of the caller's jobs, newest first, optionally of some statuses; `next` is the cursor of the page after (a cursor altered or from another key or filter: 400).",
           requestParams: { query: ListJobsQuery },
           responses: { '200': json('The jobs.', ListJobsResponse), ...AUTH_ERRORS },
+        },
+      },
+      [PATHS.job]: {
+        get: {
+          operationId: 'showJob',
+          summary: "One of the caller's jobs, as GET /api/jobs lists it (status, command, times, exit code, log size), without listing.",
+          requestParams: { query: JobQuery },
+          responses: {
+            '200': json('The job.', JobSummary),
+            ...AUTH_ERRORS,
+            '404': errorAnswer("No job of this uid among the caller's jobs."),
+          },
         },
       },
       [PATHS.commands]: {

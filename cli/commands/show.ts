@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { JobSummary } from '../../client/index.js';
+import { NotFoundError, type JobSummary } from '../../client/index.js';
 import { createCliClient } from '../client.js';
 import type { CliContext } from '../context.js';
 import { say, writeTo } from '../context.js';
@@ -7,9 +7,6 @@ import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { jobPageUrl } from '../job-link.js';
 import { formatAge, formatJobCommand } from '../table.js';
 import { Uid } from '../../protocol/index.js';
-
-/** The most jobs the API lists at once: `show` finds a job among these. */
-const LIST_MAX = 1000;
 
 /** `aws-exec show UID [--json]`: one job's status, command, times, exit code, log size and page. */
 export function addShowCommand(program: Command, context: CliContext, run: (work: () => Promise<number>) => Promise<void>): void {
@@ -23,9 +20,12 @@ export function addShowCommand(program: Command, context: CliContext, run: (work
       await run(async () => {
         if (!Uid.safeParse(uid).success) throw new UsageError(`Expected a job uid like \`1700000000.<uuid>\`, got \`${uid}\``);
         const { client, config } = createCliClient(context, self.optsWithGlobals());
-        const job = (await client.list({ limit: LIST_MAX })).find((candidate) => candidate.uid === uid);
+        const job = await client.summary(uid).catch((error: unknown) => {
+          if (error instanceof NotFoundError) return undefined;
+          throw error;
+        });
         if (job === undefined) {
-          say(context, `aws-exec: no job ${uid} among your newest ${LIST_MAX} jobs (unknown, expired, older, or another key's)`);
+          say(context, `aws-exec: no job ${uid} among your jobs (unknown, expired, or another key's)`);
           return EXIT_FAILURE;
         }
         const url = jobPageUrl(config.url, uid);

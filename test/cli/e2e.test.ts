@@ -69,7 +69,7 @@ describe('aws-exec against the local runtime', () => {
     const own = await cli(['exec', '--', 'echo', 'mine'], { AUTH: key });
     expect(own.stdout.toString()).toBe('mine\n');
     const list = await cli(['ls', '--json'], { AUTH: key });
-    expect((JSON.parse(list.stdout.toString()) as { argv?: string[] }[]).map((job) => job.argv)).toEqual([['echo', 'mine']]);
+    expect((JSON.parse(list.stdout.toString()) as { jobs: { argv?: string[] }[] }).jobs.map((job) => job.argv)).toEqual([['echo', 'mine']]);
     expect((await cli(['auth', 'rm', 'e2e-user'])).status).toBe(0);
     expect((await cli(['auth', 'ls'])).stdout.toString()).not.toMatch(/^e2e-user /m);
   });

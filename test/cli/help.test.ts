@@ -39,7 +39,7 @@ describe('aws-exec --help and usage errors', () => {
     expect(missing.stderr).toContain("error: missing required argument 'uid'");
     const malformed = await runCli(['ls', '--limit', 'ten']);
     expect(malformed.status).toBe(2);
-    expect(malformed.stderr).toContain('Expected a positive integer, got `ten`');
+    expect(malformed.stderr).toContain('Expected an integer from 1 to 1000, got `ten`');
   });
 
   it('exits 2 without a subcommand, showing the usage', async () => {

@@ -81,7 +81,7 @@ describe('the CLI for scripts: --json, the job line on stderr, show, ls -q, --ve
     expect(asJson).toMatchObject({ uid: done, status: 'exited', exit: 3, url: `${server.url}/#/job/${done}` });
     const unknown = await runCli(['show', '1700000000.123e4567-e89b-12d3-a456-426614174000'], { env: env() });
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/^aws-exec: no job 1700000000\.123e4567-e89b-12d3-a456-426614174000 among your newest 1000 jobs/);
+    expect(unknown.stderr).toMatch(/^aws-exec: no job 1700000000\.123e4567-e89b-12d3-a456-426614174000 among your jobs \(unknown, expired, or another key.s\)\n$/);
     const quiet = await runCli(['ls', '-q'], { env: env() });
     expect(lines(quiet.stdout.toString()).sort()).toEqual([running.uid, done].sort());
   });

@@ -177,14 +177,11 @@ export async function startFakeServer(overrides: Partial<Knobs> = {}): Promise<F
     }
     if (url.pathname === '/api/jobs') {
       const limit = Number(url.searchParams.get('limit') ?? 50);
-      const list = [...jobs.values()].slice(0, limit).map((job) => ({
-        uid: job.uid,
-        status: job.sizeWritten ? 'exited' : 'running',
-        argv: job.request.argv,
-        'started-at': Number(job.uid.split('.')[0]) * 1000,
-        ...(job.exit === undefined ? {} : { exit: job.exit }),
-      }));
-      return sendJson(response, 200, { jobs: list });
+      return sendJson(response, 200, { jobs: [...jobs.values()].slice(0, limit).map(summarizeJob) });
+    }
+    if (url.pathname === '/api/job') {
+      const job = jobs.get(url.searchParams.get('uid') ?? '');
+      return job ? sendJson(response, 200, summarizeJob(job)) : sendJson(response, 404, { error: 'No job with uid' });
     }
     if (url.pathname === '/api/commands') {
       return sendJson(response, 200, { commands: [{ name: 'listdir', describe: 'Lists a directory', args: { type: 'object' } }] });
@@ -320,4 +317,15 @@ export async function playJob(server: FakeServer, uid: string, steps: (string | 
     else server.append(uid, step);
   }
   server.finish(uid, code);
+}
+
+/** A job as `GET /api/jobs` and `GET /api/job` show it. */
+function summarizeJob(job: FakeJob) {
+  return {
+    uid: job.uid,
+    status: job.sizeWritten ? 'exited' : 'running',
+    argv: job.request.argv,
+    'started-at': Number(job.uid.split('.')[0]) * 1000,
+    ...(job.exit === undefined ? {} : { exit: job.exit }),
+  };
 }

@@ -42,3 +42,17 @@ describe('listing pages with the client', () => {
     expect(urls).toEqual([]);
   });
 });
+
+describe("one job's summary with the client", () => {
+  it('asks GET /api/job with the uid and answers the job', async () => {
+    const { client, urls } = recordingClient(JOB);
+    expect(await client.summary(JOB.uid)).toEqual(JOB);
+    expect(urls.map((url) => `${url.pathname}${url.search}`)).toEqual([`/api/job?uid=${JOB.uid}`]);
+  });
+
+  it('refuses a malformed uid before calling the API', async () => {
+    const { client, urls } = recordingClient(JOB);
+    await expect(client.summary('not-a-uid')).rejects.toThrow('Expected a job uid like `1700000000.<uuid>`, got `not-a-uid`');
+    expect(urls).toEqual([]);
+  });
+});

@@ -71,6 +71,8 @@ const ROUTES: Route[] = [
   { name: 'GET /api/exec of its job', send: (who) => as(who).request('GET', `/api/exec?uid=${jobs[who]}`), status: [200, 200, 200, 200, 200] },
   { name: "GET /api/exec of another's job", send: (who) => as(who).request('GET', `/api/exec?uid=${other(who)}`), status: [404, 404, 404, 404, 403] },
   { name: 'GET /api/jobs', send: (who) => as(who).request('GET', '/api/jobs'), status: [200, 200, 200, 200, 403] },
+  { name: 'GET /api/job of its job', send: (who) => as(who).request('GET', `/api/job?uid=${jobs[who]}`), status: [200, 200, 200, 200, 403] },
+  { name: "GET /api/job of another's job", send: (who) => as(who).request('GET', `/api/job?uid=${other(who)}`), status: [404, 404, 404, 404, 403] },
   { name: 'DELETE /api/exec of its job', send: (who) => as(who).request('DELETE', `/api/exec?uid=${jobs[who]}`), status: [200, 200, 200, 403, 403] },
   { name: 'GET /api/commands', send: (who) => as(who).request('GET', '/api/commands'), status: [200, 200, 200, 200, 403] },
   { name: 'GET /api/key', send: (who) => as(who).request('GET', '/api/key'), status: [200, 200, 200, 200, 200] },

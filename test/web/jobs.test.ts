@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../client/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { ARTIFACTS } from './browser.js';
 import { PHONE, pressEnterForJob, runAtPrompt, uidOf, useWebHarness, visibleRows, waitForExit } from './harness.js';
 
-// One key starts 52 jobs at once below, above the per-key cap env.sh.template sets (25).
+// One key starts 120 jobs below, 20 at once, beyond the per-key cap env.sh.template sets (25).
 const web = useWebHarness({ strictConsole: true, runtime: { env: { KEY_MAX_RUNNING_JOBS: '0' } } });
 
 describe('jobs on the page', () => {
@@ -86,29 +87,124 @@ describe('jobs on the page', () => {
     expect(await page.title()).toBe('✗ exit 4 · echo working; sleep 3; exit 4 — aws-exec');
   });
 
-  it('lists jobs with their start and elapsed time, filters them by status and pages past 50', async () => {
-    const client = createClient({ url: web.runtime.config.url, auth: web.runtime.config.auth });
-    await Promise.all(Array.from({ length: 52 }, (_, index) => client.exec({ argv: ['sh', '-c', `exit ${index === 0 ? 3 : 0}`] })));
-    const running = await client.start({ argv: ['sleep', '20'] });
+  it('pages through more than 120 jobs 50 at a time with the API\'s cursor, Older and Newer, with their start and elapsed time', async () => {
+    const { newestFirst } = await seedJobs();
     const page = await web.open();
     const items = page.locator('.jobs li');
-    await items.first().waitFor();
-    expect(await items.count()).toBe(50);
-    expect(await items.first().locator('small').textContent()).toMatch(/ · \d+(\.\d)? s so far$|· \d+ ms so far$/);
+    await expect.poll(() => listedUids(page)).toEqual(newestFirst.slice(0, 50));
     expect(await items.nth(5).locator('small').textContent()).toMatch(/^\d.* · \d+(\.\d)? m?s$/);
+    expect(await pageRange(page)).toBe('1–50');
     await page.getByRole('button', { name: 'Older' }).click();
-    await expect.poll(() => items.count()).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => listedUids(page)).toEqual(newestFirst.slice(50, 100));
+    expect(await pageRange(page)).toBe('51–100');
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(() => listedUids(page)).toEqual(newestFirst.slice(100));
+    expect(await pageRange(page)).toBe(`101–${newestFirst.length}`);
+    expect(await page.getByRole('button', { name: 'Older' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(() => listedUids(page)).toEqual(newestFirst.slice(50, 100));
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(() => listedUids(page)).toEqual(newestFirst.slice(0, 50));
+    expect(await page.getByRole('button', { name: 'Newer' }).isDisabled()).toBe(true);
+  }, 240_000);
+
+  it('filters by status through the API, and fills pages of succeeded or failed jobs from as many pages as they need', async () => {
+    const { newestFirst, failed } = await seedJobs();
+    const succeeded = newestFirst.filter((uid) => !failed.includes(uid));
+    const page = await web.open();
+    const asked = watchListCalls(page);
+    await expect.poll(() => listedUids(page)).toHaveLength(50);
     await page.getByLabel('Status').selectOption('failed');
-    await expect.poll(() => items.first().textContent()).toMatch(/^exit 3sh -c 'exit 3'/);
-    expect(await items.locator('.badge').evaluateAll((badges) => badges.map((badge) => badge.getAttribute('data-kind')))).not.toContain('success');
+    await expect.poll(() => listedUids(page)).toEqual(failed);
+    const badges = await page.locator('.jobs li .badge').evaluateAll((found) => found.map((badge) => badge.getAttribute('data-kind')));
+    expect(badges).toHaveLength(failed.length);
+    expect(badges).not.toContain('success');
+    expect(await page.getByRole('navigation', { name: 'Pages' }).count()).toBe(0);
+    await page.getByLabel('Status').selectOption('succeeded');
+    await expect.poll(() => listedUids(page)).toEqual(succeeded.slice(0, 50));
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(() => listedUids(page)).toEqual(succeeded.slice(50, 100));
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(() => listedUids(page)).toEqual(succeeded.slice(100));
+    expect(await pageRange(page)).toBe(`101–${succeeded.length}`);
     await page.getByLabel('Status').selectOption('running');
-    await expect.poll(() => items.count()).toBe(1);
+    await page.getByText('No running jobs.').waitFor();
+    // The filter goes to the API: exited jobs for succeeded and failed, queued and running for running; never the 1,000 newest.
+    const filters = asked.map((query) => query.get('status')).filter((status) => status !== null);
+    expect(new Set(filters)).toEqual(new Set(['exited', 'queued,running']));
+    expect(asked.every((query) => Number(query.get('limit')) <= 50)).toBe(true);
+  }, 240_000);
+
+  it('reads the page shown again every 5 s while a job on it runs, and on Refresh', async () => {
+    await seedJobs();
+    const client = createClient({ url: web.runtime.config.url, auth: web.runtime.config.auth });
+    const running = await client.start({ argv: ['sleep', '30'] });
+    const page = await web.open();
+    await expect.poll(() => listedUids(page).then((uids) => uids[0])).toBe(running);
+    expect(await page.locator('.jobs li').first().locator('small').textContent()).toMatch(/ · \d+(\.\d)? s so far$|· \d+ ms so far$/);
+    await page.getByLabel('Status').selectOption('running');
+    await expect.poll(() => listedUids(page)).toEqual([running]);
     await page.screenshot({ path: join(ARTIFACTS, 'web-desktop-jobs-running.png') });
+    const second = await client.start({ argv: ['sleep', '30'] });
+    await expect.poll(() => listedUids(page), { timeout: 12_000 }).toEqual([second, running]);
+    await client.cancel(second);
     await client.cancel(running);
+    await expect.poll(() => listedUids(page), { timeout: 12_000 }).toEqual([]);
+    await page.getByText('No running jobs.').waitFor();
+    // Nothing runs now: no timer; Refresh reads the page again.
+    const third = await client.start({ argv: ['sleep', '30'] });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => listedUids(page)).toEqual([third]);
+    await client.cancel(third);
 
     const phone = await web.open({ viewport: PHONE, colorScheme: 'dark' });
     await phone.locator('.jobs li').first().waitFor();
     await phone.screenshot({ path: join(ARTIFACTS, 'web-phone-jobs-dark.png') });
   }, 120_000);
 });
+
+let seeded: Promise<{ newestFirst: string[]; failed: string[] }> | undefined;
+
+/** Starts 120 jobs once for the file (the 10th, 70th and 110th exit 3, the rest 0) and waits for their end; answers the uids of all the key's jobs newest first, and the failed ones'. */
+function seedJobs(): Promise<{ newestFirst: string[]; failed: string[] }> {
+  seeded ??= (async () => {
+    const client = createClient({ url: web.runtime.config.url, auth: web.runtime.config.auth });
+    const started: string[] = [];
+    for (let batch = 0; batch < 120; batch += 20) {
+      const uids = await Promise.all(Array.from({ length: 20 }, (_, at) => client.start({ argv: ['sh', '-c', `exit ${[9, 69, 109].includes(batch + at) ? 3 : 0}`] })));
+      started.push(...uids);
+    }
+    const deadline = Date.now() + 120_000;
+    while ((await client.list({ status: ['queued', 'running'], limit: 1000 })).some((job) => started.includes(job.uid))) {
+      if (Date.now() > deadline) throw new Error('Expected the 120 jobs to end within 2 minutes');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    // The key's jobs: these 120 and the few the tests above started, all ended.
+    const listed = await client.list({ limit: 1000 });
+    expect(listed.filter((job) => started.includes(job.uid))).toHaveLength(120);
+    expect(listed.every((job) => job.status === 'exited')).toBe(true);
+    return { newestFirst: listed.map((job) => job.uid), failed: listed.filter((job) => job.exit !== 0).map((job) => job.uid) };
+  })();
+  return seeded;
+}
+
+/** The uids of the jobs the list shows, top to bottom. */
+async function listedUids(page: Page): Promise<string[]> {
+  const hrefs = await page.locator('.jobs li a').evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+  return hrefs.map((href) => decodeURIComponent(href.slice('#/job/'.length)));
+}
+
+/** The range the page navigation shows (`51–100`). */
+function pageRange(page: Page): Promise<string | null> {
+  return page.getByRole('navigation', { name: 'Pages' }).locator('span').textContent();
+}
+
+/** The queries of the page's GET /api/jobs calls from now on. */
+function watchListCalls(page: Page): URLSearchParams[] {
+  const asked: URLSearchParams[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/api/jobs') asked.push(url.searchParams);
+  });
+  return asked;
+}

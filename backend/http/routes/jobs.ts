@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
-import { ListJobsQuery, PATHS, type ListJobsResponse } from '../../../protocol/index.js';
+import { JobQuery, ListJobsQuery, PATHS, type JobSummary, type ListJobsResponse } from '../../../protocol/index.js';
 import { checkAccess } from '../../auth/access.js';
+import { NotFoundError } from '../../errors.js';
 import { summarizeJob, type JobRecord } from '../../jobs/record.js';
 import { finishIfLost } from '../../sweep/close-lost.js';
 import { judgeLostJob } from '../../sweep/lost.js';
@@ -12,8 +13,8 @@ import { readListCursor, writeListCursor } from '../list-cursor.js';
 const MAX_CLOSED_PER_LISTING = 8;
 
 /**
- * `GET /api/jobs`: a page of the caller's jobs, newest first, optionally only those of some
- * statuses, with `next` (an opaque cursor) when more may follow. A cursor that this key's
+ * `GET /api/jobs` and `GET /api/job`. The first: a page of the caller's jobs, newest first,
+ * optionally only those of some statuses, with `next` (an opaque cursor) when more may follow. A cursor that this key's
  * listing with this filter did not make is a 400. A listed job whose runner is gone is
  * closed first (at most a few per call), so the list never shows a dead job as running.
  */
@@ -39,5 +40,17 @@ export function registerJobsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       ...(page.next ? { next: writeListCursor(page.next, authName, query.status) } : {}),
     };
     return c.json(answer);
+  });
+
+  // `GET /api/job?uid=U`: one of the caller's jobs as the listing shows it, read by its key
+  // (one GetItem) instead of searched for in pages; closed first when its runner is gone, as
+  // the listing and GET /api/exec do. Another key's job answers as a uid that never existed.
+  app.get(PATHS.job, async (c) => {
+    const query = parseInput(JobQuery, c.req.query(), 'query');
+    c.set('uid', query.uid);
+    checkAccess(c.get('principal'), { kind: 'list' });
+    const found = await deps.jobs.getJob(query.uid);
+    if (!found || found['auth-name'] !== c.get('authName')) throw new NotFoundError(`No job with uid \`${query.uid}\``);
+    return c.json(summarizeJob(await finishIfLost(deps, found)) satisfies JobSummary);
   });
 }

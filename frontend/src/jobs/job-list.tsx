@@ -1,77 +1,87 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { JobSummary } from '../../../client/index.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { recallRpc } from '../app/requests.js';
 import type { Session } from '../app/session.js';
 import { jobHash } from '../app/route.js';
 import { describeJob } from './describe.js';
 import { ExitBadge } from './exit-badge.js';
 import { formatDuration } from './exit.js';
+import { FILTERS, fetchJobPage, type ListedPage, type StatusFilter } from './job-pages.js';
 import { useClock } from './use-clock.js';
 
 const REFRESH_MS = 5000;
-const PAGE_SIZE = 50;
-/** The most jobs the API lists in one answer (`limit` 1-1000); it has no cursor yet, so the pages are cut here, in the browser. */
-const LIST_MAX = 1000;
 
-/** Which jobs the list shows. */
-export type StatusFilter = 'all' | 'running' | 'succeeded' | 'failed';
+/** Where the list is: the cursor of each page seen so far (none for the first), the page shown, and how many jobs came before each. */
+interface Position {
+  filter: StatusFilter;
+  cursors: (string | undefined)[];
+  offsets: number[];
+  index: number;
+}
 
-const FILTERS: Record<StatusFilter, { label: string; test: (job: JobSummary) => boolean }> = {
-  all: { label: 'All', test: () => true },
-  running: { label: 'Running', test: (job) => job.status !== 'exited' },
-  succeeded: { label: 'Succeeded', test: (job) => job.status === 'exited' && job.exit === 0 },
-  failed: { label: 'Failed', test: (job) => job.status === 'exited' && job.exit !== 0 },
-};
+const FIRST_PAGE = (filter: StatusFilter): Position => ({ filter, cursors: [undefined], offsets: [0], index: 0 });
 
 /**
- * The caller's recent jobs, newest first, each a link to its page with its command and
- * arguments, when it started and how long it ran (ticking while it runs); a status
- * filter and pages of 50. The API's list has no cursor, so the page asks for as many of
- * the newest jobs as the pages shown need (all 1,000 it can list when filtering) and cuts
- * them into pages itself. Refreshed every 5 s while any job runs.
+ * The caller's jobs, newest first, each a link to its page with its command and arguments,
+ * when it started and how long it ran (ticking while it runs); a status filter and pages of
+ * 50, read page by page with the API's cursor (Newer goes back through the cursors of the
+ * pages seen). Running is filtered by the API; Succeeded and Failed ask it for exited jobs
+ * and keep those of their exit codes (job-pages.ts). The page shown is read again every
+ * 5 s while any job on it runs.
  */
 export function JobList({ session }: { session: Session }) {
-  const [jobs, setJobs] = useState<JobSummary[]>();
+  const [position, setPosition] = useState<Position>(FIRST_PAGE('all'));
+  const [listed, setListed] = useState<ListedPage & { of: Position }>();
   const [problem, setProblem] = useState<string>();
-  const [filter, setFilter] = useState<StatusFilter>('all');
-  const [page, setPage] = useState(0);
-  const limit = filter === 'all' ? Math.min(LIST_MAX, (page + 1) * PAGE_SIZE + 1) : LIST_MAX;
-  const load = () =>
-    session.client.list({ limit }).then(
-      (list) => {
-        setJobs(list);
+  const latest = useRef(0);
+  const { filter, index } = position;
+  const cursor = position.cursors[index];
+  const load = () => {
+    const request = ++latest.current;
+    const of = position;
+    return fetchJobPage(session.client, filter, cursor).then(
+      (page) => {
+        if (request !== latest.current) return;
+        setListed({ ...page, of });
         setProblem(undefined);
       },
-      (error: unknown) => setProblem(session.describe(error)),
+      (error: unknown) => {
+        if (request === latest.current) setProblem(session.describe(error));
+      },
     );
+  };
 
   useEffect(() => {
     void load();
-  }, [limit]);
+  }, [filter, index, cursor]);
+  const jobs = listed?.jobs;
   const active = jobs?.some((job) => job.status !== 'exited') ?? false;
   const now = useClock(active);
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => clearInterval(timer);
-  }, [active, limit]);
+  }, [active, filter, index, cursor]);
 
-  const shown = (jobs ?? []).filter(FILTERS[filter].test);
-  const pageJobs = shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
-  const more = shown.length > (page + 1) * PAGE_SIZE;
-  const capped = jobs !== undefined && jobs.length >= LIST_MAX;
+  // Until the page asked for arrives, the one before stays drawn, but cannot be paged from.
+  const settled = listed?.of === position;
+  const next = settled ? listed?.next : undefined;
+  const offset = position.offsets[index] ?? 0;
+  const label = FILTERS[filter].label.toLowerCase();
+  const older = () => {
+    if (next === undefined || jobs === undefined) return;
+    setPosition({
+      filter,
+      cursors: [...position.cursors.slice(0, index + 1), next],
+      offsets: [...position.offsets.slice(0, index + 1), offset + jobs.length],
+      index: index + 1,
+    });
+  };
+  const newer = () => setPosition({ ...position, index: index - 1 });
   return (
-    <section class="jobs" aria-labelledby="jobs-title">
+    <section class="jobs" aria-labelledby="jobs-title" aria-busy={!settled}>
       <h2 id="jobs-title">
         Recent jobs{' '}
-        <select
-          aria-label="Status"
-          value={filter}
-          onChange={(event) => {
-            setFilter(event.currentTarget.value as StatusFilter);
-            setPage(0);
-          }}
-        >
+        <select aria-label="Status" value={filter} onChange={(event) => setPosition(FIRST_PAGE(event.currentTarget.value as StatusFilter))}>
           {Object.entries(FILTERS).map(([value, { label }]) => (
             <option value={value}>{label}</option>
           ))}
@@ -81,10 +91,14 @@ export function JobList({ session }: { session: Session }) {
         </button>
       </h2>
       {problem && <p class="problem">{problem}</p>}
-      {jobs?.length === 0 && <p class="hint">No jobs yet: type a command above and press Enter.</p>}
-      {jobs !== undefined && jobs.length > 0 && shown.length === 0 && <p class="hint">No {FILTERS[filter].label.toLowerCase()} jobs among your newest {jobs.length}.</p>}
+      {settled && jobs?.length === 0 && !listed.cut && <p class="hint">{describeEmpty(filter, index, label)}</p>}
+      {settled && listed.cut && (
+        <p class="hint">
+          {jobs?.length ?? 0} {label} {jobs?.length === 1 ? 'job' : 'jobs'} found here before the search paused; Older looks further back.
+        </p>
+      )}
       <ul>
-        {pageJobs.map((job) => (
+        {(jobs ?? []).map((job) => (
           <li key={job.uid}>
             <a href={jobHash(job.uid)}>
               <ExitBadge code={job.exit} pending={job.status === 'exited' ? undefined : job['cancel-requested'] ? 'cancelling' : job.status} />
@@ -101,21 +115,23 @@ export function JobList({ session }: { session: Session }) {
           </li>
         ))}
       </ul>
-      {(page > 0 || more) && (
+      {(index > 0 || next !== undefined) && (
         <nav class="pages" aria-label="Pages">
-          <button type="button" class="quiet" disabled={page === 0} onClick={() => setPage(page - 1)}>
+          <button type="button" class="quiet" disabled={index === 0} onClick={newer}>
             Newer
           </button>
-          <span>
-            {page * PAGE_SIZE + 1}–{page * PAGE_SIZE + pageJobs.length}
-            {filter !== 'all' || capped ? ` of ${shown.length}` : ''}
-          </span>
-          <button type="button" class="quiet" disabled={!more} onClick={() => setPage(page + 1)}>
+          <span>{jobs && jobs.length > 0 ? `${offset + 1}–${offset + jobs.length}` : '–'}</span>
+          <button type="button" class="quiet" disabled={next === undefined} onClick={older}>
             Older
           </button>
         </nav>
       )}
-      {capped && <p class="hint">Only your newest {LIST_MAX} jobs are listed here (the API lists at most that many at once).</p>}
     </section>
   );
+}
+
+/** What an empty page says: how to start a first job, or that no (older) jobs of the filter exist. */
+function describeEmpty(filter: StatusFilter, index: number, label: string): string {
+  if (filter === 'all') return index === 0 ? 'No jobs yet: type a command above and press Enter.' : 'No older jobs.';
+  return index === 0 ? `No ${label} jobs.` : `No older ${label} jobs.`;
 }

@@ -46,7 +46,7 @@ export function JobView({ session, uid, line, reveal, onRerun, access }: JobView
   const [missing, setMissing] = useState(false);
   const [summary, setSummary] = useState<JobSummary>();
   const remembered = useMemo(() => recallRpc(localStorage, uid), [uid]);
-  // The listing may know the end before the tail has read the whole log.
+  // The summary may know the end before the tail has read the whole log.
   const exit = tailExit ?? (summary?.status === 'exited' ? summary.exit : undefined);
   const running = exit === undefined && problem === undefined && !missing;
   const now = useClock(running);
@@ -91,11 +91,12 @@ export function JobView({ session, uid, line, reveal, onRerun, access }: JobView
 
   useEffect(() => {
     if (missing || !access.list) return;
-    session.client.list({ limit: 100 }).then((jobs) => setSummary(jobs.find((job) => job.uid === uid)), session.describe);
+    // Not found: the tail says so (or the job is the Go backend's, which keeps no record).
+    session.client.summary(uid).then(setSummary, (error: unknown) => (error instanceof NotFoundError ? undefined : session.describe(error)));
   }, [uid, tailExit, missing, access.list]);
 
   const title = summary ? describeJob(summary, remembered?.args) : remembered ? describeJob({ 'rpc-name': remembered.name }, remembered.args) : uid;
-  // The listing is read once: a job it saw queued that has written output is running by now.
+  // The summary is read once (and again at the end): a job it saw queued that has written output is running by now.
   const state = running ? (summary?.status === 'queued' && chunks.current.length === 0 ? 'queued' : 'running') : describeExit(exit).label;
   useTabTitle(missing ? 'no such job' : `${running ? '●' : exit === 0 ? '✓' : '✗'} ${state} · ${title}`);
   if (missing) return <NotFound uid={uid} />;

@@ -2,15 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoCalls, type DynamoCalls } from './dynamo-calls.js';
+import { AWS_RETRY, createAwsRetryStrategy } from './retry.js';
+import { sdkRequestHandler } from './transport.js';
 
 /** The AWS clients the backend uses, built once per process and injected everywhere. */
 export interface AwsClients {
   s3: S3Client;
   ddb: DynamoDBDocumentClient;
   lambda: LambdaClient;
-  /** The DynamoDB writes every job makes, outside the SDK's stack (same endpoint, credentials, signature). */
-  dynamoCalls?: DynamoCalls;
 }
 
 /** Explicit settings that win over the environment (tests, and callers that hold them already). */
@@ -26,6 +25,8 @@ export interface AwsClientOverrides {
  * endpoint. Against a local endpoint S3 is path-style, so presigned URLs name 127.0.0.1
  * rather than `<bucket>.127.0.0.1`. Checksums are computed only where S3 requires them:
  * a log is re-uploaded many times and a CRC over each upload is CPU the job could use.
+ * Every client sends over the one keep-alive transport (transport.ts) and retries under the
+ * one AWS retry policy (retry.ts).
  */
 export function createAwsClients(env: Record<string, string | undefined>, overrides: AwsClientOverrides = {}): AwsClients {
   const local = Boolean(overrides.endpoint || env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
@@ -33,6 +34,9 @@ export function createAwsClients(env: Record<string, string | undefined>, overri
     ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
     ...(overrides.region ? { region: overrides.region } : {}),
     ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+    requestHandler: sdkRequestHandler(),
+    maxAttempts: AWS_RETRY.retries + 1,
+    retryStrategy: createAwsRetryStrategy(),
   };
   const s3 = new S3Client({
     ...common,
@@ -40,9 +44,8 @@ export function createAwsClients(env: Record<string, string | undefined>, overri
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const raw = new DynamoDBClient(common);
-  const ddb = DynamoDBDocumentClient.from(raw, {
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(common), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { s3, ddb, lambda: new LambdaClient(common), dynamoCalls: createDynamoCalls(raw) };
+  return { s3, ddb, lambda: new LambdaClient(common) };
 }

@@ -4,16 +4,12 @@ import type { JobStore } from '../../../backend/jobs/store.js';
 import { createUid } from '../../../backend/jobs/uid.js';
 import { startTestAws, type TestAws } from '../helpers/local-aws.js';
 
-describe.each([
-  ['through the SDK', false],
-  ['with its writes as signed calls outside the SDK', true],
-])('the job store in the local DynamoDB, %s', (_how, signed) => {
+describe('the job store in the local DynamoDB', () => {
   let aws: TestAws;
   let store: JobStore;
   beforeAll(async () => {
     aws = await startTestAws();
-    const calls = signed ? aws.clients.dynamoCalls : undefined;
-    store = createDynamoJobStore({ ddb: aws.clients.ddb, table: aws.table, ...(calls ? { calls } : {}) });
+    store = createDynamoJobStore({ ddb: aws.clients.ddb, table: aws.table });
   });
   afterAll(async () => aws.close());
 

@@ -34,9 +34,12 @@ export interface RetryOptions<T> {
   isRetryable: (error: unknown) => boolean;
   /** Whether a value (e.g. an HTTP 5xx answer) is worth another attempt; the last one is returned as is. */
   isRetryableResult?: (value: T) => boolean;
-  /** No pause that would end after this time (epoch ms): the last error or value is given up instead. */
+  /**
+   * Retry until this time (epoch ms): a pause is cut short to end at it, and a failure at or after
+   * it is given up (the last error thrown, or the last value returned).
+   */
   deadlineAt?: number;
-  /** Attempts made even when their pauses run past `deadlineAt` (default 1). */
+  /** Attempts made whatever the deadline, with the policy's pauses (default 1). */
   minAttempts?: number;
   /** Waits between attempts (default: a timer); a client's rejects at once when its signal aborts. */
   wait?: (ms: number) => Promise<void>;
@@ -74,12 +77,14 @@ export async function retry<T>(attempt: (attemptNumber: number) => Promise<T>, p
       failed = { error };
     }
     failures += 1;
-    const delayMs = retryDelayMs(policy, failures, options.random);
-    const pastDeadline = options.deadlineAt !== undefined && now() + delayMs > options.deadlineAt && failures >= (options.minAttempts ?? 1);
-    if (failures > policy.retries || pastDeadline) {
+    let delayMs = retryDelayMs(policy, failures, options.random);
+    const bounded = options.deadlineAt !== undefined && failures >= (options.minAttempts ?? 1);
+    const remainingMs = bounded ? (options.deadlineAt as number) - now() : Infinity;
+    if (failures > policy.retries || remainingMs <= 0) {
       if ('error' in failed) throw failed.error;
       return failed.value as T;
     }
+    delayMs = Math.min(delayMs, remainingMs);
     await options.onRetry?.(failed, failures, delayMs);
     await (options.wait ?? waitMs)(delayMs);
   }

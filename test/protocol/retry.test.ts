@@ -52,17 +52,24 @@ describe('the shared retry helper', () => {
     expect(last).toBe(503);
   });
 
-  it('gives up before a pause that would end past the deadline, after the minimum attempts', async () => {
+  it('cuts the last pause short at the deadline and gives up a failure past it, after the minimum attempts', async () => {
+    let clock = 0;
+    const waits: number[] = [];
+    const timed = { now: () => clock, wait: async (ms: number) => void (waits.push(ms), (clock += ms)), random: () => 1 };
     let calls = 0;
     const fail = async () => {
       calls += 1;
+      clock += 1;
       throw new Error('down');
     };
     const many = RetryPolicy.parse({ retries: 100, minDelayMs: 10, maxDelayMs: 10 });
-    await expect(retry(fail, many, { isRetryable: () => true, wait: noWait, now: () => 0, deadlineAt: 5, random: () => 1 })).rejects.toThrow('down');
-    expect(calls).toBe(1);
+    await expect(retry(fail, many, { isRetryable: () => true, deadlineAt: 25, ...timed })).rejects.toThrow('down');
+    // attempts end at 1, 12, 23 and 26 (the pause after the third cut to the 2 ms left)
+    expect(waits).toEqual([10, 10, 2]);
+    expect(calls).toBe(4);
+    clock = 0;
     calls = 0;
-    await expect(retry(fail, many, { isRetryable: () => true, wait: noWait, now: () => 0, deadlineAt: 5, minAttempts: 3, random: () => 1 })).rejects.toThrow('down');
+    await expect(retry(fail, many, { isRetryable: () => true, deadlineAt: 0, minAttempts: 3, ...timed })).rejects.toThrow('down');
     expect(calls).toBe(3);
   });
 

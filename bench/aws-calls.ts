@@ -25,7 +25,7 @@ const { values } = parseArgs({ options: { calls: { type: 'string', default: '100
 const CALLS = Number(values.calls);
 const TABLE = 'bench';
 const BUCKET = 'bench';
-const WARMUP = 50;
+const WARMUP = 300;
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

@@ -5,7 +5,7 @@
  * process spends is the client side alone. Beside them, the same calls through a bare SDK
  * client (default handler) as a reference.
  *
- *   npm run build && node --import tsx bench/aws-calls.ts [--calls 1000]
+ *   npm run build && node --import tsx bench/aws-calls.ts [--calls 1000] [--warmup 300]
  *
  * A measurement, not a test: prints one table (µs of CPU and of wall time per call).
  */
@@ -21,11 +21,12 @@ import { createDynamoJobStore } from '../backend/jobs/dynamo-store.js';
 import { createS3LogObjects } from '../backend/jobs/objects.js';
 import { startEndpointProcess } from './local-aws/servers.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '1000' }, warmup: { type: 'string', default: '300' } } });
 const CALLS = Number(values.calls);
 const TABLE = 'bench';
 const BUCKET = 'bench';
-const WARMUP = 300;
+/** Calls before the measured ones (`--warmup 0 --calls 10`: the cost in a fresh process, as a Lambda worker's first jobs pay it). */
+const WARMUP = Number(values.warmup);
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

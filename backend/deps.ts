@@ -32,7 +32,7 @@ export interface BackendDepsOptions {
 /** Wires the AWS-backed parts (job store, objects, invoker, auth lookup) over the injected clients. */
 export function createBackendDeps(config: Config, clients: AwsClients, options: BackendDepsOptions = {}): BackendDeps {
   const shares = createDynamoShareStore({ ddb: clients.ddb, table: config.jobsTable });
-  const jobs = createDynamoJobStore({ ddb: clients.ddb, table: config.jobsTable, ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}) });
+  const jobs = createDynamoJobStore({ ddb: clients.ddb, table: config.jobsTable });
   const logger = options.logger ?? createConsoleLogger();
   const fetchFn = options.fetch ?? globalThis.fetch;
   const queueUrl = config.events.queueUrl;
@@ -51,7 +51,6 @@ export function createBackendDeps(config: Config, clients: AwsClients, options: 
       ddb: clients.ddb,
       table: config.jobsTable,
       hasEnded: async (uid) => hasJobEnded(await jobs.getJob(uid), uid, Date.now()),
-      ...(clients.dynamoCalls ? { calls: clients.dynamoCalls } : {}),
     }),
     jobs,
     objects: createS3LogObjects({ s3: clients.s3, bucket: config.bucket }),

@@ -83,8 +83,3 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-/** The name of an AWS SDK error (e.g. `ConditionalCheckFailedException`), if it is one. */
-export function awsErrorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
-}

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ensureEnglishMessages } from '../protocol/index.js';
+import { ensureEnglishMessages, RetryPolicy } from '../protocol/index.js';
 import { ValidationError } from './errors.js';
 
 // zod/mini, as protocol/: the web page bundles the client. Its default messages are English
@@ -9,23 +9,8 @@ ensureEnglishMessages();
 /** The fetch the client uses; inject one for tests, proxies or old runtimes. */
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** Retries with exponential backoff and full jitter, on network errors and 5xx only. */
-export const RetryPolicy = z.object({
-  /**
-   * Retries after the first attempt (0 = none). Eight spans up to about 16 s of backoff (the
-   * Go client's seven attempts span about 10 s): a tail outlives a storage that fails or
-   * throttles a fifth of its requests (nine failures in a row: 5·10⁻⁷), where four retries
-   * lost a tail in about one 20-job run in six (test/chaos/faults.test.ts).
-   */
-  retries: z._default(z.int().check(z.gte(0), z.lte(100)), 8),
-  /** Ceiling of the first retry's delay. */
-  minDelayMs: z._default(z.number().check(z.gte(0)), 100),
-  /** Ceiling of any retry's delay. */
-  maxDelayMs: z._default(z.number().check(z.gte(0)), 5_000),
-  /** Growth of the delay ceiling per retry. */
-  factor: z._default(z.number().check(z.gte(1)), 2),
-});
-export type RetryPolicy = z.infer<typeof RetryPolicy>;
+/** Retries with exponential backoff and full jitter, on network errors and 5xx only (the shared policy, protocol/retry.ts). */
+export { RetryPolicy };
 
 /** Adaptive polling: fast right after new data, backing off to a ceiling while idle. */
 export const PollPolicy = z.object({

@@ -1,11 +1,11 @@
+import { retry, retryDelayMs, type RetryPolicy } from '../protocol/index.js';
 import { abortReason, sleep, throwIfAborted } from './abort.js';
 import { NetworkError } from './errors.js';
-import type { FetchFunction, RetryPolicy } from './options.js';
+import type { FetchFunction } from './options.js';
 
-/** The delay before retry number `attempt` (0-based): full jitter under an exponential ceiling. */
+/** The delay before retry number `attempt` (0-based): the shared policy's full jitter under an exponential ceiling. */
 export function computeRetryDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** attempt);
-  return Math.round(random() * ceiling);
+  return retryDelayMs(policy, attempt + 1, random);
 }
 
 /** Whether a status is worth retrying: 5xx only (4xx are the caller's to fix). */
@@ -14,10 +14,10 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
- * Fetches with retries on network errors and 5xx answers. Returns the last answer as is
- * (a 5xx after the last retry too, for the caller to turn into its own error); throws
- * NetworkError when the last attempt could not connect, and the abort reason on abort.
- * `describe` names the target in messages without leaking a presigned URL's signature.
+ * Fetches with retries (protocol/retry.ts) on network errors and 5xx answers. Returns the
+ * last answer as is (a 5xx after the last retry too, for the caller to turn into its own
+ * error); throws NetworkError when the last attempt could not connect, and the abort reason
+ * on abort. `describe` names the target in messages without leaking a presigned URL's signature.
  */
 export async function fetchWithRetry(
   fetch: FetchFunction,
@@ -27,25 +27,30 @@ export async function fetchWithRetry(
   describe: string,
 ): Promise<Response> {
   const signal = init.signal ?? undefined;
-  for (let attempt = 0; ; attempt++) {
-    throwIfAborted(signal);
-    let response: Response;
-    try {
-      response = await fetch(url, init);
-    } catch (error) {
-      if (signal?.aborted) throw abortReason(signal);
-      if (attempt >= policy.retries) {
-        throw new NetworkError(`Could not reach ${describe} after ${attempt + 1} attempts: ${describeFetchError(error)}`, {
-          cause: error,
-          code: findErrorCode(error),
-        });
-      }
-      await sleep(computeRetryDelay(policy, attempt), signal);
-      continue;
-    }
-    if (!isRetryableStatus(response.status) || attempt >= policy.retries) return response;
-    await discardBody(response);
-    await sleep(computeRetryDelay(policy, attempt), signal);
+  let attempts = 0;
+  try {
+    return await retry(
+      async (attempt) => {
+        attempts = attempt;
+        throwIfAborted(signal);
+        return fetch(url, init);
+      },
+      policy,
+      {
+        isRetryable: () => !signal?.aborted,
+        isRetryableResult: (response) => isRetryableStatus(response.status),
+        onRetry: async ({ value }) => {
+          if (value) await discardBody(value);
+        },
+        wait: (ms) => sleep(ms, signal),
+      },
+    );
+  } catch (error) {
+    if (signal?.aborted) throw abortReason(signal);
+    throw new NetworkError(`Could not reach ${describe} after ${attempts} attempts: ${describeFetchError(error)}`, {
+      cause: error,
+      code: findErrorCode(error),
+    });
   }
 }
 

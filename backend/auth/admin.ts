@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CommandRegistry } from '../../cmd/registry.js';
 import {
@@ -13,7 +14,7 @@ import {
   type ScopeSet,
 } from '../../protocol/index.js';
 import { scanItems } from '../aws/scan.js';
-import { BadRequestError, ConflictError, awsErrorName } from '../errors.js';
+import { BadRequestError, ConflictError } from '../errors.js';
 import { AuthKeyItem, LegacyNameItem, authNameOfLegacyKeyItem, readKeyItem } from './items.js';
 import { authItemId, hashAuthKey } from './key-hash.js';
 import { generateWebhookSecret } from '../events/key-webhook.js';
@@ -248,6 +249,6 @@ async function deleteKey(deps: AuthAdminDeps, key: AuthKeyInfo): Promise<void> {
       }),
     );
   } catch (error) {
-    if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }

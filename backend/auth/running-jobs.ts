@@ -1,6 +1,5 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { DynamoCalls } from '../aws/dynamo-calls.js';
-import { awsErrorName } from '../errors.js';
 
 // The per-key cap on jobs queued or running at once. Each key with a cap has an item of
 // the jobs table, `running.<key hash>`, holding the uids of its jobs that may still run
@@ -31,20 +30,15 @@ export interface RunningJobs {
 /** Whether a job may still take a slot: its record says it has not exited. */
 export type JobEndedCheck = (uid: string) => Promise<boolean>;
 
-/**
- * The sets in the jobs table; `hasEnded` reads a job's record. With `calls`, the write every
- * capped start makes skips the SDK's stack, as the job's own writes do (aws/signed-calls.ts).
- */
+/** The sets in the jobs table; `hasEnded` reads a job's record. */
 export function createDynamoRunningJobs(deps: {
   ddb: DynamoDBDocumentClient;
   table: string;
   hasEnded: JobEndedCheck;
-  calls?: DynamoCalls;
   now?: () => number;
 }): RunningJobs {
   const { ddb, table: TableName } = deps;
-  const update = (input: UpdateCommandInput) =>
-    deps.calls ? deps.calls.call('UpdateItem', input as Record<string, unknown>) : ddb.send(new UpdateCommand(input));
+  const update = (input: UpdateCommandInput) => ddb.send(new UpdateCommand(input));
   const now = deps.now ?? Date.now;
   const key = (keyHash: string) => ({ id: `${RUNNING_ID_PREFIX}${keyHash}` });
 
@@ -60,7 +54,7 @@ export function createDynamoRunningJobs(deps: {
       });
       return true;
     } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   };

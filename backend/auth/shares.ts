@@ -1,7 +1,7 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { JobAuthName, SHARE_TOKEN_PREFIX, Uid, generateAuthKey } from '../../protocol/index.js';
-import { awsErrorName } from '../errors.js';
 import { hashAuthKey } from './key-hash.js';
 
 // Share links are records of the jobs table, `share.<BLAKE2b hex of the token>`: the token
@@ -97,7 +97,7 @@ export function createDynamoShareStore(deps: { ddb: DynamoDBDocumentClient; tabl
         );
         return true;
       } catch (error) {
-        if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
+        if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
       }
     },

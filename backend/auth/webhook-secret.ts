@@ -1,5 +1,6 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { BadRequestError, ConflictError, NotFoundError, awsErrorName } from '../errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import { generateWebhookSecret } from '../events/key-webhook.js';
 import { checkNotifyUrl } from '../events/url-rule.js';
 import { listAuthKeys, type AuthAdminDeps, type AuthKeyInfo } from './admin.js';
@@ -45,7 +46,7 @@ export async function rotateWebhookSecret(deps: AuthAdminDeps, target: string, o
       }),
     );
   } catch (error) {
-    if (awsErrorName(error) === 'ConditionalCheckFailedException') throw new NotFoundError(`The key ${key.authName ?? key.id} was removed meanwhile`, { cause: error });
+    if (error instanceof ConditionalCheckFailedException) throw new NotFoundError(`The key ${key.authName ?? key.id} was removed meanwhile`, { cause: error });
     throw error;
   }
   return { key, secret };

@@ -3,7 +3,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoCalls, type DynamoCalls } from './dynamo-calls.js';
+import { AWS_RETRY, createAwsRetryStrategy } from './retry.js';
+import { sdkRequestHandler } from './transport.js';
 
 /** The AWS clients the backend uses, built once per process and injected everywhere. */
 export interface AwsClients {
@@ -12,8 +13,6 @@ export interface AwsClients {
   lambda: LambdaClient;
   /** For the project's queue of job end events (built only when EVENT_QUEUE_URL is set). */
   sqs?: SQSClient;
-  /** The DynamoDB writes every job makes, outside the SDK's stack (same endpoint, credentials, signature). */
-  dynamoCalls?: DynamoCalls;
 }
 
 /** Explicit settings that win over the environment (tests, and callers that hold them already). */
@@ -29,6 +28,8 @@ export interface AwsClientOverrides {
  * endpoint. Against a local endpoint S3 is path-style, so presigned URLs name 127.0.0.1
  * rather than `<bucket>.127.0.0.1`. Checksums are computed only where S3 requires them:
  * a log is re-uploaded many times and a CRC over each upload is CPU the job could use.
+ * Every client sends over the one keep-alive transport (transport.ts) and retries under the
+ * one AWS retry policy (retry.ts).
  */
 export function createAwsClients(env: Record<string, string | undefined>, overrides: AwsClientOverrides = {}): AwsClients {
   const local = Boolean(overrides.endpoint || env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
@@ -36,6 +37,9 @@ export function createAwsClients(env: Record<string, string | undefined>, overri
     ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
     ...(overrides.region ? { region: overrides.region } : {}),
     ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+    requestHandler: sdkRequestHandler(),
+    maxAttempts: AWS_RETRY.retries + 1,
+    retryStrategy: createAwsRetryStrategy(),
   };
   const s3 = new S3Client({
     ...common,
@@ -43,8 +47,7 @@ export function createAwsClients(env: Record<string, string | undefined>, overri
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const raw = new DynamoDBClient(common);
-  const ddb = DynamoDBDocumentClient.from(raw, {
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(common), {
     marshallOptions: { removeUndefinedValues: true },
   });
   // The SDK would send each call to the host of its QueueUrl when that differs from the
@@ -52,5 +55,5 @@ export function createAwsClients(env: Record<string, string | undefined>, overri
   // is configured; AWS_ENDPOINT_URL is not one): locally that would send the AWS-form URL of
   // infra.yaml to AWS. Off: calls go to the client's endpoint, the regional one on AWS.
   const sqs = env.EVENT_QUEUE_URL ? new SQSClient({ ...common, useQueueUrlAsEndpoint: false }) : undefined;
-  return { s3, ddb, lambda: new LambdaClient(common), ...(sqs ? { sqs } : {}), dynamoCalls: createDynamoCalls(raw) };
+  return { s3, ddb, lambda: new LambdaClient(common), ...(sqs ? { sqs } : {}) };
 }

@@ -1,7 +1,7 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryAttempt, EventState } from '../../protocol/index.js';
 import { scanItems } from '../aws/scan.js';
-import { awsErrorName } from '../errors.js';
 import { JOB_ID_PREFIX, jobRecordId, parseJobRecord, type JobRecord } from '../jobs/record.js';
 
 /** What one delivery pass came to, as written on the record. */
@@ -55,7 +55,7 @@ export function createDynamoEventStore(deps: { ddb: DynamoDBDocumentClient; tabl
         );
         return parseJobRecord(result.Attributes);
       } catch (error) {
-        if (awsErrorName(error) === 'ConditionalCheckFailedException') return undefined;
+        if (error instanceof ConditionalCheckFailedException) return undefined;
         throw error;
       }
     },

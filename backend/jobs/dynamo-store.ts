@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -7,9 +8,7 @@ import {
   type PutCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { DynamoCalls } from '../aws/dynamo-calls.js';
 import { scanItems } from '../aws/scan.js';
-import { awsErrorName } from '../errors.js';
 import { queryJobPage } from './list-query.js';
 import { JOB_ID_PREFIX, jobRecordId, parseJobRecord, type JobRecord } from './record.js';
 import { JobExistsError, JobNotFoundError, type CancelResult, type JobClaim, type JobStore } from './store.js';
@@ -39,19 +38,14 @@ function namesFor(...names: Names[]): Record<string, string> {
 }
 
 function isConditionFailure(error: unknown): boolean {
-  return awsErrorName(error) === 'ConditionalCheckFailedException';
+  return error instanceof ConditionalCheckFailedException;
 }
 
-/**
- * Job records in the project's DynamoDB table (key: `id`; listed through the jobs-by-auth-name
- * index). With `calls`, the writes every job makes (create, claim, end) skip the SDK's stack
- * (see aws/signed-calls.ts).
- */
-export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table: string; calls?: DynamoCalls }): JobStore {
+/** Job records in the project's DynamoDB table (key: `id`; listed through the jobs-by-auth-name index). */
+export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table: string }): JobStore {
   const { ddb, table: TableName } = deps;
-  const put = (input: PutCommandInput) => (deps.calls ? deps.calls.call('PutItem', input as Record<string, unknown>) : ddb.send(new PutCommand(input)));
-  const update = (input: UpdateCommandInput) =>
-    deps.calls ? deps.calls.call('UpdateItem', input as Record<string, unknown>) : ddb.send(new UpdateCommand(input));
+  const put = (input: PutCommandInput) => ddb.send(new PutCommand(input));
+  const update = (input: UpdateCommandInput) => ddb.send(new UpdateCommand(input));
 
   const getJob = async (uid: string) => {
     const found = await ddb.send(new GetCommand({ TableName, Key: { id: jobRecordId(uid) }, ConsistentRead: true }));
@@ -94,7 +88,7 @@ export function createDynamoJobStore(deps: { ddb: DynamoDBDocumentClient; table:
 
     async claimJob(uid, authName, claim) {
       // A token of this call: the write is retried on 5xx, throttling and dropped connections
-      // (aws/signed-calls.ts), and a retry of a claim that was applied the first time finds the
+      // (aws/retry.ts), and a retry of a claim that was applied the first time finds the
       // job no longer queued; the token tells that claim from a duplicate event's, even one
       // made in the same millisecond.
       const token = randomUUID();

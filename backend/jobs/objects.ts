@@ -1,7 +1,6 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { putToPresignedUrl } from '../aws/presigned-put.js';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { createKeyPresigner } from '../aws/presigner.js';
-import { awsErrorName } from '../errors.js';
+import { putToPresignedUrl } from '../aws/transport.js';
 
 /** The bucket's job objects: the one place that knows they live in S3. */
 export interface LogObjects {
@@ -15,7 +14,7 @@ export interface LogObjects {
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
   /**
    * A writer of one object for a while (a running job's log, exit and size): each call
-   * replaces the object whole, as putObject does, but more cheaply (see presigned-put.ts).
+   * replaces the object whole, as putObject does, to a URL presigned once (see aws/transport.ts).
    */
   openWriter(key: string, expiresInSeconds: number): Promise<(body: Uint8Array | string) => Promise<void>>;
 }
@@ -33,7 +32,9 @@ const CONTENT_TYPE = 'text/plain; charset=utf-8';
  * read, and hide a broken policy until a user's job misbehaves. (Granting the listing costs
  * nothing here: the role already reads every object under jobs/.)
  */
-const MISSING_OBJECT_ERRORS = new Set(['NoSuchKey', 'NotFound']);
+function isMissingObject(error: unknown): boolean {
+  return error instanceof NoSuchKey || error instanceof NotFound;
+}
 /** How long one upload through a writer may take. */
 const WRITER_PUT_TIMEOUT_MS = 60_000;
 /** Lifetime of the URL of a single putObject. */
@@ -45,30 +46,15 @@ export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogO
   const presign = createKeyPresigner(s3, Bucket);
   return {
     async putObject(key, body) {
-      // A presigned PUT is far cheaper than the SDK's (see presigned-put.ts); if it fails,
-      // the SDK's PutObject, with its retries, has the last word.
-      try {
-        await putToPresignedUrl(await presign('PUT', key, PUT_URL_SECONDS), body, { 'content-type': CONTENT_TYPE }, WRITER_PUT_TIMEOUT_MS);
-        return;
-      } catch {
-        // fall through
-      }
-      await s3.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: key,
-          Body: body,
-          ContentLength: typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
-          ContentType: CONTENT_TYPE,
-        }),
-      );
+      // A PUT to a freshly presigned URL: far cheaper than the SDK's PutObject (aws/transport.ts), retried alike.
+      await putToPresignedUrl(await presign('PUT', key, PUT_URL_SECONDS), body, { 'content-type': CONTENT_TYPE }, WRITER_PUT_TIMEOUT_MS);
     },
     async readObject(key) {
       try {
         const result = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
         return result.Body ? await result.Body.transformToByteArray() : new Uint8Array();
       } catch (error) {
-        if (MISSING_OBJECT_ERRORS.has(awsErrorName(error) ?? '')) return undefined;
+        if (isMissingObject(error)) return undefined;
         throw error;
       }
     },
@@ -77,7 +63,7 @@ export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogO
         await s3.send(new HeadObjectCommand({ Bucket, Key: key }));
         return true;
       } catch (error) {
-        if (MISSING_OBJECT_ERRORS.has(awsErrorName(error) ?? '')) return false;
+        if (isMissingObject(error)) return false;
         throw error;
       }
     },

@@ -2,7 +2,7 @@ import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createConfinedReach, createUnconfinedReach } from '../../cmd/reach.js';
 import type { CommandRegistry } from '../../cmd/registry.js';
-import { jobKeys, type JobEvent } from '../../protocol/index.js';
+import { jobKeys, retry, type JobEvent, type RetryPolicy } from '../../protocol/index.js';
 import type { Config } from '../config.js';
 import type { EventDeliverer } from '../events/deliver.js';
 import type { LogObjects } from '../jobs/objects.js';
@@ -51,7 +51,8 @@ export interface RunTimings {
   recordMs: number;
 }
 
-const FINISH_ATTEMPTS = 5;
+/** The end record's retries (the shared helper, protocol/retry.ts) on top of each call's own (aws/retry.ts). */
+const FINISH_RETRY: RetryPolicy = { retries: 4, minDelayMs: 200, maxDelayMs: 1_600, factor: 2 };
 /** When the final writes take longer than this, the exit code goes on the record first. */
 const PENDING_EXIT_AFTER_MS = 1_000;
 /** Longest program (argv[0]) or rpc-name quoted in the job-end log line. */
@@ -289,19 +290,15 @@ async function runNamed(deps: RunnerDeps, event: JobEvent, shipper: LogShipper, 
  * when the heartbeat recorded it).
  */
 async function recordEnd(deps: RunnerDeps, uid: string, end: JobEnd, claimedAt: number, deadlineAt: number): Promise<void> {
-  const now = deps.now ?? Date.now;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      if (!(await deps.jobs.finishJob(uid, end, claimedAt))) deps.logger.warn('the job was taken over before its end was recorded', { uid });
-      return;
-    } catch (error) {
-      const pauseMs = 100 * 2 ** attempt;
-      if (attempt >= FINISH_ATTEMPTS || now() + pauseMs > deadlineAt) {
-        deps.logger.error('could not record the job end; giving up', { uid, attempt, error });
-        return;
-      }
-      deps.logger.warn('could not record the job end', { uid, attempt, error });
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
+  try {
+    const recorded = await retry(() => deps.jobs.finishJob(uid, end, claimedAt), FINISH_RETRY, {
+      isRetryable: () => true,
+      deadlineAt,
+      now: deps.now ?? Date.now,
+      onRetry: ({ error }, attempt) => deps.logger.warn('could not record the job end', { uid, attempt, error }),
+    });
+    if (!recorded) deps.logger.warn('the job was taken over before its end was recorded', { uid });
+  } catch (error) {
+    deps.logger.error('could not record the job end; giving up', { uid, error });
   }
 }

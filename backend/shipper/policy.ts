@@ -1,3 +1,4 @@
+import { retryCeilingMs, type RetryPolicy } from '../../protocol/index.js';
 import type { ShipConfig } from '../config.js';
 
 /** What the shipper knows when it decides whether to upload the log now. */
@@ -18,8 +19,13 @@ export interface ShipState {
 /** Upload now, wait that long and ask again, or nothing to do until more output comes. */
 export type ShipDecision = { kind: 'ship' } | { kind: 'wait'; ms: number } | { kind: 'idle' };
 
-const RETRY_BASE_MS = 100;
-const RETRY_MAX_MS = 5_000;
+/**
+ * The shipper's retry policy (the shared helper's, protocol/retry.ts): pauses growing from 100 ms
+ * to 5 s, for as many attempts as the final writes' deadline allows (each upload is already
+ * retried as every AWS call is, aws/retry.ts). Live uploads wait the ceiling (no jitter: the
+ * plan stays a pure function); final writes go through `retry` with full jitter.
+ */
+export const SHIP_RETRY: RetryPolicy = { retries: Number.MAX_SAFE_INTEGER, minDelayMs: 100, maxDelayMs: 5_000, factor: 2 };
 
 /**
  * Decides when to upload the log. Each upload rewrites the whole log so far (S3 has no
@@ -59,5 +65,5 @@ export function shipIntervalMs(sizeBytes: number, config: ShipConfig): number {
 
 /** The pause before retrying after `failures` failed uploads in a row. */
 export function retryDelayMs(failures: number): number {
-  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, failures - 1));
+  return retryCeilingMs(SHIP_RETRY, failures);
 }

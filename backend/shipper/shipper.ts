@@ -1,7 +1,8 @@
+import { retry } from '../../protocol/index.js';
 import type { ShipConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { LogBuffer } from './log-buffer.js';
-import { planShipment, retryDelayMs } from './policy.js';
+import { planShipment, SHIP_RETRY } from './policy.js';
 import type { LogSink } from './sinks.js';
 
 export interface ShipperOptions {
@@ -165,21 +166,42 @@ export class LogShipper {
     this.uploads += 1;
   }
 
-  /** Runs `attempt` until it succeeds, retrying with backoff while time remains; false if it never did. */
+  /**
+   * Runs `attempt` until it succeeds, retrying (the shared helper, SHIP_RETRY) while time
+   * remains and at least MIN_FINAL_ATTEMPTS times; false if it never did or the shipper was abandoned.
+   */
   private async retryUntil(deadlineAt: number, what: string, attempt: () => Promise<void>): Promise<boolean> {
-    for (let failures = 0; ; ) {
-      if (this.abandoned) return false;
-      try {
-        await attempt();
-        return true;
-      } catch (error) {
-        failures += 1;
-        const pause = retryDelayMs(failures);
-        const giveUp = failures >= MIN_FINAL_ATTEMPTS && this.now() + pause > deadlineAt;
-        this.options.logger.warn(`final ${what} upload failed${giveUp ? '; giving up' : '; retrying'}`, { failures, error });
-        if (giveUp) return false;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
+    let failures = 0;
+    try {
+      await retry(
+        async () => {
+          if (this.abandoned) throw new AbandonedError();
+          await attempt();
+        },
+        SHIP_RETRY,
+        {
+          isRetryable: (error) => !(error instanceof AbandonedError),
+          deadlineAt,
+          minAttempts: MIN_FINAL_ATTEMPTS,
+          now: this.now,
+          onRetry: ({ error }, count) => {
+            failures = count;
+            this.options.logger.warn(`final ${what} upload failed; retrying`, { failures, error });
+          },
+        },
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof AbandonedError)) this.options.logger.warn(`final ${what} upload failed; giving up`, { failures: failures + 1, error });
+      return false;
     }
+  }
+}
+
+/** The shipper was abandoned (its job was taken over): no more uploads. */
+class AbandonedError extends Error {
+  constructor() {
+    super('The log shipper was abandoned');
+    this.name = 'AbandonedError';
   }
 }

@@ -13,18 +13,14 @@ beforeAll(async () => {
 });
 afterAll(async () => aws?.close());
 
-describe.each([
-  ['through the SDK', false],
-  ['through the lean signed calls', true],
-])('the per-key sets of running jobs, %s', (_how, lean) => {
+describe('the per-key sets of running jobs', () => {
   const jobs = () =>
     createDynamoRunningJobs({
       ddb: aws.clients.ddb,
       table: aws.table,
       hasEnded: async (id) => ended.has(id),
-      ...(lean ? { calls: aws.clients.dynamoCalls! } : {}),
     });
-  const set = (name: string) => `${name}${lean ? '-lean' : ''}`;
+  const set = (name: string) => name;
   beforeAll(() => ended.clear());
 
   it('admits up to the cap, then refuses while every counted job still runs', async () => {

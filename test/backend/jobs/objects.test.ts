@@ -1,3 +1,4 @@
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3LogObjects, type LogObjects } from '../../../backend/jobs/objects.js';
 import { startTestAws, type TestAws } from '../helpers/local-aws.js';
@@ -23,7 +24,10 @@ describe('job objects in the local S3', () => {
   it('rejects a write the store refuses, saying what came', async () => {
     const other = createS3LogObjects({ s3: aws.clients.s3, bucket: 'no-such-bucket' });
     const write = await other.openWriter('x', 600);
-    await expect(write('x')).rejects.toThrow(/Expected 2xx from a presigned PUT of \/no-such-bucket\/x, got 404: [\s\S]*NoSuchBucket/);
+    const error = await write('x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3ServiceException);
+    expect((error as S3ServiceException).$metadata.httpStatusCode).toBe(404);
+    expect((error as Error).message).toMatch(/^Expected 2xx from a presigned PUT of \/no-such-bucket\/x, got 404 NoSuchBucket: /);
   });
 
   it('presigns GET URLs signed with SigV4', async () => {

@@ -233,12 +233,13 @@ describe('runJob', () => {
       return Promise.reject(new Error('table unavailable'));
     };
     const started = Date.now();
-    // 2 s left, so the writes must end within 1 s: attempts at about 0, 200 and 600 ms; the next pause (800 ms) would pass it.
+    // 2 s left, so the writes must end within 1 s: pauses of full jitter under 200, 400, 800 ms… stop before one would pass it.
     const result = await runJob(deps, event, contextWithRemaining(2_000));
     expect(result).toMatchObject({ status: 'finished', exit: 0, size: 0 });
     expect(text(keys.exit)).toBe('0');
     expect(text(keys.size)).toBe('0');
     expect(Date.now() - started).toBeLessThan(1_200);
-    expect(attempts).toBe(3);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(5);
   });
 });

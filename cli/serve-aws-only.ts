@@ -24,15 +24,7 @@ export async function serveAwsOnly(context: Pick<CliContext, 'stdout' | 'stderr'
     context.stderr.write(`aws-exec: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      context.signals.off('SIGINT', stop);
-      context.signals.off('SIGTERM', stop);
-      resolve();
-    };
-    context.signals.on('SIGINT', stop);
-    context.signals.on('SIGTERM', stop);
-  });
+  await waitForStopSignal(context);
   context.stderr.write('Stopping the local AWS endpoint…\n');
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), STOP_DEADLINE_MS)));
@@ -68,4 +60,17 @@ export function readAwsOnlyArgs(argv: readonly string[], inputs: { env: { AWS_EX
     dataDir: resolveDataDir({ ...inputs, ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}) }),
     ...(port !== undefined ? { awsPort: Number(port) } : {}),
   };
+}
+
+/** Resolves on the first SIGINT or SIGTERM (`serve` and `serve --aws-only` both wait with it). */
+export function waitForStopSignal(context: Pick<CliContext, 'signals'>): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      context.signals.off('SIGINT', stop);
+      context.signals.off('SIGTERM', stop);
+      resolve();
+    };
+    context.signals.on('SIGINT', stop);
+    context.signals.on('SIGTERM', stop);
+  });
 }

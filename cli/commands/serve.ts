@@ -3,7 +3,7 @@ import { resolveDataDir } from '../data-dir.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
-import { serveAwsOnly } from '../serve-aws-only.js';
+import { serveAwsOnly, waitForStopSignal } from '../serve-aws-only.js';
 import { parseNonNegativeInteger } from '../integer-option.js';
 import type { LatencyProfileName } from '../../local/aws/latency/profile.js';
 import { LOCAL_DEFAULTS } from '../../protocol/constants.js';
@@ -171,17 +171,4 @@ async function closeWithin(context: CliContext, runtime: { close(): Promise<void
     context.signals.off('SIGINT', onSignal);
     context.signals.off('SIGTERM', onSignal);
   }
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function waitForStopSignal(context: CliContext): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      context.signals.off('SIGINT', stop);
-      context.signals.off('SIGTERM', stop);
-      resolve();
-    };
-    context.signals.on('SIGINT', stop);
-    context.signals.on('SIGTERM', stop);
-  });
 }

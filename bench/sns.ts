@@ -21,9 +21,6 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -31,7 +28,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { z } from 'zod';
 import { formatMiB, formatTable, median } from './local-aws/report.js';
 import { startOursWithSns } from './sns/servers.js';
-import { findFauxqs, startFauxqs, type SqsServer } from './sqs/servers.js';
+import { startBenchServers, type SqsServer } from './sqs/servers.js';
 
 const WORKER = new URL('./sns/worker.ts', import.meta.url);
 const Published = z.object({ completed: z.number(), startedAt: z.number(), endedAt: z.number() });
@@ -170,16 +167,7 @@ function record<T>(map: Map<string, T[]>, key: string, ...values: T[]): void {
 }
 
 async function main(): Promise<void> {
-  const dirs: string[] = [];
-  const tempDir = (prefix: string) => {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(dir);
-    return dir;
-  };
-  const servers: SqsServer[] = [await startOursWithSns(tempDir('bench-sns-ours-'))];
-  const peer = findFauxqs();
-  if (typeof peer === 'string') console.log(`No peer: ${peer}. Ours alone.`);
-  else servers.push(await startFauxqs(peer, tempDir('bench-sns-fauxqs-')), await startFauxqs(peer));
+  const { servers, stopAll } = await startBenchServers('sns', startOursWithSns);
   try {
     const idle = servers.map((s) => s.readRss());
     const setups = await Promise.all(servers.map(prepare));
@@ -217,8 +205,7 @@ async function main(): Promise<void> {
     console.log(`\nSNS → SQS (raw subscriptions; latency: 1 queue, fan-out: ${queueCount} queues), ${rounds} rounds of ${durationMs / 1000} s\n`);
     console.log(formatTable(['', ...servers.map((s) => s.label)], rows));
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await stopAll();
   }
 }
 

@@ -13,14 +13,11 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { formatMiB, formatTable, median } from './local-aws/report.js';
-import { findFauxqs, startFauxqs, startOurs, type SqsServer } from './sqs/servers.js';
+import { startBenchServers, startOurs, type SqsServer } from './sqs/servers.js';
 
 const WORKER = new URL('./sqs/worker.ts', import.meta.url);
 const Reply = z.union([z.object({ completed: z.number() }), z.object({ error: z.string() })]);
@@ -63,16 +60,7 @@ const PHASES = [
 ] as const;
 
 async function main(): Promise<void> {
-  const dirs: string[] = [];
-  const tempDir = (prefix: string) => {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(dir);
-    return dir;
-  };
-  const servers: SqsServer[] = [await startOurs(tempDir('bench-sqs-ours-'))];
-  const peer = findFauxqs();
-  if (typeof peer === 'string') console.log(`No peer: ${peer}. Ours alone.`);
-  else servers.push(await startFauxqs(peer, tempDir('bench-sqs-fauxqs-')), await startFauxqs(peer));
+  const { servers, stopAll } = await startBenchServers('sqs', startOurs);
   try {
     const idle = servers.map((s) => s.readRss());
     const queues = await Promise.all(servers.map((s) => createQueue(s, 'bench')));
@@ -92,8 +80,7 @@ async function main(): Promise<void> {
     console.log(`\nSQS, ${rounds} rounds of ${durationMs / 1000} s, medians\n`);
     console.log(formatTable(['', ...servers.map((s) => s.label)], rows));
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await stopAll();
   }
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +94,34 @@ export async function startProcess(label: string, node: string, args: string[]):
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/** Our server and, when fauxqs is installed, the peer twice (persisted and in memory), each in a temp dir. */
+export interface BenchServers {
+  servers: SqsServer[];
+  /** Stops every server and removes their temp dirs. */
+  stopAll(): Promise<void>;
+}
+
+/** Starts ours with `startOurs` beside the peer when there is one (saying so when there is none). */
+export async function startBenchServers(name: string, startOurs: (dataDir: string) => Promise<SqsServer>): Promise<BenchServers> {
+  const dirs: string[] = [];
+  const tempDir = (who: string) => {
+    const dir = mkdtempSync(join(tmpdir(), `bench-${name}-${who}-`));
+    dirs.push(dir);
+    return dir;
+  };
+  const servers: SqsServer[] = [await startOurs(tempDir('ours'))];
+  const peer = findFauxqs();
+  if (typeof peer === 'string') console.log(`No peer: ${peer}. Ours alone.`);
+  else servers.push(await startFauxqs(peer, tempDir('fauxqs')), await startFauxqs(peer));
+  return {
+    servers,
+    async stopAll() {
+      await Promise.all(servers.map((server) => server.stop()));
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

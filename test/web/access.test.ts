@@ -34,6 +34,7 @@ describe('the page and what a key may do', () => {
     await owner.revokeShare(share.id);
     const page = await web.open({ auth: null, path: share.path });
     await page.getByRole('alert').filter({ hasText: 'This share link has expired or was revoked.' }).waitFor();
+    await page.waitForLoadState('networkidle'); // no answer still on its way when they are cleared
     web.watched(page).consoleErrors.length = 0; // the API's 401 is the answer itself
   });
 

@@ -55,7 +55,10 @@ describe('jobs on the page', () => {
       expect(await page.locator('.badge').count()).toBe(0);
       expect(await page.locator('.log').count()).toBe(0);
       expect(await page.title()).toBe('no such job — aws-exec');
-      web.watched(page).consoleErrors.length = 0; // the API's 404 for such a uid is the answer itself
+      // The API's 404s for such a uid (the tail's and the summary's, read side by side) are the
+      // answer itself; the heading shows on the first, so wait for the other before clearing them.
+      await page.waitForLoadState('networkidle');
+      web.watched(page).consoleErrors.length = 0;
       if (uid === foreign) await page.screenshot({ path: join(ARTIFACTS, 'web-desktop-not-found.png') });
     }
   });

@@ -7,7 +7,7 @@ import { ApiGatewayV1Event } from './events.js';
 import { createApp } from './http/app.js';
 import { prepareOutputPipes } from './runner/output-pipe.js';
 import { stopJobsForShutdown } from './runner/control.js';
-import { runJob, type InvocationContext } from './runner/run-job.js';
+import { prepareNextJob, runJob, type InvocationContext } from './runner/run-job.js';
 import { sweepLostJobs, type SweepOptions, type SweepResult } from './sweep/sweep.js';
 
 /** The part of the Lambda context the handler uses. */
@@ -17,6 +17,7 @@ export type HandlerContext = InvocationContext & { awsRequestId?: string };
 export function createHandler(deps: BackendDeps): (event: unknown, context: HandlerContext) => Promise<unknown> {
   const http = handle(createApp(deps));
   prepareOutputPipes();
+  prepareNextJob(deps.config);
   return async (event, context) => {
     if (isApiGatewayEvent(event)) return http(event);
     const job = JobEvent.safeParse(event);

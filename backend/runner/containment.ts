@@ -53,19 +53,29 @@ let home: string | null | undefined;
 export function openJobContainment(options: ContainmentOptions = {}): JobContainment {
   const tracked = () => openTrackedContainment(options.sweepOrphans ?? false);
   if (options.cgroups === false) return tracked();
+  const homeDir = cgroupHome();
+  const dir = homeDir === null ? undefined : createCgroup(homeDir, 'job');
+  if (dir === undefined || homeDir === null) {
+    home = null;
+    return tracked();
+  }
+  return openCgroupContainment(dir, homeDir, tracked);
+}
+
+/** The cgroup jobs get cgroups below (this process's own), or null where they cannot (found once, then remembered). */
+export function cgroupHome(): string | null {
   if (home === undefined) {
     home = findCgroupDir() ?? null;
     if (home !== null) void sweepStaleCgroups(home).catch(() => undefined);
   }
-  const dir = home === null ? undefined : createCgroup(home, 'job');
-  if (dir === undefined || home === null) {
-    home = null;
-    return tracked();
-  }
-  return openCgroupContainment(dir, home, tracked);
+  return home;
 }
 
-function openCgroupContainment(dir: string, homeDir: string, fallback: () => JobContainment): JobContainment {
+/**
+ * The containment of a job whose cgroup is `dir`, a child of `homeDir` (cgroupHome()); `fallback` is
+ * where spawnInside turns when stepping into it is refused (ready-start.ts's jobs are in already).
+ */
+export function openCgroupContainment(dir: string, homeDir: string, fallback: () => JobContainment = () => openTrackedContainment(false)): JobContainment {
   let degraded: JobContainment | undefined;
   let killing: Promise<void> | undefined;
   return {

@@ -17,7 +17,7 @@ import { createJobControl, type JobControl } from './control.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { outcomeOfFailure, outcomeOfProcess, outcomeOfStop, type Outcome } from './outcome.js';
 import { runRpc } from './rpc.js';
-import { runSubprocess } from './subprocess.js';
+import { prepareSubprocess, runSubprocess, type SubprocessOptions } from './subprocess.js';
 
 /** What the runner needs; all of it injected. */
 export interface RunnerDeps {
@@ -125,6 +125,8 @@ export async function runJob(deps: RunnerDeps, event: JobEvent, context: Invocat
       ...(shipped.complete ? {} : { logIncomplete: true }),
     };
     await recordEnd(deps, event.uid, end, startedAt, startedAt + remainingMs - 1_000);
+    // The job is over for its client (size was written): the next one's process is made now.
+    if (event.argv) prepareNextJob(config);
     const round = (ms: number) => Math.round(ms * 10) / 10;
     const timings: RunTimings = {
       claimMs: round(claimedAt - clock),
@@ -246,10 +248,19 @@ async function runArgv(deps: RunnerDeps, argv: string[], shipper: LogShipper, co
     onOutput: (chunk) => shipper.append(chunk),
     signal: control.signal,
     killGraceMs: deps.config.killGraceMs,
-    cwd: deps.config.jobWorkingDirectory,
-    containment: { sweepOrphans: deps.config.sweepOrphans },
+    ...jobProcessSetup(deps.config),
   });
   return outcomeOfProcess(end, argv[0] ?? '');
+}
+
+/** Where and how a job's process runs. */
+function jobProcessSetup(config: Config): Pick<SubprocessOptions, 'cwd' | 'containment'> {
+  return { cwd: config.jobWorkingDirectory, containment: { sweepOrphans: config.sweepOrphans } };
+}
+
+/** Makes the next job's process ahead while the runner is idle (subprocess.ts prepareSubprocess). */
+export function prepareNextJob(config: Config): void {
+  void prepareSubprocess(jobProcessSetup(config));
 }
 
 /** A failed outcome naming the working directory when it is not a directory this process can enter, else undefined. */

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { openJobContainment, type ContainmentOptions, type JobContainment } from './containment.js';
 import { openOutputPipe } from './output-pipe.js';
+import { prepareReadyStart, startFromReady, type ReadyJob } from './ready-start.js';
 
 /** How a subprocess ended. */
 export type ProcessEnd =
@@ -38,33 +39,17 @@ const DEFAULT_DRAIN_MS = 200;
 export async function runSubprocess(options: SubprocessOptions): Promise<ProcessEnd> {
   const [file, ...args] = options.argv;
   if (file === undefined || file === '') return { kind: 'not-started', errno: 'ENOENT', message: 'empty argv' };
-  const pipe = await openOutputPipe();
+  const env = options.env ?? process.env;
+  const fromReady = options.containment?.cgroups === false ? undefined : startFromReady(options.argv, env, options.cwd ?? process.cwd());
+  if (fromReady && 'errno' in fromReady) return { kind: 'not-started', errno: fromReady.errno, message: `spawn ${file} ${fromReady.errno}` };
+  const started = fromReady ?? (await spawnHeld(file, args, env, options));
+  if ('errno' in started) return started;
+  const { child, pipe, held } = started;
   const outputClosed = new Promise<void>((resolve) => {
     pipe.reader.on('data', options.onOutput);
     pipe.reader.once('close', () => resolve());
     pipe.reader.on('error', () => undefined);
   });
-  const held = openJobContainment(options.containment);
-  let child: ChildProcess;
-  try {
-    child = held.spawnInside(() =>
-      spawn(file, args, {
-        stdio: ['ignore', pipe.writeEnd, pipe.writeEnd],
-        detached: true,
-        env: held.environment(options.env ?? process.env),
-        ...(options.cwd ? { cwd: options.cwd } : {}),
-      }),
-    );
-  } catch (error) {
-    // spawn throws synchronously for arguments it cannot pass (e.g. a NUL byte).
-    pipe.closeWriteEnd();
-    pipe.reader.destroy();
-    await held.killAll();
-    return { kind: 'not-started', errno: errnoOf(error) ?? 'EINVAL', message: messageOf(error) };
-  } finally {
-    pipe.closeWriteEnd();
-  }
-  if (child.pid !== undefined) held.adopt(child.pid);
   const ended = waitForEnd(child);
   const stop = () => stopGracefully(child, held, options.killGraceMs, ended);
   if (options.signal.aborted) stop();
@@ -78,6 +63,47 @@ export async function runSubprocess(options: SubprocessOptions): Promise<Process
   }
   await killEverything(child, held);
   return end;
+}
+
+/** Spawns the job's process (inside its containment) on a fresh output channel; not-started when spawn() throws. */
+async function spawnHeld(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: SubprocessOptions,
+): Promise<ReadyJob | Extract<ProcessEnd, { kind: 'not-started' }>> {
+  const pipe = await openOutputPipe();
+  const held = openJobContainment(options.containment);
+  let child: ChildProcess;
+  try {
+    child = held.spawnInside(() =>
+      spawn(file, args, {
+        stdio: ['ignore', pipe.writeEnd, pipe.writeEnd],
+        detached: true,
+        env: held.environment(env),
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+      }),
+    );
+  } catch (error) {
+    // spawn throws synchronously for arguments it cannot pass (e.g. a NUL byte).
+    pipe.closeWriteEnd();
+    pipe.reader.destroy();
+    await held.killAll();
+    return { kind: 'not-started', errno: errnoOf(error) ?? 'EINVAL', message: messageOf(error) };
+  } finally {
+    pipe.closeWriteEnd();
+  }
+  if (child.pid !== undefined) held.adopt(child.pid);
+  return { child, pipe, held };
+}
+
+/**
+ * Makes the next job's process ahead (ready-start.ts), for a job that will run with these
+ * options; call it once the runner is idle (no need to wait for it). Nothing where jobs get no cgroup.
+ */
+export function prepareSubprocess(options: Pick<SubprocessOptions, 'env' | 'cwd' | 'containment'>): Promise<void> {
+  if (options.containment?.cgroups === false) return Promise.resolve();
+  return prepareReadyStart(options.env ?? process.env, options.cwd ?? process.cwd());
 }
 
 function waitForEnd(child: ChildProcess): Promise<ProcessEnd> {

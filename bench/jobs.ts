@@ -50,12 +50,22 @@ function log(line: string): void {
 interface OursResult {
   rows: Row[];
   bareP50: number;
+  /** The figures issue 13's targets compare with the peer's (those measured in this run). */
+  figures: Partial<Record<'echoP50' | 'bigMbps' | 'echoJobsPerSecond' | 'adaptiveLineP50', number>>;
+}
+
+/** The peer's figures the targets compare with. */
+interface PeerResult {
+  rows: Map<string, string>;
+  echoP50: number;
+  bigMbps: number;
 }
 
 async function measureOurs(): Promise<OursResult> {
   log('starting the local runtime (node dist/cli/main.js serve)…');
   const runtime = await startBenchRuntime();
   const rows: Row[] = [];
+  const figures: OursResult['figures'] = {};
   try {
     const { config } = runtime;
     const { client } = createCountingClient(config);
@@ -77,6 +87,7 @@ async function measureOurs(): Promise<OursResult> {
     const ours1 = summarize(echo.ours);
     const bare1 = summarize(echo.bare);
     const ratio1 = ours1.p50 / bare1.p50;
+    figures.echoP50 = ours1.p50;
     rows.push(
       { figure: ROW.bare, ours: `${ms(bare1.p50)} / ${ms(bare1.p95)}` },
       { figure: ROW.echo, ours: `${ms(ours1.p50)} / ${ms(ours1.p95)}` },
@@ -93,9 +104,10 @@ async function measureOurs(): Promise<OursResult> {
       const lines = summarize(await measureLineLatency(fixedPoll, LINES, LINE_GAP_SECONDS));
       log('figure 2b: the same with the client’s default (adaptive) poll policy…');
       const adaptive = summarize(await measureLineLatency(client, LINES, LINE_GAP_SECONDS));
+      figures.adaptiveLineP50 = adaptive.p50;
       rows.push(
         { figure: ROW.line, ours: `${ms(lines.p50)} / ${ms(lines.p95)}`, target: 'p50 <= 50 ms', met: lines.p50 <= 50 },
-        { figure: '2b. the same, default adaptive poll', ours: `${ms(adaptive.p50)} / ${ms(adaptive.p95)}` },
+        { figure: '2b. the same, default adaptive poll', ours: `${ms(adaptive.p50)} / ${ms(adaptive.p95)}`, target: 'p50 <= 25 ms', met: adaptive.p50 <= 25 },
       );
     }
 
@@ -106,6 +118,7 @@ async function measureOurs(): Promise<OursResult> {
       for (let i = 0; i < BIG_ROUNDS; i++) big.push(await measureBigJob(client, config));
       const bigMs = quantile(big.map((r) => r.ms), 0.5);
       const mbps = BIG_BYTES / MB / (bigMs / 1000);
+      figures.bigMbps = mbps;
       const median = big.find((r) => r.ms === bigMs) as BigJobResult;
       const uploadRatio = median.uploadedBytes / median.size;
       rows.push(
@@ -133,6 +146,7 @@ async function measureOurs(): Promise<OursResult> {
       const echoWalls: number[] = [];
       for (let i = 0; i < CONCURRENT_ROUNDS; i++) echoWalls.push(await measureConcurrent(client, CONCURRENT));
       const echoWall = quantile(echoWalls, 0.5);
+      figures.echoJobsPerSecond = (CONCURRENT * 1000) / echoWall;
       await sleep(1000);
       const loaded = readRuntimeMemory(runtime.pid);
       rows.push(
@@ -142,7 +156,12 @@ async function measureOurs(): Promise<OursResult> {
           target: '<= 3x',
           met: wall / single <= 3,
         },
-        { figure: `5. ${CONCURRENT} concurrent echo hi: wall (jobs/s)`, ours: `${ms(echoWall)} (${num((CONCURRENT * 1000) / echoWall, 0)}/s)` },
+        {
+          figure: `5. ${CONCURRENT} concurrent echo hi: wall (jobs/s)`,
+          ours: `${ms(echoWall)} (${num(figures.echoJobsPerSecond, 0)}/s)`,
+          target: '>= 100 jobs/s',
+          met: figures.echoJobsPerSecond >= 100,
+        },
         { figure: `5. RSS 1 s after ${CONCURRENT} concurrent: main / workers`, ours: `${mib(loaded.main)} / ${describeWorkers(loaded.workers)}` },
       );
     }
@@ -168,7 +187,7 @@ async function measureOurs(): Promise<OursResult> {
         { figure: '4. storage GETs: 10 s job / 60 s job', ours: `${short.storage} / ${long.storage}` },
       );
     }
-    return { rows, bareP50: bare1.p50 };
+    return { rows, bareP50: bare1.p50, figures };
   } finally {
     await runtime.stop();
   }
@@ -191,7 +210,7 @@ const ROW = {
 } as const;
 
 /** The peer's figures 1-3, by row title. */
-async function measurePeer(bareP50: number): Promise<Map<string, string>> {
+async function measurePeer(bareP50: number): Promise<PeerResult> {
   log('peer: BullMQ on a redis-server of its own…');
   const peer = await startPeer();
   const rows = new Map<string, string>();
@@ -207,11 +226,26 @@ async function measurePeer(bareP50: number): Promise<Map<string, string>> {
     const bigs: number[] = [];
     for (let i = 0; i < BIG_ROUNDS; i++) bigs.push(await peerBigJob(peer, POLL_MS));
     const bigMs = quantile(bigs, 0.5);
-    rows.set(ROW.bigRate, `${num(BIG_BYTES / MB / (bigMs / 1000), 0)} MB/s`);
+    const bigMbps = BIG_BYTES / MB / (bigMs / 1000);
+    rows.set(ROW.bigRate, `${num(bigMbps, 0)} MB/s`);
     rows.set(ROW.bigWall, ms(bigMs));
     rows.set(ROW.bigBytes, `${mib(BIG_BYTES)} / ${mib(BIG_BYTES)}`);
+    return { rows, echoP50: p1.p50, bigMbps };
   } finally {
     await peer.stop();
+  }
+}
+
+/** Issue 13's targets against the peer, measured side by side in this run. */
+function peerTargetRows(ours: OursResult['figures'], peer: PeerResult): Row[] {
+  const rows: Row[] = [];
+  if (ours.echoP50 !== undefined) {
+    const ratio = ours.echoP50 / peer.echoP50;
+    rows.push({ figure: '1. echo hi p50 / BullMQ p50', ours: `${num(ratio)}x`, target: '<= 4x', met: ratio <= 4 });
+  }
+  if (ours.bigMbps !== undefined) {
+    const ratio = ours.bigMbps / peer.bigMbps;
+    rows.push({ figure: '3. 64 MiB MB/s / BullMQ MB/s', ours: `${num(ratio, 2)}x`, target: '>= 1x', met: ratio >= 1 });
   }
   return rows;
 }
@@ -220,22 +254,25 @@ async function main(): Promise<void> {
   const benchStarted = performance.now();
   const ours = await measureOurs();
   let peerNote: string | undefined;
-  let peerRows: Map<string, string> | undefined;
+  let peer: PeerResult | undefined;
   const problem = ONLY.has('peer') ? findPeerProblem() : 'not asked for (BENCH_FIGURES)';
   if (problem !== undefined) {
     peerNote = `BullMQ peer skipped: ${problem}.`;
   } else {
     try {
-      peerRows = await measurePeer(ours.bareP50);
+      peer = await measurePeer(ours.bareP50);
     } catch (error) {
       peerNote = `BullMQ peer failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
-  if (peerRows) for (const row of ours.rows) row.peer = peerRows.get(row.figure) ?? '';
+  if (peer) {
+    for (const row of ours.rows) row.peer = peer.rows.get(row.figure) ?? '';
+    ours.rows.push(...peerTargetRows(ours.figures, peer));
+  }
   // Rows in figure order (figure 4 runs last, as it takes a minute).
   ours.rows.sort((a, b) => Number.parseInt(a.figure, 10) - Number.parseInt(b.figure, 10));
   console.log('');
-  printTable(ours.rows, peerRows ? 'BullMQ (peer)' : undefined);
+  printTable(ours.rows, peer ? 'BullMQ (peer)' : undefined);
   console.log('');
   if (peerNote) console.log(peerNote);
   console.log(

@@ -51,8 +51,9 @@ type Probe = 'log' | 'size' | 'both';
  * Polls: an idle poll reads the log and the size object at once; right after new data
  * only the size and exit objects are checked, after `quickDelayMs` (a job usually ends soon after
  * its last output, and size follows the final log within milliseconds); the log is then
- * read again after `minDelayMs`, and idle polls back off from there to the ceiling. No
- * pause after reads that brought nothing is shorter than those reads took.
+ * read again after `minDelayMs`, and idle polls back off from there to the ceiling — except
+ * that a poll never skips the time the next output is due at the job's pace so far
+ * (PollDelay.aim). No pause after reads that brought nothing is shorter than those reads took.
  */
 export async function* followLog(source: UrlSource, options: FollowOptions): AsyncGenerator<Uint8Array, number, undefined> {
   const { reader, poll } = options;
@@ -90,6 +91,7 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
     const pause = (ms: number) => sleep(Math.max(ms, emptyReadMs), reader.signal);
     finalSize ??= size;
     if (bytes !== undefined && bytes.length > 0) {
+      delay.dataAt(now());
       offset += bytes.length;
       options.onOffset?.(offset);
       yield bytes;
@@ -118,11 +120,12 @@ export async function* followLog(source: UrlSource, options: FollowOptions): Asy
     if (probe === 'size') {
       // The job goes on: the next log read after the minimum delay.
       probe = 'log';
-      await pause(delay.next());
+      await pause(delay.aim(delay.next(), now()));
       continue;
     }
     if (urls.askWhenIdle) urls = undefined;
     probe = 'both';
-    await pause(delay.next());
+    // At the job's pace when it prints at a steady one (PollDelay.aim), else the backoff.
+    await pause(delay.aim(delay.next(), now()));
   }
 }

@@ -161,8 +161,10 @@ function quote(text: string): string {
 }
 
 /**
- * Why spawn() would fail to run `file` (ENOENT, EACCES), or undefined when it would run:
- * execvp(3)'s search, through the job's PATH unless the name has a slash.
+ * Why spawn() would fail to run `file` (ENOENT, EACCES, ENAMETOOLONG, …), or undefined when
+ * it would run: execvp(3)'s search, through the job's PATH unless the name has a slash. As
+ * glibc's execvp: a candidate that is missing goes on to the next, one that may not be run
+ * is remembered (EACCES), any other error ends the search with that error.
  */
 export function findProgram(file: string, path: string | undefined, cwd: string): string | undefined {
   const candidates = file.includes('/') ? [resolve(cwd, file)] : (path ?? '').split(delimiter).map((dir) => resolve(cwd, dir, file));
@@ -176,8 +178,13 @@ export function findProgram(file: string, path: string | undefined, cwd: string)
       accessSync(candidate, constants.X_OK);
       return undefined;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EACCES') errno = 'EACCES';
+      const code = (error as NodeJS.ErrnoException).code ?? 'ENOENT';
+      if (code === 'EACCES') errno = code;
+      else if (!SEARCH_GOES_ON.has(code)) return code;
     }
   }
   return errno;
 }
+
+/** Errors after which execvp(3) tries the next directory of PATH (glibc posix/execvpe.c). */
+const SEARCH_GOES_ON = new Set(['ENOENT', 'ENOTDIR', 'ESTALE', 'ENODEV', 'ETIMEDOUT']);

@@ -41,7 +41,7 @@ export async function runSubprocess(options: SubprocessOptions): Promise<Process
   if (file === undefined || file === '') return { kind: 'not-started', errno: 'ENOENT', message: 'empty argv' };
   const env = options.env ?? process.env;
   const fromReady = options.containment?.cgroups === false ? undefined : startFromReady(options.argv, env, options.cwd ?? process.cwd());
-  if (fromReady && 'errno' in fromReady) return { kind: 'not-started', errno: fromReady.errno, message: `spawn ${file} ${fromReady.errno}` };
+  if (fromReady && 'errno' in fromReady) return notStartedAsSpawn(file, fromReady.errno);
   const started = fromReady ?? (await spawnHeld(file, args, env, options));
   if ('errno' in started) return started;
   const { child, pipe, held } = started;
@@ -104,6 +104,11 @@ async function spawnHeld(
 export function prepareSubprocess(options: Pick<SubprocessOptions, 'env' | 'cwd' | 'containment'>): Promise<void> {
   if (options.containment?.cgroups === false) return Promise.resolve();
   return prepareReadyStart(options.env ?? process.env, options.cwd ?? process.cwd());
+}
+
+/** What spawn() reports for a program it cannot run: ENOENT and EACCES as its 'error' event words them, others as it throws them. */
+function notStartedAsSpawn(file: string, errno: string): ProcessEnd {
+  return { kind: 'not-started', errno, message: errno === 'ENOENT' || errno === 'EACCES' ? `spawn ${file} ${errno}` : `spawn ${errno}` };
 }
 
 function waitForEnd(child: ChildProcess): Promise<ProcessEnd> {

@@ -80,6 +80,8 @@ describe.skipIf(!probeCgroups())('a job started from a ready process (made ahead
     const before = { ...readyStartCounts };
     expect((await run(['no-such-program-here'])).end).toEqual({ kind: 'not-started', errno: 'ENOENT', message: 'spawn no-such-program-here ENOENT' });
     expect((await run(['/etc/passwd'])).end).toEqual({ kind: 'not-started', errno: 'EACCES', message: 'spawn /etc/passwd EACCES' });
+    const long = 'x'.repeat(300);
+    expect((await run([long])).end).toEqual({ kind: 'not-started', errno: 'ENAMETOOLONG', message: 'spawn ENAMETOOLONG' });
     expect(readyStartCounts).toEqual(before);
     expect((await run(['true'])).end).toEqual({ kind: 'exited', code: 0 });
     expect(readyStartCounts.ready).toBe(before.ready + 1);
@@ -106,5 +108,6 @@ describe('findProgram (execvp(3)\'s search)', () => {
     expect(findProgram('sh', '/nowhere', '/')).toBe('ENOENT');
     expect(findProgram('passwd', '/etc', '/')).toBe('EACCES');
     expect(findProgram('etc', '/', '/')).toBe('EACCES');
+    expect(findProgram('x'.repeat(300), '/bin', '/')).toBe('ENAMETOOLONG');
   });
 });

@@ -2,21 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openJobContainment, type ContainmentOptions } from '../../../backend/runner/containment.js';
+import type { ContainmentOptions } from '../../../backend/runner/containment.js';
 import { runSubprocess } from '../../../backend/runner/subprocess.js';
 import { daemonScript, readAllDaemonPids, readDaemonPids, type DaemonKind } from '../../helpers/daemons.js';
-import { isProcessAlive } from '../../helpers/processes.js';
+import { isProcessAlive, killLeftovers, probeCgroups } from '../../helpers/processes.js';
 
 const leftovers: number[] = [];
-afterEach(() => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-});
+afterEach(() => killLeftovers(leftovers));
 
 /** Runs the daemon script; with `abortAfterMs`, aborts that long after every daemon printed its pid. */
 async function runDaemons(then: string, containment: ContainmentOptions, abortAfterMs?: number, prefix = '') {
@@ -44,11 +36,6 @@ function aliveKinds(pids: Partial<Record<DaemonKind, number>>): string[] {
     .map(([kind]) => kind);
 }
 
-function probeCgroups(): boolean {
-  const held = openJobContainment();
-  void held.killAll();
-  return held.kind === 'cgroup';
-}
 
 const cgroups = probeCgroups();
 

@@ -1,21 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openJobContainment } from '../../../backend/runner/containment.js';
 import { findProgram, readyStartCounts } from '../../../backend/runner/ready-start.js';
 import { prepareSubprocess, runSubprocess, type SubprocessOptions } from '../../../backend/runner/subprocess.js';
 import { daemonScript, readDaemonPids } from '../../helpers/daemons.js';
-import { isProcessAlive } from '../../helpers/processes.js';
+import { isProcessAlive, killLeftovers, probeCgroups } from '../../helpers/processes.js';
 
 const leftovers: number[] = [];
-afterEach(() => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-});
+afterEach(() => killLeftovers(leftovers));
 
 async function run(argv: string[], options: Partial<SubprocessOptions> = {}) {
   let output = '';
@@ -39,11 +30,6 @@ async function runFromReady(argv: string[]) {
   return result;
 }
 
-function probeCgroups(): boolean {
-  const held = openJobContainment();
-  void held.killAll();
-  return held.kind === 'cgroup';
-}
 
 describe.skipIf(!probeCgroups())('a job started from a ready process (made ahead, already in its cgroup)', () => {
   it('gets its argv byte for byte (quotes, newlines, $, spaces), its exit code and its own fresh cgroup', async () => {

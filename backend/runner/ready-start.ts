@@ -33,8 +33,8 @@ const STUB_SCRIPT = "nl='\n'\nIFS= read -r line <&3 || exit 0\nexec 3<&-\neval \
 /** Where the stub's shell is; its absence turns ready starts off. */
 const SHELL = '/bin/sh';
 
-/** A started job: its process and the output channel it writes to. */
-export interface ReadyJob {
+/** A started job: its process, the output channel it writes to, and what holds it. */
+export interface StartedJob {
   child: ChildProcess;
   pipe: OutputPipe;
   held: JobContainment;
@@ -48,7 +48,8 @@ interface Ready {
   /** The cgroup `dir` is a child of. */
   home: string;
   cwd: string;
-  envKey: string;
+  /** The environment it was born with (a copy). */
+  env: Readonly<Record<string, string | undefined>>;
   held: boolean;
 }
 
@@ -80,11 +81,11 @@ export function prepareReadyStart(env: NodeJS.ProcessEnv, cwd: string): Promise<
  * that cannot be found or run gives its errno, as spawn() would, and the ready process
  * stays for the next job.
  */
-export function startFromReady(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ReadyJob | { errno: string } | undefined {
+export function startFromReady(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): StartedJob | { errno: string } | undefined {
   const taken = ready;
   const [file] = argv;
   const fits = taken !== undefined && file !== undefined && env.PATH !== undefined && taken.cwd === cwd && fitsTheShell(argv);
-  if (!fits || !isUsable(taken) || taken.envKey !== envKeyOf(env)) {
+  if (!fits || !isUsable(taken) || !sameEnv(taken.env, env)) {
     readyStartCounts.usual += 1;
     return undefined;
   }
@@ -104,7 +105,7 @@ function isUsable(candidate: Ready): boolean {
 
 async function makeReady(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   const home = cgroupHome();
-  if (home === null || home === undefined) return;
+  if (home === null) return;
   const old = ready;
   ready = undefined;
   if (old) discard(old);
@@ -123,7 +124,7 @@ async function makeReady(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     child.unref();
     control.unref();
     pipe.reader.unref();
-    const candidate: Ready = { child, control, pipe, dir, home, cwd, envKey: envKeyOf(env), held: false };
+    const candidate: Ready = { child, control, pipe, dir, home, cwd, env: { ...env }, held: false };
     ready = candidate;
     // Asynchronous: the grace period is waited for on libuv's thread pool, not on the event loop.
     await writeFile(join(dir, 'cgroup.procs'), String(child.pid));
@@ -145,9 +146,10 @@ function discard(old: Ready): void {
   void destroyCgroup(old.dir, 2_000);
 }
 
-/** The environment as the ready process got it (order-independent). */
-function envKeyOf(env: NodeJS.ProcessEnv): string {
-  return JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** Whether `env` holds exactly the names and values the ready process was born with (in any order). */
+function sameEnv(born: Readonly<Record<string, string | undefined>>, env: NodeJS.ProcessEnv): boolean {
+  const names = Object.keys(env);
+  return names.length === Object.keys(born).length && names.every((name) => Object.hasOwn(born, name) && born[name] === env[name]);
 }
 
 /** Whether the shell line passes argv exactly: no NUL bytes, and a program the shell's exec does not take for an option. */

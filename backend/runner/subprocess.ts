@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { openJobContainment, type ContainmentOptions, type JobContainment } from './containment.js';
 import { openOutputPipe } from './output-pipe.js';
-import { prepareReadyStart, startFromReady, type ReadyJob } from './ready-start.js';
+import { prepareReadyStart, startFromReady, type StartedJob } from './ready-start.js';
 
 /** How a subprocess ended. */
 export type ProcessEnd =
@@ -71,7 +71,7 @@ async function spawnHeld(
   args: string[],
   env: NodeJS.ProcessEnv,
   options: SubprocessOptions,
-): Promise<ReadyJob | Extract<ProcessEnd, { kind: 'not-started' }>> {
+): Promise<StartedJob | Extract<ProcessEnd, { kind: 'not-started' }>> {
   const pipe = await openOutputPipe();
   const held = openJobContainment(options.containment);
   let child: ChildProcess;

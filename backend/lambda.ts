@@ -17,7 +17,8 @@ export type HandlerContext = InvocationContext & { awsRequestId?: string };
 export function createHandler(deps: BackendDeps): (event: unknown, context: HandlerContext) => Promise<unknown> {
   const http = handle(createApp(deps));
   prepareOutputPipes();
-  prepareNextJob(deps.config);
+  // Only a function that runs jobs makes a job's process ahead (the API function's workers would keep an idle one).
+  if (deps.config.jobFunctionName === deps.config.functionName) prepareNextJob(deps.config);
   return async (event, context) => {
     if (isApiGatewayEvent(event)) return http(event);
     const job = JobEvent.safeParse(event);

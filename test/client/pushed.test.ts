@@ -57,7 +57,9 @@ describe('push-url mode', () => {
     server = await startFakeServer({ mode: 'amz' });
     const job = server.addJob();
     server.append(job.uid, 'partial');
-    const urls = { logUrl: server.signUrl(job.uid, 'log', 1_000), sizeUrl: server.signUrl(job.uid, 'size', 1_000), exitUrl: server.signUrl(job.uid, 'exit', 1_000) };
+    // X-Amz-Date has whole seconds, so a 1 s URL signed at .999 has already (nearly) expired
+    // when the client first reads it: 2 s leaves at least 1 s to read the 7 bytes.
+    const urls = { logUrl: server.signUrl(job.uid, 'log', 2_000), sizeUrl: server.signUrl(job.uid, 'size', 2_000), exitUrl: server.signUrl(job.uid, 'exit', 2_000) };
     const tail = createTestClient(server).tailPushed(urls);
     const error = await tail.exit().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExpiredUrlError);

@@ -1,4 +1,15 @@
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createKeyPresigner } from '../aws/presigner.js';
 import { putToPresignedUrl } from '../aws/transport.js';
 
@@ -17,7 +28,21 @@ export interface LogObjects {
    * replaces the object whole, as putObject does, to a URL presigned once (see aws/transport.ts).
    */
   openWriter(key: string, expiresInSeconds: number): Promise<(body: Uint8Array | string) => Promise<void>>;
+  /**
+   * Replaces an object with its own first `keptBytes` bytes followed by `rest`, the kept bytes
+   * copied inside the store instead of sent again (S3 has no append; a multipart upload whose
+   * first part is an UploadPartCopy of them is how one appends). `keptBytes` must be at least
+   * MIN_KEPT_BYTES (S3's smallest part but the last) and at most the object's size. Readers see
+   * the old object or the new one, as with putObject; on failure the object is unchanged.
+   */
+  extendObject(key: string, keptBytes: number, rest: Uint8Array): Promise<void>;
 }
+
+/**
+ * The fewest bytes extendObject keeps: every part of a multipart upload but the last holds at
+ * least 5 MiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html).
+ */
+export const MIN_KEPT_BYTES = 5 * 1024 * 1024;
 
 const CONTENT_TYPE = 'text/plain; charset=utf-8';
 
@@ -72,5 +97,47 @@ export function createS3LogObjects(deps: { s3: S3Client; bucket: string }): LogO
       const url = await presign('PUT', key, expiresIn);
       return (body) => putToPresignedUrl(url, body, { 'content-type': CONTENT_TYPE }, WRITER_PUT_TIMEOUT_MS);
     },
+    extendObject: (key, keptBytes, rest) => extendS3Object(s3, Bucket, key, keptBytes, rest),
   };
+}
+
+/**
+ * extendObject on S3: CreateMultipartUpload, then side by side UploadPartCopy of the object's
+ * own bytes 0..keptBytes-1 (the source may be the key being written:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html) and UploadPart of
+ * `rest`, then CompleteMultipartUpload. The role needs s3:PutObject (which covers the multipart
+ * calls: https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions)
+ * and s3:GetObject on the key, and s3:AbortMultipartUpload to clean up after a failure (infra.yaml).
+ */
+async function extendS3Object(s3: S3Client, Bucket: string, Key: string, keptBytes: number, rest: Uint8Array): Promise<void> {
+  if (!(Number.isSafeInteger(keptBytes) && keptBytes >= MIN_KEPT_BYTES)) {
+    throw new RangeError(`Expected to keep at least ${MIN_KEPT_BYTES} bytes (S3's smallest part), got ${keptBytes}`);
+  }
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key, ContentType: CONTENT_TYPE }));
+  if (!UploadId) throw new Error(`Expected an UploadId from CreateMultipartUpload of ${Key}, got none`);
+  try {
+    const [copied, uploaded] = await Promise.all([
+      s3.send(
+        new UploadPartCopyCommand({
+          Bucket,
+          Key,
+          UploadId,
+          PartNumber: 1,
+          CopySource: `${Bucket}/${Key.split('/').map(encodeURIComponent).join('/')}`,
+          CopySourceRange: `bytes=0-${keptBytes - 1}`,
+        }),
+      ),
+      s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 2, Body: rest, ContentLength: rest.byteLength })),
+    ]);
+    const parts = [
+      { PartNumber: 1, ETag: copied.CopyPartResult?.ETag },
+      { PartNumber: 2, ETag: uploaded.ETag },
+    ];
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
+  } catch (error) {
+    // Best effort: an upload left behind holds its parts (billed) until aborted or expired by
+    // the bucket's lifecycle rule; the object itself is unchanged either way.
+    await s3.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).catch(() => undefined);
+    throw error;
+  }
 }

@@ -216,6 +216,7 @@ function openBucketSink(deps: RunnerDeps, event: JobEvent, expiresInSeconds: num
     putLog: (body) => deps.objects.putObject(keys.log, body),
     putExit: (text) => deps.objects.putObject(keys.exit, text),
     putSize: (text) => deps.objects.putObject(keys.size, text),
+    extendLog: (keptBytes, rest) => deps.objects.extendObject(keys.log, keptBytes, rest),
   };
   const ready = createBucketSink(deps.objects, keys, expiresInSeconds).catch((error: unknown) => {
     deps.logger.warn('could not open the job object writers; writing through the SDK', { uid: event.uid, error });
@@ -225,6 +226,7 @@ function openBucketSink(deps: RunnerDeps, event: JobEvent, expiresInSeconds: num
     putLog: async (body) => (await ready).putLog(body),
     putExit: async (text) => (await ready).putExit(text),
     putSize: async (text) => (await ready).putSize(text),
+    extendLog: (keptBytes, rest) => deps.objects.extendObject(keys.log, keptBytes, rest),
   };
 }
 

@@ -81,16 +81,27 @@ export class LogBuffer {
     return this.head.subarray(0, this.headLength);
   }
 
-  /** The final log: the whole output, or head + marker + tail past the cap. */
-  finalView(): Uint8Array<ArrayBuffer> {
+  /** How many bytes `finalView()` holds. */
+  get finalLength(): number {
+    if (this.ringFilled === 0) return this.headLength;
+    if (!this.truncated) return this.total;
+    return this.headLength + Buffer.byteLength(truncationMarker(this.total - this.headLimit - this.tailLimit)) + this.tailLimit;
+  }
+
+  /**
+   * The final log from byte `from` on (0: all of it): the whole output, or head + marker +
+   * tail past the cap. Only the bytes asked for are copied (a view when they lie in the head),
+   * so a log extended in place past its shipped head costs a copy of the new bytes alone.
+   */
+  finalView(from = 0): Uint8Array<ArrayBuffer> {
     const head = this.head.subarray(0, this.headLength);
-    if (this.ringFilled === 0) return head;
-    const rest = this.readRing();
-    if (!this.truncated) return Buffer.concat([head, ...rest], this.total);
-    const dropped = this.total - this.headLimit - this.tailLimit;
-    const marker = Buffer.from(truncationMarker(dropped));
-    const tail = takeLast(rest, this.tailLimit);
-    return Buffer.concat([head, marker, ...tail], head.byteLength + marker.byteLength + this.tailLimit);
+    const parts: Buffer<ArrayBuffer>[] = [head];
+    if (this.ringFilled > 0) {
+      const rest = this.readRing();
+      if (this.truncated) parts.push(Buffer.from(truncationMarker(this.total - this.headLimit - this.tailLimit)), ...takeLast(rest, this.tailLimit));
+      else parts.push(...rest);
+    }
+    return concatFrom(parts, from);
   }
 
   private ensureHeadCapacity(needed: number): void {
@@ -125,6 +136,22 @@ export class LogBuffer {
     if (this.ringFilled < ring.byteLength) return [ring.subarray(0, this.ringFilled)];
     return [ring.subarray(this.ringWrite), ring.subarray(0, this.ringWrite)].filter((part) => part.byteLength > 0);
   }
+}
+
+/** The bytes of a list of views from offset `from` on: a view when they lie in one part, else one copy. */
+function concatFrom(parts: Buffer<ArrayBuffer>[], from: number): Buffer<ArrayBuffer> {
+  let skip = Math.max(0, from);
+  const kept: Buffer<ArrayBuffer>[] = [];
+  for (const part of parts) {
+    if (skip >= part.byteLength) {
+      skip -= part.byteLength;
+      continue;
+    }
+    kept.push(skip > 0 ? part.subarray(skip) : part);
+    skip = 0;
+  }
+  if (kept.length === 1) return kept[0] as Buffer<ArrayBuffer>;
+  return Buffer.concat(kept);
 }
 
 /** The last `count` bytes of a list of views (count must not exceed their total). */

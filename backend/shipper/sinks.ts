@@ -5,6 +5,11 @@ import type { LogObjects } from '../jobs/objects.js';
 export interface LogSink {
   /** Replaces the log object with these bytes. */
   putLog(body: Uint8Array<ArrayBuffer>): Promise<void>;
+  /**
+   * Where the sink can (the bucket), replaces the log object with its first `keptBytes` bytes
+   * and then `rest`, without sending the kept bytes again (LogObjects.extendObject).
+   */
+  extendLog?(keptBytes: number, rest: Uint8Array<ArrayBuffer>): Promise<void>;
   /** Writes the exit code (decimal), once. */
   putExit(text: string): Promise<void>;
   /** Writes the final log's byte length (decimal), once and last. */
@@ -18,7 +23,7 @@ export async function createBucketSink(objects: LogObjects, keys: JobKeys, expir
     objects.openWriter(keys.exit, expiresInSeconds),
     objects.openWriter(keys.size, expiresInSeconds),
   ]);
-  return { putLog, putExit, putSize };
+  return { putLog, putExit, putSize, extendLog: (keptBytes, rest) => objects.extendObject(keys.log, keptBytes, rest) };
 }
 
 const PUSH_TIMEOUT_MS = 60_000;

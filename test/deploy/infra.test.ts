@@ -135,8 +135,17 @@ describe('infra.yaml', () => {
         `sqs:SendMessage ${queue}`,
       ].sort(),
     );
+    // The runner also aborts a failed in-place extension of a big log (a multipart upload).
     expect(lines(jobs)).toEqual(
-      [`dynamodb:GetItem ${table}`, `dynamodb:UpdateItem ${table}`, `s3:GetObject ${objects}`, `s3:ListBucket ${bucket}`, `s3:PutObject ${objects}`, `sqs:SendMessage ${queue}`].sort(),
+      [
+        `dynamodb:GetItem ${table}`,
+        `dynamodb:UpdateItem ${table}`,
+        `s3:AbortMultipartUpload ${objects}`,
+        `s3:GetObject ${objects}`,
+        `s3:ListBucket ${bucket}`,
+        `s3:PutObject ${objects}`,
+        `sqs:SendMessage ${queue}`,
+      ].sort(),
     );
   });
 });

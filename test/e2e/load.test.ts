@@ -70,6 +70,12 @@ describe('big and many jobs through real HTTP', () => {
     const keys = jobKeys(localAuthName(runtime.config.auth), uid);
     expect((await aws.readObject(keys.size))?.toString()).toBe(String(job.log.length));
     expect((await aws.readObject(keys.exit))?.toString()).toBe('0');
+    // The runner extended the shipped head in place (a multipart upload under the jobs
+    // function's policy from infra.yaml, enforced locally): the log was sent about once.
+    expect(runtime.output()).not.toContain('extending the log in place failed');
+    const finished = runtime.output().split('\n').find((entry) => entry.includes('"job finished"') && entry.includes(uid));
+    const uploaded = Number(/"uploadedBytes":(\d+)/.exec(finished ?? '')?.[1]);
+    expect(uploaded / job.log.length).toBeLessThanOrEqual(1.5);
   }, 180_000);
 
   it('runs 50 concurrent jobs with distinct output, each byte-exact with its own exit code', async () => {

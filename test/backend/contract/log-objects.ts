@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogObjects } from '../../../backend/jobs/objects.js';
+import { MIN_KEPT_BYTES, type LogObjects } from '../../../backend/jobs/objects.js';
 
 /** A LogObjects under test, one its store refuses, the fetch that reads its presigned URLs, and how to let go of them. */
 export interface LogObjectsFixture {
@@ -12,6 +12,8 @@ export interface LogObjectsFixture {
 }
 
 const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : Buffer.from(bytes).toString());
+/** `size` bytes that differ from position to position (and from seed to seed), so a misplaced byte shows. */
+const patterned = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + (i >> 10)) & 0xff);
 
 /**
  * The LogObjects contract (unstorage-style: one suite, every driver): whole-object writes and
@@ -108,6 +110,37 @@ export function describeLogObjectsContract(name: string, open: () => Promise<Log
       const empty = await fixture.fetch(await objects().presignGet('jobs/alice/7/log.txt', 600), { headers: { Range: 'bytes=0-' } });
       expect(empty.status).toBe(416);
       await empty.arrayBuffer();
+    });
+
+    it('extends an object in place: its first bytes kept, the rest replaced, read back byte-exact whole and by range', async () => {
+      const key = 'jobs/alice/9/log.txt';
+      const first = patterned(MIN_KEPT_BYTES + 1000, 1);
+      await objects().putObject(key, first);
+      const kept = MIN_KEPT_BYTES + 10;
+      await objects().extendObject(key, kept, new TextEncoder().encode('-- the end --\n'));
+      const read = (await objects().readObject(key)) ?? new Uint8Array();
+      expect(read.byteLength).toBe(kept + 14);
+      expect(Buffer.from(read.subarray(0, kept)).equals(Buffer.from(first.subarray(0, kept)))).toBe(true);
+      expect(text(read.subarray(kept))).toBe('-- the end --\n');
+      const tail = await fixture.fetch(await objects().presignGet(key, 600), { headers: { Range: `bytes=${kept}-` } });
+      expect(tail.status).toBe(206);
+      expect(await tail.text()).toBe('-- the end --\n');
+      // The whole object kept, as the shipper keeps what it shipped.
+      await objects().extendObject(key, read.byteLength, new TextEncoder().encode('more\n'));
+      expect(text((await objects().readObject(key))?.subarray(read.byteLength))).toBe('more\n');
+    });
+
+    it('refuses to extend keeping fewer bytes than a part holds or more than the object has, leaving it unchanged', async () => {
+      const key = 'jobs/alice/10/log.txt';
+      const first = patterned(MIN_KEPT_BYTES + 5, 2);
+      await objects().putObject(key, first);
+      await expect(objects().extendObject(key, 1024, new Uint8Array([1]))).rejects.toThrow();
+      await expect(objects().extendObject(key, first.byteLength + 1, new Uint8Array([1]))).rejects.toThrow();
+      await expect(objects().extendObject('jobs/alice/10/missing', MIN_KEPT_BYTES, new Uint8Array([1]))).rejects.toThrow();
+      await expect(fixture.refused.extendObject(key, MIN_KEPT_BYTES, new Uint8Array([1]))).rejects.toThrow();
+      const read = (await objects().readObject(key)) ?? new Uint8Array();
+      expect(Buffer.from(read).equals(Buffer.from(first))).toBe(true);
+      expect(await objects().hasObject('jobs/alice/10/missing')).toBe(false);
     });
 
     it('presigns URLs that stop working once they expire', async () => {

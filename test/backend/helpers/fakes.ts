@@ -3,7 +3,7 @@ import type { RunningJobs } from '../../../backend/auth/running-jobs.js';
 import { generateShareToken, shareIdOf, type ShareRecord, type ShareStore } from '../../../backend/auth/shares.js';
 import { loadConfig, type Config } from '../../../backend/config.js';
 import type { JobInvoker } from '../../../backend/jobs/invoker.js';
-import type { LogObjects } from '../../../backend/jobs/objects.js';
+import { MIN_KEPT_BYTES, type LogObjects } from '../../../backend/jobs/objects.js';
 import { jobRecordId, type JobRecord } from '../../../backend/jobs/record.js';
 import { JobExistsError, JobNotFoundError, type JobClaim, type JobStore } from '../../../backend/jobs/store.js';
 import type { JobEvent } from '../../../protocol/index.js';
@@ -151,6 +151,25 @@ export function createMemoryObjects(options: { refused?: boolean } = {}): LogObj
     presignGet: async (key: string, expiresIn: number) =>
       `${FAKE_OBJECTS_ORIGIN}/${key.split('/').map(encodeURIComponent).join('/')}?X-Amz-Date=${formatAmzDate(Date.now())}&X-Amz-Expires=${expiresIn}`,
     openWriter: async (key: string) => (body: Uint8Array | string) => state.putObject(key, body),
+    /** As S3's multipart upload refuses them: a kept part under 5 MiB (EntityTooSmall), a range past the object (InvalidArgument). */
+    async extendObject(key: string, keptBytes: number, rest: Uint8Array) {
+      refuse();
+      if (!(Number.isSafeInteger(keptBytes) && keptBytes >= MIN_KEPT_BYTES)) throw new RangeError(`Expected to keep at least ${MIN_KEPT_BYTES} bytes, got ${keptBytes}`);
+      const current = objects.get(key);
+      if (current === undefined) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+      if (keptBytes > current.byteLength) {
+        throw Object.assign(new Error(`Range specified is not valid for source object of size: ${current.byteLength}`), { name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+      }
+      if (state.failNext > 0) {
+        state.failNext -= 1;
+        throw new Error('injected failure');
+      }
+      const bytes = new Uint8Array(keptBytes + rest.byteLength);
+      bytes.set(current.subarray(0, keptBytes));
+      bytes.set(rest, keptBytes);
+      objects.set(key, bytes);
+      state.writes.push({ key, bytes: rest.byteLength });
+    },
     fetch: async (input: string | URL | Request, init?: RequestInit) => serveObject(objects, new Request(input, init)),
   };
   return state;

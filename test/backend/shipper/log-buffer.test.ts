@@ -17,6 +17,19 @@ describe('LogBuffer', () => {
     expect(Buffer.from(buffer.finalView()).equals(input)).toBe(true);
   });
 
+  it('gives the final log from any offset and its length without building it, within the cap and past it', () => {
+    for (const total of [0, 500, 1024, 50_000]) {
+      const buffer = new LogBuffer(1024);
+      const input = bytes(total, 9);
+      for (let i = 0; i < input.length; i += 100) buffer.append(input.subarray(i, i + 100));
+      const whole = Buffer.from(buffer.finalView());
+      expect(buffer.finalLength).toBe(whole.byteLength);
+      for (const from of [0, 1, buffer.headLimit - 1, buffer.headLimit, buffer.headLimit + 3, whole.byteLength - 1, whole.byteLength, whole.byteLength + 5]) {
+        expect(Buffer.from(buffer.finalView(from)).equals(whole.subarray(Math.min(from, whole.byteLength))), `total ${total}, from ${from}`).toBe(true);
+      }
+    }
+  });
+
   it('keeps a log of exactly the cap whole', () => {
     const buffer = new LogBuffer(1024);
     const input = bytes(1024, 5);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../backend/log.js';
+import { LogBuffer } from '../../../backend/shipper/log-buffer.js';
 import { LogShipper } from '../../../backend/shipper/shipper.js';
-import type { LogSink } from '../../../backend/shipper/sinks.js';
+import { createBucketSink, type LogSink } from '../../../backend/shipper/sinks.js';
+import { jobKeys } from '../../../protocol/index.js';
+import { createMemoryObjects } from '../helpers/fakes.js';
 
 type Write = { what: 'log' | 'exit' | 'size'; body: Buffer };
 
@@ -129,5 +132,71 @@ describe('LogShipper', () => {
     shipper.append(Buffer.from('late'));
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(sink.writes.map((write) => write.what)).toEqual(['exit', 'size']);
+  });
+});
+
+describe('LogShipper on a bucket sink, which extends a big log in place', () => {
+  const MiB = 1024 * 1024;
+  const keys = jobKeys('alice', '1700000000.0a1b2c3d-0000-4000-8000-000000000000');
+  /** Only the first output ships before the end (the next upload would wait a minute). */
+  const once = { minIntervalMs: 60_000, maxIntervalMs: 60_000, bytesPerSecond: MiB };
+  const patterned = (size: number, seed: number) => Buffer.from(Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + (i >> 12)) & 0xff));
+  const logWrites = (objects: ReturnType<typeof createMemoryObjects>) => objects.writes.filter((write) => write.key === keys.log).map((write) => write.bytes);
+
+  it('sends only the bytes past the 5 MiB it shipped, and the log object ends byte-exact', async () => {
+    const objects = createMemoryObjects();
+    const shipper = new LogShipper({ sink: await createBucketSink(objects, keys, 600), capBytes: 64 * MiB, ship: once, logger: silentLogger });
+    const first = patterned(6 * MiB, 1);
+    shipper.append(first);
+    await expect.poll(() => objects.objects.get(keys.log)?.byteLength).toBe(6 * MiB);
+    const second = patterned(MiB, 2);
+    shipper.append(second);
+    const result = await shipper.finish(0, undefined, deadline());
+    const expected = Buffer.concat([first, second]);
+    expect(Buffer.from(objects.objects.get(keys.log) ?? []).equals(expected)).toBe(true);
+    expect(result).toEqual({ size: expected.byteLength, complete: true });
+    expect(logWrites(objects)).toEqual([6 * MiB, expected.byteLength - 6 * MiB]);
+    expect(shipper.uploadedBytes).toBe(expected.byteLength);
+  });
+
+  it('extends a log past its cap with the marker and the tail after the shipped head, as the whole final log reads', async () => {
+    const objects = createMemoryObjects();
+    const capBytes = 8 * MiB;
+    const shipper = new LogShipper({ sink: await createBucketSink(objects, keys, 600), capBytes, ship, logger: silentLogger });
+    const reference = new LogBuffer(capBytes);
+    for (let i = 0; i < 20; i++) {
+      const chunk = patterned(MiB, i);
+      shipper.append(chunk);
+      reference.append(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await expect.poll(() => objects.objects.get(keys.log)?.byteLength, { timeout: 5_000 }).toBe(reference.headLimit);
+    const result = await shipper.finish(0, undefined, deadline());
+    const expected = Buffer.from(reference.finalView());
+    expect(Buffer.from(objects.objects.get(keys.log) ?? []).equals(expected)).toBe(true);
+    expect(result.size).toBe(expected.byteLength);
+    expect(logWrites(objects).at(-1)).toBe(expected.byteLength - reference.headLimit);
+  });
+
+  it('uploads the whole log when extending it fails, and says so', async () => {
+    const objects = createMemoryObjects();
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    const sink = await createBucketSink(objects, keys, 600);
+    let refused = 0;
+    sink.extendLog = async () => {
+      refused++;
+      throw new Error('injected: UploadPartCopy refused');
+    };
+    const shipper = new LogShipper({ sink, capBytes: 64 * MiB, ship: once, logger });
+    const first = patterned(5 * MiB, 3);
+    shipper.append(first);
+    await expect.poll(() => objects.objects.get(keys.log)?.byteLength).toBe(5 * MiB);
+    shipper.append(Buffer.from('last line\n'));
+    await shipper.finish(0, undefined, deadline());
+    expect(refused).toBe(1);
+    expect(Buffer.from(objects.objects.get(keys.log) ?? []).equals(Buffer.concat([first, Buffer.from('last line\n')]))).toBe(true);
+    expect(warnings).toEqual(['extending the log in place failed; uploading it whole']);
+    expect(logWrites(objects)).toEqual([5 * MiB, 5 * MiB + 10]);
   });
 });

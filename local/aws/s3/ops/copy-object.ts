@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { diskFullGuard } from '../../faults/disk.js';
 import { nowSeconds, type S3Context, type Operation } from '../context.js';
 import { createChecksum, readChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
 import { evaluateReadConditions } from '../conditions.js';
@@ -76,8 +77,25 @@ export interface CopiedBody {
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
 }
 
-/** Copies bytes [start, end] of an open body into a new body file (taking ownership of the descriptor). */
-export async function copyBody(ctx: S3Context, fd: number, start: number, end: number, algorithm?: ChecksumAlgorithm): Promise<CopiedBody> {
+/**
+ * Copies bytes [start, end] of an open object's body into a new body file (taking ownership of
+ * the descriptor). A copy of the whole body that needs no new checksum, from an object whose
+ * ETag is its MD5 (not a multipart one), is a hard link of the body with that MD5: no byte is
+ * read (a big log extended in place copies its shipped bytes so, bodies.ts linkCopy).
+ */
+export async function copyBody(ctx: S3Context, { row, fd }: OpenedObject, start: number, end: number, algorithm?: ChecksumAlgorithm): Promise<CopiedBody> {
+  const md5 = /^"([0-9a-f]{32})"$/.exec(row.etag)?.[1];
+  if (md5 !== undefined && algorithm === undefined && start === 0 && end === row.size - 1 && diskFullGuard() === undefined) {
+    const bodyId = await ctx.store.bodies.linkCopy(row.body_id);
+    if (bodyId !== undefined) {
+      ctx.store.closeBody(fd);
+      return { bodyId, size: row.size, md5: Buffer.from(md5, 'hex') };
+    }
+  }
+  return streamBody(ctx, fd, start, end, algorithm);
+}
+
+async function streamBody(ctx: S3Context, fd: number, start: number, end: number, algorithm?: ChecksumAlgorithm): Promise<CopiedBody> {
   const md5 = createHash('md5');
   const checksum = algorithm ? createChecksum(algorithm) : undefined;
   let size = 0;
@@ -128,10 +146,11 @@ export const copyObject: Operation = async (ctx, { req, res, target }) => {
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
   }
-  const { row: sourceRow, fd } = openCopySource(ctx, source, req.headers);
+  const opened = openCopySource(ctx, source, req.headers);
+  const sourceRow = opened.row;
   const keepChecksum = requested === undefined && sourceRow.checksum_value !== null && !sourceRow.checksum_value.includes('-');
   const algorithm = requested ?? (keepChecksum ? readChecksumAlgorithm(sourceRow.checksum_algorithm ?? '') : undefined);
-  const copied = await copyBody(ctx, fd, 0, sourceRow.size - 1, algorithm);
+  const copied = await copyBody(ctx, opened, 0, sourceRow.size - 1, algorithm);
   const taggingDirective = (header(req.headers, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
   if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') {
     throw invalidArgument(`Expected x-amz-tagging-directive to be COPY or REPLACE, got \`${taggingDirective.slice(0, 50)}\``, 'x-amz-tagging-directive', taggingDirective.slice(0, 50));

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { MAX_XML_BODY_BYTES, nowSeconds, type Operation } from '../context.js';
 import { checksumBase64, CHECKSUM_ALGORITHMS, createChecksum, readChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
+import { diskFullGuard } from '../../faults/disk.js';
 import { S3Error } from '../errors.js';
 import { header, sendXml } from '../http.js';
 import { readPayload } from '../payload.js';
@@ -112,8 +113,8 @@ export const completeMultipartUpload: Operation = async (ctx, { req, res, target
     throw error;
   }
   const fullChecksum = fullObject ? createChecksum(fullObject.algorithm) : undefined;
-  async function* concatenated(): AsyncGenerator<Buffer> {
-    for (let i = 0; i < fds.length; i++) {
+  async function* concatenated(from: number): AsyncGenerator<Buffer> {
+    for (let i = from; i < fds.length; i++) {
       const fd = fds[i]!;
       fds[i] = -1;
       for await (const chunk of createReadStream('', { fd, autoClose: true, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
@@ -125,9 +126,15 @@ export const completeMultipartUpload: Operation = async (ctx, { req, res, target
       throw new S3Error(400, 'BadDigest', `The ${fullObject.algorithm.toUpperCase()} you specified for the whole object did not match the calculated checksum.`);
     }
   }
-  let bodyId: string;
+  let bodyId: string | undefined;
   try {
-    bodyId = await ctx.store.bodies.write(concatenated());
+    // Without a whole-object checksum to compute, the first part's bytes need not pass through
+    // here: the kernel copies them (a log extended in place is a big copied part and a small one).
+    const [first] = parts;
+    if (first && parts.length > 1 && !fullObject && diskFullGuard() === undefined) {
+      bodyId = await ctx.store.bodies.writeAfter(first.body_id, concatenated(1));
+    }
+    bodyId ??= await ctx.store.bodies.write(concatenated(0));
   } finally {
     for (const fd of fds) if (fd !== -1) closeSync(fd);
   }

@@ -95,16 +95,17 @@ export const uploadPartCopy: Operation = async (ctx, { req, res, target }) => {
   const uploadId = readUploadId(req.query);
   const upload = ctx.store.requireUpload(target.bucket, target.key, uploadId);
   const source = readCopySource(header(req.headers, 'x-amz-copy-source') ?? '');
-  const { row, fd } = openCopySource(ctx, source, req.headers);
+  const opened = openCopySource(ctx, source, req.headers);
+  const { row } = opened;
   let range: { start: number; end: number };
   try {
     range = readCopySourceRange(req.headers, row.size);
   } catch (error) {
-    ctx.store.closeBody(fd);
+    ctx.store.closeBody(opened.fd);
     throw error;
   }
   const algorithm = upload.checksum_algorithm === null ? undefined : readRequestedChecksum({ 'x-amz-checksum-algorithm': upload.checksum_algorithm });
-  const copied = await copyBody(ctx, fd, range.start, range.end, algorithm);
+  const copied = await copyBody(ctx, opened, range.start, range.end, algorithm);
   const etag = `"${copied.md5.toString('hex')}"`;
   const modified = nowSeconds(ctx);
   ctx.store.commitPart({

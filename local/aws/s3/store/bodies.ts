@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
+import { constants, createWriteStream, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
+import { copyFile, link, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { diskFullGuard } from '../../faults/disk.js';
+
+const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Object bodies as plain files named by generated ids (never by key, so no key can reach the
@@ -31,8 +33,53 @@ export class BodyFiles {
     const tmp = join(this.tmpDir, id);
     try {
       const guard = diskFullGuard();
-      if (guard) await pipeline(source, guard, createWriteStream(tmp, { flags: 'wx' }));
-      else await pipeline(source, createWriteStream(tmp, { flags: 'wx' }));
+      // A 1 MiB buffer lets the 64 KiB chunks of a socket gather while one write is in flight
+      // and go down as one writev, instead of a thread-pool write per chunk (the default 16 KiB
+      // waits for each). Measured on a 64 MiB job (56 MiB of PUTs): the runtime's CPU per job
+      // 552-590 -> 508-516 ms.
+      const file = createWriteStream(tmp, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
+      if (guard) await pipeline(source, guard, file);
+      else await pipeline(source, file);
+      await rename(tmp, join(this.bodiesDir, id));
+    } catch (error) {
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
+    return id;
+  }
+
+  /**
+   * A new body holding the same bytes as body `id`, as a hard link: bodies are never changed
+   * once written, so two ids may share the file (each unlinked on its own). Undefined when
+   * `id` is gone (removed by an overwrite meanwhile) or the file system has no links.
+   */
+  async linkCopy(id: string): Promise<string | undefined> {
+    const copy = randomUUID();
+    try {
+      await link(join(this.bodiesDir, id), join(this.bodiesDir, copy));
+      return copy;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Writes a body as the bytes of body `first` followed by `rest`: the first copied by the
+   * kernel (copy_file_range or a reflink, through copyFile), the rest streamed. For a
+   * multipart upload's concatenation, whose first part is most often its biggest. Undefined
+   * (and nothing left behind) when `first` is gone.
+   */
+  async writeAfter(first: string, rest: AsyncIterable<Buffer>): Promise<string | undefined> {
+    const id = randomUUID();
+    const tmp = join(this.tmpDir, id);
+    try {
+      await copyFile(join(this.bodiesDir, first), tmp, constants.COPYFILE_EXCL);
+    } catch {
+      await unlink(tmp).catch(() => undefined);
+      return undefined;
+    }
+    try {
+      await pipeline(rest, createWriteStream(tmp, { flags: 'a', highWaterMark: WRITE_BUFFER_BYTES }));
       await rename(tmp, join(this.bodiesDir, id));
     } catch (error) {
       await unlink(tmp).catch(() => undefined);

@@ -150,5 +150,33 @@ export function describeMultipart(env: () => S3TestEndpoint): void {
       const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'copy-target' }));
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(source)).toBe(true);
     });
+
+    it('appends to an object by copying all of it from its own key into the first part, then uploading the rest', async () => {
+      const s3 = env().client();
+      const head = randomBytes(5 * MiB + 3);
+      const rest = Buffer.from('and the rest\n');
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'appended', Body: head }));
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'appended' }));
+      const [copied, uploaded] = await Promise.all([
+        s3.send(new UploadPartCopyCommand({ Bucket: BUCKET, Key: 'appended', UploadId, PartNumber: 1, CopySource: `${BUCKET}/appended`, CopySourceRange: `bytes=0-${head.length - 1}` })),
+        s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: 'appended', UploadId, PartNumber: 2, Body: rest })),
+      ]);
+      expect(copied.CopyPartResult?.ETag).toBe(`"${md5(head).toString('hex')}"`);
+      const done = await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: BUCKET,
+          Key: 'appended',
+          UploadId,
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copied.CopyPartResult?.ETag }, { PartNumber: 2, ETag: uploaded.ETag }] },
+        }),
+      );
+      expect(done.ETag).toBe(`"${createHash('md5').update(Buffer.concat([md5(head), md5(rest)])).digest('hex')}-2"`);
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'appended' }));
+      expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat([head, rest]))).toBe(true);
+      // Overwritten afterwards, the object reads as the new bytes; the parts' bytes went with the upload.
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'appended', Body: 'short' }));
+      const after = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'appended' }));
+      expect(await after.Body!.transformToString()).toBe('short');
+    });
   });
 }

@@ -163,6 +163,17 @@ export function describeObjects(env: () => S3TestEndpoint): void {
       });
     });
 
+    it('keeps a copy whole when its source is overwritten and deleted afterwards', async () => {
+      const s3 = env().client();
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'short-lived', Body: 'the original bytes' }));
+      await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'long-lived', CopySource: `${BUCKET}/short-lived` }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'short-lived', Body: 'other bytes' }));
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'short-lived' }));
+      const copy = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'long-lived' }));
+      expect(await copy.Body?.transformToString()).toBe('the original bytes');
+      expect(copy.ETag).toBe(`"${createHash('md5').update('the original bytes').digest('hex')}"`);
+    });
+
     it('deletes many keys with DeleteObjects, listing them unless Quiet', async () => {
       const s3 = env().client();
       for (const key of ['many/1', 'many/2', 'many/3']) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));

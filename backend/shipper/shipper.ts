@@ -56,6 +56,8 @@ export class LogShipper {
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
   private abandoned = false;
+  /** An in-place extension failed: the job's later uploads send the whole log. */
+  private extendFailed = false;
   private readonly now: () => number;
 
   constructor(private readonly options: ShipperOptions) {
@@ -162,18 +164,20 @@ export class LogShipper {
    * Past MIN_KEPT_BYTES shipped, a sink that can extends the object in place and is sent only
    * the new bytes: a big log then costs about its size in uploads, not its size again at each
    * upload (a 64 MiB output's final log: 8 MiB sent instead of 32). If that fails, the whole
-   * log is sent as before.
+   * log is sent, and so are the job's later uploads (a refusal, such as a policy without the
+   * multipart calls, would otherwise cost every upload a failed try and a warning).
    */
   private async writeLog(length: number, bytesFrom: (from: number) => Uint8Array<ArrayBuffer>): Promise<void> {
     const kept = this.shippedBytes;
     const { sink } = this.options;
-    if (sink.extendLog && kept >= MIN_KEPT_BYTES && length > kept) {
+    if (sink.extendLog && !this.extendFailed && kept >= MIN_KEPT_BYTES && length > kept) {
       try {
         await sink.extendLog(kept, bytesFrom(kept));
         this.countUpload(length - kept);
         return;
       } catch (error) {
-        this.options.logger.warn('extending the log in place failed; uploading it whole', { keptBytes: kept, error });
+        this.extendFailed = true;
+        this.options.logger.warn('extending the log in place failed; uploading it whole from now on', { keptBytes: kept, error });
       }
     }
     await sink.putLog(bytesFrom(0));

@@ -178,7 +178,7 @@ describe('LogShipper on a bucket sink, which extends a big log in place', () => 
     expect(logWrites(objects).at(-1)).toBe(expected.byteLength - reference.headLimit);
   });
 
-  it('uploads the whole log when extending it fails, and says so', async () => {
+  it('uploads the whole log when extending it fails, and says so once: later uploads of the job do not try again', async () => {
     const objects = createMemoryObjects();
     const warnings: string[] = [];
     const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
@@ -188,15 +188,19 @@ describe('LogShipper on a bucket sink, which extends a big log in place', () => 
       refused++;
       throw new Error('injected: UploadPartCopy refused');
     };
-    const shipper = new LogShipper({ sink, capBytes: 64 * MiB, ship: once, logger });
+    const eager = { minIntervalMs: 1, maxIntervalMs: 1, bytesPerSecond: 1024 * MiB };
+    const shipper = new LogShipper({ sink, capBytes: 64 * MiB, ship: eager, logger });
     const first = patterned(5 * MiB, 3);
     shipper.append(first);
     await expect.poll(() => objects.objects.get(keys.log)?.byteLength).toBe(5 * MiB);
-    shipper.append(Buffer.from('last line\n'));
-    await shipper.finish(0, undefined, deadline());
+    shipper.append(Buffer.from('a\n'));
+    await expect.poll(() => objects.objects.get(keys.log)?.byteLength).toBe(5 * MiB + 2);
+    shipper.append(Buffer.from('b\n'));
+    await expect.poll(() => objects.objects.get(keys.log)?.byteLength).toBe(5 * MiB + 4);
+    await shipper.finish(0, '[aws-exec] done', deadline());
+    expect(Buffer.from(objects.objects.get(keys.log) ?? []).equals(Buffer.concat([first, Buffer.from('a\nb\n[aws-exec] done\n')]))).toBe(true);
     expect(refused).toBe(1);
-    expect(Buffer.from(objects.objects.get(keys.log) ?? []).equals(Buffer.concat([first, Buffer.from('last line\n')]))).toBe(true);
-    expect(warnings).toEqual(['extending the log in place failed; uploading it whole']);
-    expect(logWrites(objects)).toEqual([5 * MiB, 5 * MiB + 10]);
+    expect(warnings).toEqual(['extending the log in place failed; uploading it whole from now on']);
+    expect(logWrites(objects)).toEqual([5 * MiB, 5 * MiB + 2, 5 * MiB + 4, 5 * MiB + 20]);
   });
 });

@@ -226,7 +226,8 @@ function openBucketSink(deps: RunnerDeps, event: JobEvent, expiresInSeconds: num
     putLog: async (body) => (await ready).putLog(body),
     putExit: async (text) => (await ready).putExit(text),
     putSize: async (text) => (await ready).putSize(text),
-    extendLog: (keptBytes, rest) => deps.objects.extendObject(keys.log, keptBytes, rest),
+    // Not through the writers: an extension is signed per call, whichever sink opened.
+    extendLog: direct.extendLog,
   };
 }
 

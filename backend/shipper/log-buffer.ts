@@ -85,7 +85,7 @@ export class LogBuffer {
   get finalLength(): number {
     if (this.ringFilled === 0) return this.headLength;
     if (!this.truncated) return this.total;
-    return this.headLength + Buffer.byteLength(truncationMarker(this.total - this.headLimit - this.tailLimit)) + this.tailLimit;
+    return this.headLength + this.marker().byteLength + this.tailLimit;
   }
 
   /**
@@ -98,10 +98,15 @@ export class LogBuffer {
     const parts: Buffer<ArrayBuffer>[] = [head];
     if (this.ringFilled > 0) {
       const rest = this.readRing();
-      if (this.truncated) parts.push(Buffer.from(truncationMarker(this.total - this.headLimit - this.tailLimit)), ...takeLast(rest, this.tailLimit));
+      if (this.truncated) parts.push(this.marker(), ...takeLast(rest, this.tailLimit));
       else parts.push(...rest);
     }
     return concatFrom(parts, from);
+  }
+
+  /** The marker that stands for the dropped middle of a truncated log. */
+  private marker(): Buffer<ArrayBuffer> {
+    return Buffer.from(truncationMarker(this.total - this.headLimit - this.tailLimit));
   }
 
   private ensureHeadCapacity(needed: number): void {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_KEPT_BYTES, type LogObjects } from '../../../backend/jobs/objects.js';
+import { patternedBytes } from '../helpers/bytes.js';
 
 /** A LogObjects under test, one its store refuses, the fetch that reads its presigned URLs, and how to let go of them. */
 export interface LogObjectsFixture {
@@ -12,8 +13,6 @@ export interface LogObjectsFixture {
 }
 
 const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : Buffer.from(bytes).toString());
-/** `size` bytes that differ from position to position (and from seed to seed), so a misplaced byte shows. */
-const patterned = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + (i >> 10)) & 0xff);
 
 /**
  * The LogObjects contract (unstorage-style: one suite, every driver): whole-object writes and
@@ -114,7 +113,7 @@ export function describeLogObjectsContract(name: string, open: () => Promise<Log
 
     it('extends an object in place: its first bytes kept, the rest replaced, read back byte-exact whole and by range', async () => {
       const key = 'jobs/alice/9/log.txt';
-      const first = patterned(MIN_KEPT_BYTES + 1000, 1);
+      const first = patternedBytes(MIN_KEPT_BYTES + 1000, 1);
       await objects().putObject(key, first);
       const kept = MIN_KEPT_BYTES + 10;
       await objects().extendObject(key, kept, new TextEncoder().encode('-- the end --\n'));
@@ -132,7 +131,7 @@ export function describeLogObjectsContract(name: string, open: () => Promise<Log
 
     it('refuses to extend keeping fewer bytes than a part holds or more than the object has, leaving it unchanged', async () => {
       const key = 'jobs/alice/10/log.txt';
-      const first = patterned(MIN_KEPT_BYTES + 5, 2);
+      const first = patternedBytes(MIN_KEPT_BYTES + 5, 2);
       await objects().putObject(key, first);
       await expect(objects().extendObject(key, 1024, new Uint8Array([1]))).rejects.toThrow();
       await expect(objects().extendObject(key, first.byteLength + 1, new Uint8Array([1]))).rejects.toThrow();

@@ -4,6 +4,7 @@ import { LogBuffer } from '../../../backend/shipper/log-buffer.js';
 import { LogShipper } from '../../../backend/shipper/shipper.js';
 import { createBucketSink, type LogSink } from '../../../backend/shipper/sinks.js';
 import { jobKeys } from '../../../protocol/index.js';
+import { patternedBytes } from '../helpers/bytes.js';
 import { createMemoryObjects } from '../helpers/fakes.js';
 
 type Write = { what: 'log' | 'exit' | 'size'; body: Buffer };
@@ -140,16 +141,15 @@ describe('LogShipper on a bucket sink, which extends a big log in place', () => 
   const keys = jobKeys('alice', '1700000000.0a1b2c3d-0000-4000-8000-000000000000');
   /** Only the first output ships before the end (the next upload would wait a minute). */
   const once = { minIntervalMs: 60_000, maxIntervalMs: 60_000, bytesPerSecond: MiB };
-  const patterned = (size: number, seed: number) => Buffer.from(Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + (i >> 12)) & 0xff));
   const logWrites = (objects: ReturnType<typeof createMemoryObjects>) => objects.writes.filter((write) => write.key === keys.log).map((write) => write.bytes);
 
   it('sends only the bytes past the 5 MiB it shipped, and the log object ends byte-exact', async () => {
     const objects = createMemoryObjects();
     const shipper = new LogShipper({ sink: await createBucketSink(objects, keys, 600), capBytes: 64 * MiB, ship: once, logger: silentLogger });
-    const first = patterned(6 * MiB, 1);
+    const first = patternedBytes(6 * MiB, 1);
     shipper.append(first);
     await expect.poll(() => objects.objects.get(keys.log)?.byteLength).toBe(6 * MiB);
-    const second = patterned(MiB, 2);
+    const second = patternedBytes(MiB, 2);
     shipper.append(second);
     const result = await shipper.finish(0, undefined, deadline());
     const expected = Buffer.concat([first, second]);
@@ -165,7 +165,7 @@ describe('LogShipper on a bucket sink, which extends a big log in place', () => 
     const shipper = new LogShipper({ sink: await createBucketSink(objects, keys, 600), capBytes, ship, logger: silentLogger });
     const reference = new LogBuffer(capBytes);
     for (let i = 0; i < 20; i++) {
-      const chunk = patterned(MiB, i);
+      const chunk = patternedBytes(MiB, i);
       shipper.append(chunk);
       reference.append(chunk);
       await new Promise((resolve) => setTimeout(resolve, 2));
@@ -190,7 +190,7 @@ describe('LogShipper on a bucket sink, which extends a big log in place', () => 
     };
     const eager = { minIntervalMs: 1, maxIntervalMs: 1, bytesPerSecond: 1024 * MiB };
     const shipper = new LogShipper({ sink, capBytes: 64 * MiB, ship: eager, logger });
-    const first = patterned(5 * MiB, 3);
+    const first = patternedBytes(5 * MiB, 3);
     shipper.append(first);
     await expect.poll(() => objects.objects.get(keys.log)?.byteLength).toBe(5 * MiB);
     shipper.append(Buffer.from('a\n'));

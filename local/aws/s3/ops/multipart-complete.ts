@@ -4,7 +4,6 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { MAX_XML_BODY_BYTES, nowSeconds, type Operation } from '../context.js';
 import { checksumBase64, CHECKSUM_ALGORITHMS, createChecksum, readChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
-import { diskFullGuard } from '../../faults/disk.js';
 import { S3Error } from '../errors.js';
 import { header, sendXml } from '../http.js';
 import { readPayload } from '../payload.js';
@@ -131,7 +130,7 @@ export const completeMultipartUpload: Operation = async (ctx, { req, res, target
     // Without a whole-object checksum to compute, the first part's bytes need not pass through
     // here: the kernel copies them (a log extended in place is a big copied part and a small one).
     const [first] = parts;
-    if (first && parts.length > 1 && !fullObject && diskFullGuard() === undefined) {
+    if (first && parts.length > 1 && !fullObject) {
       bodyId = await ctx.store.bodies.writeAfter(first.body_id, concatenated(1));
     }
     bodyId ??= await ctx.store.bodies.write(concatenated(0));

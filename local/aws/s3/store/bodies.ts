@@ -28,10 +28,8 @@ export class BodyFiles {
    * error rethrown. Under an injected full disk (`../../faults/disk.ts`) the write fails with
    * ENOSPC on this same path.
    */
-  async write(source: AsyncIterable<Buffer>): Promise<string> {
-    const id = randomUUID();
-    const tmp = join(this.tmpDir, id);
-    try {
+  write(source: AsyncIterable<Buffer>): Promise<string> {
+    return this.writeThroughTemp(async (tmp) => {
       const guard = diskFullGuard();
       // A 1 MiB buffer lets the 64 KiB chunks of a socket gather while one write is in flight
       // and go down as one writev, instead of a thread-pool write per chunk (the default 16 KiB
@@ -40,20 +38,17 @@ export class BodyFiles {
       const file = createWriteStream(tmp, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
       if (guard) await pipeline(source, guard, file);
       else await pipeline(source, file);
-      await rename(tmp, join(this.bodiesDir, id));
-    } catch (error) {
-      await unlink(tmp).catch(() => undefined);
-      throw error;
-    }
-    return id;
+    });
   }
 
   /**
    * A new body holding the same bytes as body `id`, as a hard link: bodies are never changed
    * once written, so two ids may share the file (each unlinked on its own). Undefined when
-   * `id` is gone (removed by an overwrite meanwhile) or the file system has no links.
+   * `id` is gone (removed by an overwrite meanwhile), the file system has no links, or the
+   * disk is (injected) full: the caller then copies through `write`, which meets the fault.
    */
   async linkCopy(id: string): Promise<string | undefined> {
+    if (diskFullGuard()) return undefined;
     const copy = randomUUID();
     try {
       await link(join(this.bodiesDir, id), join(this.bodiesDir, copy));
@@ -67,19 +62,30 @@ export class BodyFiles {
    * Writes a body as the bytes of body `first` followed by `rest`: the first copied by the
    * kernel (copy_file_range or a reflink, through copyFile), the rest streamed. For a
    * multipart upload's concatenation, whose first part is most often its biggest. Undefined
-   * (and nothing left behind) when `first` is gone.
+   * (and nothing left behind, `rest` not read) when `first` is gone or the disk is (injected)
+   * full: the caller then writes through `write`, which meets the fault.
    */
   async writeAfter(first: string, rest: AsyncIterable<Buffer>): Promise<string | undefined> {
+    if (diskFullGuard()) return undefined;
+    let copied = false;
+    try {
+      return await this.writeThroughTemp(async (tmp) => {
+        await copyFile(join(this.bodiesDir, first), tmp, constants.COPYFILE_EXCL);
+        copied = true;
+        await pipeline(rest, createWriteStream(tmp, { flags: 'a', highWaterMark: WRITE_BUFFER_BYTES }));
+      });
+    } catch (error) {
+      if (!copied) return undefined;
+      throw error;
+    }
+  }
+
+  /** Fills a new temp file, then renames it into a body; on any failure the temp file is removed and the error rethrown. */
+  private async writeThroughTemp(fill: (tmp: string) => Promise<void>): Promise<string> {
     const id = randomUUID();
     const tmp = join(this.tmpDir, id);
     try {
-      await copyFile(join(this.bodiesDir, first), tmp, constants.COPYFILE_EXCL);
-    } catch {
-      await unlink(tmp).catch(() => undefined);
-      return undefined;
-    }
-    try {
-      await pipeline(rest, createWriteStream(tmp, { flags: 'a', highWaterMark: WRITE_BUFFER_BYTES }));
+      await fill(tmp);
       await rename(tmp, join(this.bodiesDir, id));
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
